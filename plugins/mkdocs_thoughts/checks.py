@@ -1,0 +1,272 @@
+"""Turn a note's text into a :class:`Note` with its diagnostics (the per-note rules).
+
+Rules that need every note (relation targets) or the repository (commits) live in corpus.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .diagnostics import DiagnosticSink
+from .frontmatter import Frontmatter, Position, RawField
+from .notes import (
+    FILE_NAME,
+    Note,
+    NoteMeta,
+    RelationValue,
+    date_from_file_name,
+    first_heading,
+    read_frontmatter,
+)
+from .schema import NoteFields, Rule, ThoughtsSettings, did_you_mean
+
+_TEXT_FIELDS = frozenset({"researcher", "branch", "repository", "topic", "last_updated_by"})
+_SCALAR_SOURCE_FIELDS = _TEXT_FIELDS | {"git_commit", "status"}
+
+
+def build_note(
+    path: Path,
+    rel_path: str,
+    doc_uri: str,
+    note_type: str | None,
+    text: str,
+    settings: ThoughtsSettings,
+) -> Note:
+    """Parse and check one note. Never raises for anything a note may contain."""
+    frontmatter, body, body_line = read_frontmatter(text)
+    sink = DiagnosticSink(rel_path, settings)
+    heading = first_heading(body)
+    meta = NoteMeta()
+    name = path.name
+
+    if frontmatter is None:
+        sink.add(
+            Rule.NO_FRONTMATTER,
+            "note has no frontmatter",
+            "add a `---` block with date, researcher, git_commit, ... at the top "
+            "(`thoughts fix --write` can build one from the file name and git)",
+            1,
+            1,
+        )
+    else:
+        for problem in frontmatter.problems:
+            line = problem.at.line if problem.at else None
+            column = problem.at.column if problem.at else None
+            sink.add(problem.code, problem.message, problem.hint, line, column, problem.field)
+        if frontmatter.is_mapping:
+            meta = _validate_fields(frontmatter, note_type, body_line, settings, sink)
+            _check_file_name_date(name, meta, frontmatter, sink)
+
+    if not FILE_NAME.fullmatch(name):
+        sink.add(
+            Rule.FILE_NAME,
+            f"file name {name!r} does not follow YYYY-MM-DD_HH-MM[-SS]_slug.md",
+            "rename it like 2025-12-03_18-14-34_short-topic.md (lower case, no spaces)",
+        )
+
+    title = meta.topic or heading or path.stem
+    return Note(
+        path=path,
+        rel_path=rel_path,
+        doc_uri=doc_uri,
+        note_type=note_type,
+        frontmatter=frontmatter,
+        body=body,
+        body_line=body_line,
+        meta=meta,
+        title=title,
+        heading=heading,
+        diagnostics=sink.items,
+    )
+
+
+def _validate_fields(
+    frontmatter: Frontmatter,
+    note_type: str | None,
+    body_line: int,
+    settings: ThoughtsSettings,
+    sink: DiagnosticSink,
+) -> NoteMeta:
+    canonical: dict[str, RawField] = {}
+    for key, raw in frontmatter.fields.items():
+        name = settings.field_aliases.get(key, key)
+        if name in canonical:
+            other = canonical[name].key
+            sink.add(
+                Rule.DUPLICATE_KEY,
+                f"'{key}' and '{other}' both set {name}",
+                f"keep only '{name}'",
+                raw.key_at.line,
+                raw.key_at.column,
+                key,
+            )
+            continue
+        canonical[name] = raw
+
+    values: dict[str, Any] = {}
+    problem_fields = {problem.field for problem in frontmatter.problems if problem.field}
+    for name, raw in canonical.items():
+        if raw.key in problem_fields or raw.tag.endswith(":null"):
+            continue
+        if name in _SCALAR_SOURCE_FIELDS and raw.is_scalar:
+            # The text as written: `git_commit: 0123456` must not become the octal 42798.
+            values[name] = raw.source
+        else:
+            values[name] = raw.value
+
+    fields = _run_model(values, canonical, settings, sink)
+    required = settings.types[note_type].required if note_type in settings.types else []
+    for name in required:
+        raw = canonical.get(name)
+        if raw is None or raw.tag.endswith(":null"):
+            what = "is empty" if raw is not None else "is missing"
+            at = raw.value_at if raw else Position(max(body_line - 1, 1), 1)
+            sink.add(
+                Rule.MISSING_FIELD,
+                f"required field '{name}' {what}",
+                f"add `{name}: ...` to the frontmatter ({note_type} notes need it)",
+                at.line,
+                at.column,
+                name,
+            )
+
+    _check_unknown_keys(frontmatter, settings, sink)
+    meta = NoteMeta(
+        date=fields.get("date"),
+        researcher=fields.get("researcher"),
+        git_commit=fields.get("git_commit"),
+        branch=fields.get("branch"),
+        repository=fields.get("repository"),
+        topic=fields.get("topic"),
+        tags=fields.get("tags") or [],
+        status=fields.get("status"),
+        last_updated=fields.get("last_updated"),
+        last_updated_by=fields.get("last_updated_by"),
+        relations=_relation_values(canonical, settings),
+        extra={
+            name: raw.value
+            for name, raw in canonical.items()
+            if name not in NoteFields.model_fields and name not in settings.relation_fields
+        },
+    )
+    _check_updated_after_date(meta, canonical, sink)
+    return meta
+
+
+def _run_model(
+    values: dict[str, Any],
+    canonical: dict[str, RawField],
+    settings: ThoughtsSettings,
+    sink: DiagnosticSink,
+) -> dict[str, Any]:
+    """Validate with the pydantic model; a field that fails is reported and left out."""
+    known = {name: values[name] for name in NoteFields.model_fields if name in values}
+    try:
+        return dict(NoteFields.model_validate(known, context={"settings": settings}))
+    except ValidationError as error:
+        failed: set[str] = set()
+        for item in error.errors():
+            name = str(item["loc"][0])
+            failed.add(name)
+            raw = canonical[name]
+            context = item.get("ctx") or {}
+            code = item["type"] if item["type"].startswith("TH") else Rule.BAD_VALUE.value
+            message = context.get("message") or f"{name}: {item['msg']}"
+            sink.add(
+                code,
+                message,
+                context.get("hint", f"check the value of '{name}'"),
+                raw.value_at.line,
+                raw.value_at.column,
+                raw.key,
+            )
+        retry = {name: value for name, value in known.items() if name not in failed}
+        return dict(NoteFields.model_validate(retry, context={"settings": settings}))
+
+
+def _check_unknown_keys(
+    frontmatter: Frontmatter, settings: ThoughtsSettings, sink: DiagnosticSink
+) -> None:
+    known = settings.known_keys()
+    for key, raw in frontmatter.fields.items():
+        if key in known:
+            continue
+        suggestion = did_you_mean(key, known)
+        sink.add(
+            Rule.UNKNOWN_KEY,
+            f"unknown key '{key}'" + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
+            f"rename it to '{suggestion}'"
+            if suggestion
+            else "add it under extra_fields or field_aliases in mkdocs.yml if the team uses it",
+            raw.key_at.line,
+            raw.key_at.column,
+            key,
+        )
+
+
+def _relation_values(
+    canonical: dict[str, RawField], settings: ThoughtsSettings
+) -> list[RelationValue]:
+    relations = []
+    for name in settings.relation_fields:
+        raw = canonical.get(name)
+        if raw is None or raw.value is None:
+            continue
+        items = raw.value if isinstance(raw.value, list) else [raw.value]
+        for item in items:
+            if isinstance(item, str | int | float) and not isinstance(item, bool):
+                for part in str(item).split(","):
+                    if part.strip():
+                        relations.append(RelationValue(name, part.strip(), raw.value_at))
+    return relations
+
+
+def _check_updated_after_date(
+    meta: NoteMeta, canonical: dict[str, RawField], sink: DiagnosticSink
+) -> None:
+    if meta.date is None or meta.last_updated is None:
+        return
+    written, updated = meta.date, meta.last_updated
+    if isinstance(written, datetime) and isinstance(updated, datetime):
+        is_before = updated < written
+    else:
+        is_before = _day(updated) < _day(written)
+    if is_before:
+        raw = canonical["last_updated"]
+        sink.add(
+            Rule.UPDATED_BEFORE_DATE,
+            f"last_updated {updated.isoformat()} is before date {written.isoformat()}",
+            "set last_updated to the day of the latest edit (not earlier than date)",
+            raw.value_at.line,
+            raw.value_at.column,
+            raw.key,
+        )
+
+
+def _check_file_name_date(
+    name: str, meta: NoteMeta, frontmatter: Frontmatter, sink: DiagnosticSink
+) -> None:
+    named = date_from_file_name(name)
+    if named is None or meta.date is None:
+        return
+    written = _day(meta.date)
+    if named != written:
+        raw = next(
+            raw for key, raw in frontmatter.fields.items() if key == "date" or raw.key == "date"
+        )
+        sink.add(
+            Rule.FILE_NAME_DATE,
+            f"file name says {named.isoformat()} but date is {written.isoformat()}",
+            "rename the file or correct the date so they agree",
+            raw.value_at.line,
+            raw.value_at.column,
+            "date",
+        )
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value

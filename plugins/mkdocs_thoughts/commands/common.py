@@ -1,0 +1,45 @@
+"""What several subcommands share: finding mkdocs.yml and loading the notes it describes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..corpus import NoteLoader
+from ..schema import ThoughtsSettings
+from ..siteconfig import SiteConfig, load_site_config
+
+DEFAULT_CONFIG = "mkdocs.yml"
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible; exits 2."""
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        "-f",
+        metavar="FILE",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml when it exists)",
+    )
+
+
+def site_config(args: argparse.Namespace, *, required: bool) -> SiteConfig | None:
+    """The configured site, or ``None`` when there is none and the command can do without."""
+    if args.config:
+        return load_site_config(Path(args.config))
+    default = Path(DEFAULT_CONFIG)
+    if default.is_file():
+        return load_site_config(default)
+    if required:
+        raise UsageError(
+            f"no {DEFAULT_CONFIG} here; pass --config FILE or run in the site's folder"
+        )
+    return None
+
+
+def note_loader(config: SiteConfig | None) -> NoteLoader:
+    if config is None:
+        return NoteLoader(ThoughtsSettings(), Path.cwd())
+    return NoteLoader(config.settings, config.notes_root)

@@ -1,0 +1,100 @@
+"""The one shape every problem with a note takes, and the formats it is printed in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from .schema import Rule, Severity, ThoughtsSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str
+    """The note's path relative to the repository root, with forward slashes."""
+    line: int | None
+    column: int | None
+    code: str
+    severity: str
+    field: str | None
+    message: str
+    hint: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.column or 0, self.code)
+
+    def location(self) -> str:
+        if self.line is None:
+            return self.path
+        if self.column is None:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class DiagnosticSink:
+    """Collects diagnostics for one note, applying the configured severity of each rule."""
+
+    def __init__(self, path: str, settings: ThoughtsSettings) -> None:
+        self.path = path
+        self.settings = settings
+        self.items: list[Diagnostic] = []
+
+    def add(
+        self,
+        rule: Rule | str,
+        message: str,
+        hint: str,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        severity = self.settings.severity(Rule(rule))
+        if severity is Severity.OFF:
+            return
+        self.items.append(
+            Diagnostic(
+                self.path, line, column, str(Rule(rule).value), severity.value, field, message, hint
+            )
+        )
+
+
+def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+    lines = []
+    for item in diagnostics:
+        lines.append(f"{item.location()}: {item.severity} {item.code} {item.message}")
+        if item.hint:
+            lines.append(f"    hint: {item.hint}")
+    return "\n".join(lines)
+
+
+def format_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, which show each problem inline on the pull request."""
+    lines = []
+    for item in diagnostics:
+        command = "error" if item.is_error else "warning"
+        properties = [f"file={_escape_property(item.path)}"]
+        if item.line is not None:
+            properties.append(f"line={item.line}")
+        if item.column is not None:
+            properties.append(f"col={item.column}")
+        properties.append(f"title={_escape_property(item.code)}")
+        message = item.message + (f" (hint: {item.hint})" if item.hint else "")
+        lines.append(f"::{command} {','.join(properties)}::{_escape_data(message)}")
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([asdict(item) for item in diagnostics], indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

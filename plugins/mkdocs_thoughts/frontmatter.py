@@ -1,0 +1,255 @@
+"""Split a note into frontmatter and body, and parse the frontmatter YAML safely, keeping positions.
+
+PyYAML's ``safe_load`` loses what diagnostics need (where a key is, whether a key was repeated, how a
+value was written), so the block is *composed* with libyaml and each top-level value is constructed
+on its own. Only the standard YAML tags are accepted: an unknown tag is a problem to report, never
+code to run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # libyaml is in every PyYAML wheel; the pure-Python loader is only a fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+FENCE = "---"
+_STANDARD_TAG = re.compile(
+    r"tag:yaml\.org,2002:(str|int|float|bool|null|timestamp|seq|map|binary|set|omap|pairs|merge)\Z"
+)
+_PLACEHOLDER = re.compile(r"\{\{\s*[^{}]*?\s*\}\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column in the note file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawField:
+    """One top-level frontmatter entry as written."""
+
+    key: str
+    value: Any
+    """The safely constructed YAML value (``None`` when the value could not be constructed)."""
+    source: str
+    """The value's text as written in the file (a scalar's text without quotes)."""
+    is_scalar: bool
+    tag: str
+    key_at: Position
+    value_at: Position
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """Something wrong with the frontmatter block itself, found while parsing it."""
+
+    code: str
+    message: str
+    hint: str
+    at: Position | None
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Frontmatter:
+    fields: dict[str, RawField]
+    problems: tuple[ParseProblem, ...]
+    is_mapping: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SplitText:
+    """A note's text cut at its frontmatter fences."""
+
+    frontmatter: str | None
+    """The YAML between the fences, or ``None`` when the note has no frontmatter block."""
+    body: str
+    body_line: int
+    """The 1-based line on which the body starts."""
+
+
+def split_frontmatter(text: str) -> SplitText:
+    """Frontmatter counts only when ``---`` is the first line and a closing ``---`` follows."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_end = text.find("\n")
+    if first_end == -1 or text[:first_end].rstrip() != FENCE:
+        return SplitText(None, text, 1)
+    start = first_end + 1
+    position = start
+    line = 2
+    while position <= len(text):
+        end = text.find("\n", position)
+        current = text[position:] if end == -1 else text[position:end]
+        if current.rstrip() in (FENCE, "..."):
+            body_start = len(text) if end == -1 else end + 1
+            return SplitText(text[start:position], text[body_start:], line + 1)
+        if end == -1:
+            break
+        position = end + 1
+        line += 1
+    return SplitText(None, text, 1)
+
+
+def parse_frontmatter(block: str, first_line: int = 2) -> Frontmatter:
+    """Parse the YAML ``block`` whose first line is line ``first_line`` of the note."""
+    loader = _Loader(block)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        return Frontmatter({}, (_syntax_problem(error, block, first_line),), True)
+    except yaml.YAMLError as error:  # a reader error (e.g. a control character) has no mark
+        problem = _problem(
+            "TH002", f"YAML error: {_first_line(error)}", "remove the character", None
+        )
+        return Frontmatter({}, (problem,), True)
+    if root is None:
+        return Frontmatter({}, (), True)
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        problem = _problem(
+            "TH003",
+            f"frontmatter is {kind}, not a mapping of keys to values",
+            "write one `key: value` per line between the `---` fences",
+            _position(root.start_mark, first_line),
+        )
+        return Frontmatter({}, (problem,), False)
+
+    fields: dict[str, RawField] = {}
+    problems: list[ParseProblem] = []
+    for key_node, value_node in root.value:
+        key_at = _position(key_node.start_mark, first_line)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(
+                _problem("TH002", "a key must be plain text", "write `key: value`", key_at)
+            )
+            continue
+        key = key_node.value
+        value_at = _position(value_node.start_mark, first_line)
+        if key in fields:
+            earlier = fields[key].key_at.line
+            problems.append(
+                _problem(
+                    "TH004",
+                    f"duplicate key '{key}' (first set on line {earlier}); YAML keeps only the last",
+                    f"keep one '{key}' line and delete the other",
+                    key_at,
+                    key,
+                )
+            )
+            continue
+        source = _source_text(block, value_node)
+        bad = _structural_problem(value_node, key, first_line, source)
+        if bad is not None:
+            problems.append(bad)
+            fields[key] = RawField(key, None, source, False, value_node.tag, key_at, value_at)
+            continue
+        try:
+            value = loader.construct_object(value_node, deep=True)
+        except (yaml.YAMLError, TypeError, ValueError) as error:
+            problems.append(
+                _problem(
+                    "TH102",
+                    f"'{key}' cannot be read: {_first_line(error)}",
+                    "quote the value to keep it as text",
+                    value_at,
+                    key,
+                )
+            )
+            value = None
+        is_scalar = isinstance(value_node, yaml.ScalarNode)
+        text = value_node.value if is_scalar else source
+        fields[key] = RawField(key, value, text, is_scalar, value_node.tag, key_at, value_at)
+    return Frontmatter(fields, tuple(problems), True)
+
+
+def _structural_problem(
+    node: yaml.Node, key: str, first_line: int, source: str
+) -> ParseProblem | None:
+    """Placeholders, unknown tags and nested duplicate keys, which safe loading would hide."""
+    if _PLACEHOLDER.fullmatch(source.strip().strip("'\"")):
+        return _problem(
+            "TH006",
+            f"'{key}' is an unfilled template placeholder {source.strip()}",
+            f"replace {source.strip()} with the real value",
+            _position(node.start_mark, first_line),
+            key,
+        )
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not _STANDARD_TAG.match(current.tag):
+            return _problem(
+                "TH005",
+                f"'{key}' uses the YAML tag {current.tag!r}, which notes may not use",
+                "remove the tag; frontmatter holds plain text, numbers, dates and lists",
+                _position(current.start_mark, first_line),
+                key,
+            )
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for child_key, child_value in current.value:
+                name = child_key.value if isinstance(child_key, yaml.ScalarNode) else None
+                if name is not None and name in seen:
+                    return _problem(
+                        "TH004",
+                        f"duplicate key '{name}' inside '{key}'",
+                        f"keep one '{name}' entry",
+                        _position(child_key.start_mark, first_line),
+                        key,
+                    )
+                if name is not None:
+                    seen.add(name)
+                stack.extend((child_key, child_value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, block: str, first_line: int) -> ParseProblem:
+    mark = error.problem_mark or error.context_mark
+    at = _position(mark, first_line) if mark is not None else None
+    problem = error.problem or "invalid YAML"
+    hint = "check the indentation and quoting on this line"
+    if "mapping values are not allowed" in problem and mark is not None:
+        line_text = block.splitlines()[mark.line] if mark.line < len(block.splitlines()) else ""
+        key = line_text.split(":", 1)[0].strip()
+        hint = (
+            f"the value of '{key}' contains ': '; wrap the whole value in quotes, "
+            f'e.g. {key}: "..."'
+        )
+        return ParseProblem("TH002", f"YAML syntax error: {problem}", hint, at, key or None)
+    if "found character '\\t'" in problem:
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    elif _PLACEHOLDER.search(block):
+        hint = "a template placeholder such as {{DATE}} was left unfilled; replace it with a value"
+    return ParseProblem("TH002", f"YAML syntax error: {problem}", hint, at)
+
+
+def _source_text(block: str, node: yaml.Node) -> str:
+    return block[node.start_mark.index : node.end_mark.index]
+
+
+def _position(mark: yaml.Mark, first_line: int) -> Position:
+    return Position(mark.line + first_line, mark.column + 1)
+
+
+def _problem(
+    code: str, message: str, hint: str, at: Position | None, field: str | None = None
+) -> ParseProblem:
+    return ParseProblem(code, message, hint, at, field)
+
+
+def _first_line(error: BaseException) -> str:
+    text = getattr(error, "problem", None) or str(error)
+    return str(text).strip().splitlines()[0]

@@ -1,0 +1,425 @@
+"""The frontmatter schema and everything a team can configure about it (under the plugin in mkdocs.yml).
+
+One pydantic model, :class:`ThoughtsSettings`, holds the configuration; the plugin and the CLI both
+build it from the same ``plugins: - thoughts: {...}`` mapping, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+CORE_FIELDS: tuple[str, ...] = (
+    "date",
+    "researcher",
+    "git_commit",
+    "branch",
+    "repository",
+    "topic",
+    "tags",
+    "status",
+    "last_updated",
+    "last_updated_by",
+)
+"""The seed template's fields, in the order templates and fixes write them."""
+
+BASE_REQUIRED: tuple[str, ...] = (
+    "date",
+    "researcher",
+    "git_commit",
+    "branch",
+    "repository",
+    "topic",
+    "tags",
+    "status",
+)
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    OFF = "off"
+
+
+class Rule(StrEnum):
+    """Stable rule codes. The numbering groups them: 0xx YAML, 1xx fields, 2xx file names, 3xx links."""
+
+    NO_FRONTMATTER = "TH001"
+    YAML_SYNTAX = "TH002"
+    NOT_A_MAPPING = "TH003"
+    DUPLICATE_KEY = "TH004"
+    UNKNOWN_TAG = "TH005"
+    PLACEHOLDER = "TH006"
+    MISSING_FIELD = "TH101"
+    BAD_VALUE = "TH102"
+    UNKNOWN_STATUS = "TH103"
+    UNKNOWN_KEY = "TH104"
+    UPDATED_BEFORE_DATE = "TH105"
+    FILE_NAME = "TH201"
+    FILE_NAME_DATE = "TH202"
+    MISSING_TARGET = "TH301"
+    UNKNOWN_COMMIT = "TH302"
+
+
+RULE_TITLES: dict[Rule, str] = {
+    Rule.NO_FRONTMATTER: "no frontmatter",
+    Rule.YAML_SYNTAX: "YAML syntax error",
+    Rule.NOT_A_MAPPING: "frontmatter is not a mapping",
+    Rule.DUPLICATE_KEY: "duplicate key",
+    Rule.UNKNOWN_TAG: "unknown YAML tag",
+    Rule.PLACEHOLDER: "unfilled template placeholder",
+    Rule.MISSING_FIELD: "missing required field",
+    Rule.BAD_VALUE: "wrong type or format",
+    Rule.UNKNOWN_STATUS: "unknown status",
+    Rule.UNKNOWN_KEY: "unknown key",
+    Rule.UPDATED_BEFORE_DATE: "last_updated before date",
+    Rule.FILE_NAME: "file name not YYYY-MM-DD_HH-MM[-SS]_slug.md",
+    Rule.FILE_NAME_DATE: "date in file name differs from date",
+    Rule.MISSING_TARGET: "relation target missing",
+    Rule.UNKNOWN_COMMIT: "git_commit not a commit of this repository",
+}
+
+DEFAULT_SEVERITY: dict[Rule, Severity] = {rule: Severity.ERROR for rule in Rule} | {
+    Rule.UNKNOWN_KEY: Severity.WARNING,
+    Rule.FILE_NAME: Severity.WARNING,
+    Rule.FILE_NAME_DATE: Severity.WARNING,
+}
+
+
+class NoteType(BaseModel):
+    """A kind of note, recognised by the name of a folder it lives in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    folders: list[str] = Field(min_length=1, description="Folder names that hold this type.")
+    title: str | None = Field(None, description="Name shown in the nav and index (default: Name).")
+    required: list[str] = Field(
+        default_factory=lambda: list(BASE_REQUIRED), description="Fields every note must have."
+    )
+
+
+def _default_types() -> dict[str, NoteType]:
+    return {
+        "research": NoteType(folders=["research"], title="Research"),
+        "plans": NoteType(
+            folders=["plans"], title="Plans", required=[*BASE_REQUIRED, "related_research"]
+        ),
+        "prs": NoteType(folders=["prs"], title="PRs"),
+    }
+
+
+DEFAULT_RELATIONS: dict[str, str] = {
+    "related_research": "builds_on",
+    "based_on": "builds_on",
+    "research_doc": "builds_on",
+    "plan_doc": "implements",
+    "sources": "cites",
+    "related": "related",
+    "related_plans": "related",
+    "supersedes": "supersedes",
+    "superseded_by": "superseded_by",
+}
+
+
+class ThoughtsSettings(BaseModel):
+    """The plugin's options (``plugins: - thoughts: {...}`` in mkdocs.yml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notes_root: str | None = Field(
+        None, description="Folder holding the notes, relative to mkdocs.yml (default: docs_dir)."
+    )
+    types: dict[str, NoteType] = Field(
+        default_factory=_default_types,
+        description="Note types: name -> folders and required fields. Replaces the defaults.",
+    )
+    statuses: list[str] = Field(
+        default_factory=lambda: ["in_progress", "complete", "ready_for_review"],
+        description="Allowed values of `status`.",
+    )
+    extra_statuses: list[str] = Field(
+        default_factory=list, description="Statuses allowed on top of `statuses`."
+    )
+    status_aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description="Accepted spellings and their canonical status, e.g. completed: complete.",
+    )
+    field_aliases: dict[str, str] = Field(
+        default_factory=lambda: {
+            "commit": "git_commit",
+            "git_sha": "git_commit",
+            "author": "researcher",
+            "git_branch": "branch",
+        },
+        description="Accepted keys and the canonical field they stand for.",
+    )
+    relation_fields: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_RELATIONS),
+        description="Frontmatter fields that point at other notes, and the kind of edge each makes.",
+    )
+    extra_fields: list[str] = Field(
+        default_factory=list, description="Keys a team uses that are not unknown."
+    )
+    unknown_keys: Literal["warn", "ignore", "error"] = Field(
+        "warn", description="What an unknown frontmatter key is."
+    )
+    rules: dict[str, Severity] = Field(
+        default_factory=dict, description="Severity per rule code (error, warning, off)."
+    )
+    skip_folders: list[str] = Field(
+        default_factory=lambda: ["searchable", "templates", "_templates"],
+        description="Folder names under the notes root that never hold notes.",
+    )
+    fail_on_error: bool = Field(
+        False,
+        description="Whether note errors fail a non-strict `mkdocs build` too "
+        "(`--strict` always fails on them; `mkdocs serve` never does).",
+    )
+    check_commits: bool = Field(
+        True, description="Whether `git_commit` is resolved against the repository."
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rule_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+        known = {rule.value for rule in Rule}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown rule code(s) {', '.join(unknown)}; known: {sorted(known)}")
+        return value
+
+    @property
+    def all_statuses(self) -> list[str]:
+        return [*self.statuses, *self.extra_statuses]
+
+    def severity(self, rule: Rule) -> Severity:
+        configured = self.rules.get(rule.value)
+        if configured is not None:
+            return configured
+        if rule is Rule.UNKNOWN_KEY:
+            return {"warn": Severity.WARNING, "ignore": Severity.OFF, "error": Severity.ERROR}[
+                self.unknown_keys
+            ]
+        return DEFAULT_SEVERITY[rule]
+
+    def known_keys(self) -> set[str]:
+        required = {name for note_type in self.types.values() for name in note_type.required}
+        return {
+            *CORE_FIELDS,
+            *required,
+            *self.relation_fields,
+            *self.extra_fields,
+            *self.field_aliases,
+        }
+
+    def type_title(self, name: str) -> str:
+        note_type = self.types[name]
+        return note_type.title or name.replace("_", " ").capitalize()
+
+
+class SettingsError(ValueError):
+    """The plugin configuration is invalid; the message names each bad option."""
+
+
+def load_settings(options: Mapping[str, Any] | None) -> ThoughtsSettings:
+    """Validate the plugin options, turning pydantic's errors into one readable message."""
+    try:
+        return ThoughtsSettings.model_validate(dict(options or {}))
+    except ValidationError as error:
+        lines = [
+            f"plugins.thoughts.{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            for item in error.errors()
+        ]
+        raise SettingsError("\n".join(lines)) from None
+
+
+# --- The frontmatter fields -------------------------------------------------------------------
+
+_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
+_SHA_WITH_PROSE = re.compile(r"([0-9a-fA-F]{7,40})\s*[\s(,;:-]\s*\S.*")
+
+
+def _fail(rule: Rule, message: str, hint: str) -> PydanticCustomError:
+    # The rule code travels as the error type and the hint in the context, so the one place that
+    # turns validation errors into diagnostics (checks.py) needs no second table of messages.
+    # The text goes through the context because pydantic formats the template with it, and a
+    # message quoting a note's value may itself contain braces.
+    return PydanticCustomError(rule.value, "{message}", {"message": message, "hint": hint})
+
+
+def parse_timestamp(value: object) -> dt.datetime | dt.date:
+    """YAML datetimes, quoted strings, ``+HHMM`` offsets, ``Z`` and date-only values, as one kind."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            is_date_only = len(text) == 10
+            return parsed.date() if is_date_only else parsed
+    raise ValueError(f"{value!r} is not an ISO 8601 date")
+
+
+def _timestamp(value: object, info: ValidationInfo, *, needs_time: bool) -> dt.datetime | dt.date:
+    example = "2025-12-03T18:14:34+01:00"
+    try:
+        parsed = parse_timestamp(value)
+    except ValueError:
+        raise _fail(
+            Rule.BAD_VALUE,
+            f"{info.field_name} {value!r} is not an ISO 8601 date-time",
+            f"write it as {example}",
+        ) from None
+    if isinstance(parsed, dt.datetime):
+        if parsed.tzinfo is None:
+            raise _fail(
+                Rule.BAD_VALUE,
+                f"{info.field_name} {value!s} has no time zone",
+                f"add the UTC offset, e.g. {example}",
+            )
+        return parsed
+    if needs_time:
+        raise _fail(
+            Rule.BAD_VALUE,
+            f"{info.field_name} {value!s} has no time and time zone",
+            f"write the full timestamp, e.g. {example}",
+        )
+    return parsed
+
+
+class NoteFields(BaseModel):
+    """A note's frontmatter after field aliases are applied. Every field is optional here: which
+    ones a note must have depends on its type, and is checked separately (rule TH101)."""
+
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+    date: dt.datetime | None = Field(None, description="When the note was written, with time zone.")
+    researcher: str | None = Field(None, description="Who wrote it.")
+    git_commit: str | None = Field(None, description="The commit the note describes (7-40 hex).")
+    branch: str | None = None
+    repository: str | None = None
+    topic: str | None = Field(None, description="The note's title.")
+    tags: list[str] | None = None
+    status: str | None = Field(None, description="One of the configured statuses.")
+    last_updated: dt.datetime | dt.date | None = None
+    last_updated_by: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: object, info: ValidationInfo) -> dt.datetime | dt.date:
+        return _timestamp(value, info, needs_time=True)
+
+    @field_validator("last_updated", mode="before")
+    @classmethod
+    def _last_updated(cls, value: object, info: ValidationInfo) -> dt.datetime | dt.date:
+        return _timestamp(value, info, needs_time=False)
+
+    @field_validator(
+        "researcher", "branch", "repository", "topic", "last_updated_by", mode="before"
+    )
+    @classmethod
+    def _text(cls, value: object, info: ValidationInfo) -> str:
+        if isinstance(value, list | dict):
+            raise _fail(
+                Rule.BAD_VALUE,
+                f"{info.field_name} must be text, not a {type(value).__name__}",
+                f"write {info.field_name}: on one line with a single value",
+            )
+        return str(value)
+
+    @field_validator("git_commit", mode="before")
+    @classmethod
+    def _git_commit(cls, value: object) -> str:
+        text = str(value).strip()
+        if _SHA.fullmatch(text):
+            return text.lower()
+        with_prose = _SHA_WITH_PROSE.fullmatch(text)
+        if with_prose:
+            raise _fail(
+                Rule.BAD_VALUE,
+                f"git_commit {text!r} has text after the SHA",
+                f"keep only the SHA ({with_prose.group(1)}) and move the rest into the note body",
+            )
+        raise _fail(
+            Rule.BAD_VALUE,
+            f"git_commit {text!r} is not a commit SHA (7 to 40 hexadecimal characters)",
+            "run `git rev-parse --short HEAD` and paste its output",
+        )
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: object) -> list[str]:
+        if isinstance(value, list) and all(
+            isinstance(item, str | int | float) and not isinstance(item, bool) for item in value
+        ):
+            return [str(item) for item in value]
+        if isinstance(value, str):
+            items = [part.strip() for part in value.split(",") if part.strip()]
+            raise _fail(
+                Rule.BAD_VALUE,
+                "tags must be a list",
+                f"write tags: [{', '.join(items)}]",
+            )
+        raise _fail(
+            Rule.BAD_VALUE, "tags must be a list of words", "write tags: [research, pipeline]"
+        )
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: object, info: ValidationInfo) -> str:
+        settings: ThoughtsSettings = (info.context or {})["settings"]
+        text = str(value).strip()
+        allowed = settings.all_statuses
+        if text in allowed:
+            return text
+        aliases = {alias.lower(): canonical for alias, canonical in settings.status_aliases.items()}
+        if text.lower() in aliases:
+            return aliases[text.lower()]
+        message = f"status {text!r} is not one of {', '.join(allowed)}"
+        suggestion = did_you_mean(text.lower(), [*allowed, *settings.status_aliases])
+        if suggestion:
+            canonical = aliases.get(suggestion.lower(), suggestion)
+            message += f" (did you mean '{canonical}'?)"
+            hint = f"write status: {canonical}"
+        else:
+            hint = "use one of them, or map this spelling under status_aliases in mkdocs.yml"
+        raise _fail(Rule.UNKNOWN_STATUS, message, hint)
+
+
+def did_you_mean(word: str, candidates: list[str] | set[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def frontmatter_json_schema(settings: ThoughtsSettings) -> dict[str, Any]:
+    """The JSON Schema of the configured frontmatter, for editors and other validators."""
+    schema = NoteFields.model_json_schema()
+    properties = schema["properties"]
+    properties["status"] = {"type": "string", "enum": settings.all_statuses}
+    properties["git_commit"] = {"type": "string", "pattern": "^[0-9a-fA-F]{7,40}$"}
+    properties["date"] = {"type": "string", "format": "date-time"}
+    properties["last_updated"] = {
+        "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+    }
+    for name in settings.relation_fields:
+        properties.setdefault(
+            name, {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+        )
+    return schema
