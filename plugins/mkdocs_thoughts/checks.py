@@ -26,6 +26,8 @@ from .schema import NoteFields, Rule, ThoughtsSettings, did_you_mean
 
 _TEXT_FIELDS = frozenset({"researcher", "branch", "repository", "topic", "last_updated_by"})
 _SCALAR_SOURCE_FIELDS = _TEXT_FIELDS | {"git_commit", "status"}
+# Read once: pydantic's class-level `model_fields` is a descriptor that costs a call per access.
+_MODEL_FIELDS = tuple(NoteFields.model_fields)
 
 
 def build_note(
@@ -150,7 +152,7 @@ def _validate_fields(
         extra={
             name: raw.value
             for name, raw in canonical.items()
-            if name not in NoteFields.model_fields and name not in settings.relation_fields
+            if name not in _MODEL_FIELDS and name not in settings.relation_fields
         },
     )
     _check_updated_after_date(meta, canonical, sink)
@@ -164,7 +166,7 @@ def _run_model(
     sink: DiagnosticSink,
 ) -> dict[str, Any]:
     """Validate with the pydantic model; a field that fails is reported and left out."""
-    known = {name: values[name] for name in NoteFields.model_fields if name in values}
+    known = {name: values[name] for name in _MODEL_FIELDS if name in values}
     try:
         return dict(NoteFields.model_validate(known, context={"settings": settings}))
     except ValidationError as error:
@@ -174,12 +176,16 @@ def _run_model(
             failed.add(name)
             raw = canonical[name]
             context = item.get("ctx") or {}
-            code = item["type"] if item["type"].startswith("TH") else Rule.BAD_VALUE.value
-            message = context.get("message") or f"{name}: {item['msg']}"
+            if item["type"].startswith("TH"):
+                code, message, hint = item["type"], context["message"], context["hint"]
+            else:  # pydantic's own type checks: the text fields are plain `str`
+                code = Rule.BAD_VALUE.value
+                message = f"{name} must be text, not a {type(item['input']).__name__}"
+                hint = f"write {name}: on one line with a single value"
             sink.add(
                 code,
                 message,
-                context.get("hint", f"check the value of '{name}'"),
+                hint,
                 raw.value_at.line,
                 raw.value_at.column,
                 raw.key,
@@ -191,7 +197,7 @@ def _run_model(
 def _check_unknown_keys(
     frontmatter: Frontmatter, settings: ThoughtsSettings, sink: DiagnosticSink
 ) -> None:
-    known = settings.known_keys()
+    known = settings.known_keys
     for key, raw in frontmatter.fields.items():
         if key in known:
             continue

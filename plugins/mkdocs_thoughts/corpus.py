@@ -42,12 +42,13 @@ class Corpus:
 class NoteLoader:
     """Finds and parses notes, caching each by (path, mtime, size)."""
 
-    def __init__(self, settings: ThoughtsSettings, notes_root: Path, repo_root: Path | None = None):
+    def __init__(self, settings: ThoughtsSettings, notes_root: Path, project_dir: Path) -> None:
+        """``project_dir`` (where mkdocs.yml is) stands in for the repository root outside git."""
         self.settings = settings
         self.notes_root = notes_root.resolve()
-        found_root = repo_root or find_repo_root(self.notes_root)
+        found_root = find_repo_root(project_dir.resolve())
         self.is_git = found_root is not None
-        self.repo_root = (found_root or self.notes_root.parent).resolve()
+        self.repo_root = (found_root or project_dir).resolve()
         self._folder_types = {
             folder: name
             for name, note_type in settings.types.items()
@@ -79,10 +80,7 @@ class NoteLoader:
 
     def note_type(self, path: Path) -> str | None:
         """The type of the nearest enclosing folder that names one."""
-        try:
-            parts = path.relative_to(self.notes_root).parts[:-1]
-        except ValueError:
-            parts = path.parts[:-1]
+        parts = self._relative(path, self.notes_root).split("/")[:-1]
         for part in reversed(parts):
             if part in self._folder_types:
                 return self._folder_types[part]
@@ -123,10 +121,10 @@ class NoteLoader:
 
     @staticmethod
     def _relative(path: Path, root: Path) -> str:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        # String slicing: pathlib's relative_to was a tenth of the whole check's time.
+        text, prefix = str(path), str(root) + os.sep
+        relative = text[len(prefix) :] if text.startswith(prefix) else text
+        return relative.replace(os.sep, "/")
 
     def _check_relations(self, corpus: Corpus) -> None:
         # A note's per-file diagnostics are cached; corpus-level ones are recomputed every load,

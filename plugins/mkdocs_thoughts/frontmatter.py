@@ -1,40 +1,69 @@
-"""Split a note into frontmatter and body, and parse the frontmatter YAML safely, keeping positions.
+"""Split a note into frontmatter and body; parse the frontmatter YAML safely, keeping positions.
 
-PyYAML's ``safe_load`` loses what diagnostics need (where a key is, whether a key was repeated, how a
-value was written), so the block is *composed* with libyaml and each top-level value is constructed
-on its own. Only the standard YAML tags are accepted: an unknown tag is a problem to report, never
-code to run.
+PyYAML's ``safe_load`` loses what diagnostics need (where a key is, whether a key was repeated,
+how a value was written), so the block is *composed* with libyaml and each top-level value is
+constructed on its own. Only the standard YAML tags are accepted: an unknown tag is a problem to
+report, never code to run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python loader is only a fallback.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_RESOLVED: dict[tuple[str, bool], str] = {}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader with a memo for implicit scalar tags.
+
+    Resolving a tag runs a handful of regular expressions per scalar, in Python, and the same
+    values (statuses, names, branches) recur in every note of a folder.
+    """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit[0])
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) > 50_000:  # bounded: a memo, not a leak
+                _RESOLVED.clear()
+            _RESOLVED[key] = tag
+        return tag
+
 
 FENCE = "---"
 _STANDARD_TAG = re.compile(
     r"tag:yaml\.org,2002:(str|int|float|bool|null|timestamp|seq|map|binary|set|omap|pairs|merge)\Z"
 )
 _PLACEHOLDER = re.compile(r"\{\{\s*[^{}]*?\s*\}\}")
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """A 1-based line and column in the note file."""
 
     line: int
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RawField:
     """One top-level frontmatter entry as written."""
 
@@ -86,19 +115,12 @@ def split_frontmatter(text: str) -> SplitText:
     if first_end == -1 or text[:first_end].rstrip() != FENCE:
         return SplitText(None, text, 1)
     start = first_end + 1
-    position = start
-    line = 2
-    while position <= len(text):
-        end = text.find("\n", position)
-        current = text[position:] if end == -1 else text[position:end]
-        if current.rstrip() in (FENCE, "..."):
-            body_start = len(text) if end == -1 else end + 1
-            return SplitText(text[start:position], text[body_start:], line + 1)
-        if end == -1:
-            break
-        position = end + 1
-        line += 1
-    return SplitText(None, text, 1)
+    closing = _CLOSING_FENCE.search(text, start)
+    if closing is None:
+        return SplitText(None, text, 1)
+    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    body_line = text.count("\n", 0, closing.start()) + 2
+    return SplitText(text[start : closing.start()], text[body_start:], body_line)
 
 
 def parse_frontmatter(block: str, first_line: int = 2) -> Frontmatter:
@@ -128,56 +150,97 @@ def parse_frontmatter(block: str, first_line: int = 2) -> Frontmatter:
     fields: dict[str, RawField] = {}
     problems: list[ParseProblem] = []
     for key_node, value_node in root.value:
-        key_at = _position(key_node.start_mark, first_line)
-        if not isinstance(key_node, yaml.ScalarNode):
+        mark = key_node.start_mark
+        key_at = Position(mark.line + first_line, mark.column + 1)
+        if type(key_node) is not yaml.ScalarNode:
             problems.append(
                 _problem("TH002", "a key must be plain text", "write `key: value`", key_at)
             )
             continue
         key = key_node.value
-        value_at = _position(value_node.start_mark, first_line)
+        mark = value_node.start_mark
+        value_at = Position(mark.line + first_line, mark.column + 1)
         if key in fields:
             earlier = fields[key].key_at.line
             problems.append(
                 _problem(
                     "TH004",
-                    f"duplicate key '{key}' (first set on line {earlier}); YAML keeps only the last",
+                    f"duplicate key '{key}' (first set on line {earlier}); "
+                    "YAML keeps only the last",
                     f"keep one '{key}' line and delete the other",
                     key_at,
                     key,
                 )
             )
             continue
-        source = _source_text(block, value_node)
+        tag = value_node.tag
+        if type(value_node) is yaml.ScalarNode and tag in _SCALAR_TAGS:
+            # The common case, kept cheap: a plain value with a standard tag.
+            text = value_node.value
+            if "{{" not in text:
+                if tag == _STR_TAG:
+                    value = text
+                elif tag == _TIMESTAMP_TAG:
+                    value = _timestamp(text) or _construct(
+                        loader, value_node, key, value_at, problems
+                    )
+                else:
+                    value = _construct(loader, value_node, key, value_at, problems)
+                fields[key] = RawField(key, value, text, True, tag, key_at, value_at)
+                continue
+        source = block[mark.index : value_node.end_mark.index]
         bad = _structural_problem(value_node, key, first_line, source)
         if bad is not None:
             problems.append(bad)
-            fields[key] = RawField(key, None, source, False, value_node.tag, key_at, value_at)
+            fields[key] = RawField(key, None, source, False, tag, key_at, value_at)
             continue
-        try:
-            value = loader.construct_object(value_node, deep=True)
-        except (yaml.YAMLError, TypeError, ValueError) as error:
-            problems.append(
-                _problem(
-                    "TH102",
-                    f"'{key}' cannot be read: {_first_line(error)}",
-                    "quote the value to keep it as text",
-                    value_at,
-                    key,
-                )
-            )
-            value = None
-        is_scalar = isinstance(value_node, yaml.ScalarNode)
+        value = _construct(loader, value_node, key, value_at, problems)
+        is_scalar = type(value_node) is yaml.ScalarNode
         text = value_node.value if is_scalar else source
-        fields[key] = RawField(key, value, text, is_scalar, value_node.tag, key_at, value_at)
+        fields[key] = RawField(key, value, text, is_scalar, tag, key_at, value_at)
     return Frontmatter(fields, tuple(problems), True)
+
+
+def _timestamp(text: str) -> dt.datetime | dt.date | None:
+    """The C-implemented ISO parser covers the usual spellings; PyYAML handles the rest."""
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _construct(
+    loader: _Loader, node: yaml.Node, key: str, at: Position, problems: list[ParseProblem]
+) -> Any:
+    # Lists of plain strings, common for tags, need no trip through PyYAML's constructor.
+    if type(node) is yaml.SequenceNode and all(
+        child.tag == _STR_TAG and type(child) is yaml.ScalarNode for child in node.value
+    ):
+        return [child.value for child in node.value]
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, TypeError, ValueError) as error:
+        problems.append(
+            _problem(
+                "TH102",
+                f"'{key}' cannot be read: {_first_line(error)}",
+                "quote the value to keep it as text",
+                at,
+                key,
+            )
+        )
+        return None
 
 
 def _structural_problem(
     node: yaml.Node, key: str, first_line: int, source: str
 ) -> ParseProblem | None:
     """Placeholders, unknown tags and nested duplicate keys, which safe loading would hide."""
-    if _PLACEHOLDER.fullmatch(source.strip().strip("'\"")):
+    if isinstance(node, yaml.ScalarNode) and _STANDARD_TAG.match(node.tag) and "{{" not in source:
+        return None
+    if "{{" in source and _PLACEHOLDER.fullmatch(source.strip().strip("'\"")):
         return _problem(
             "TH006",
             f"'{key}' is an unfilled template placeholder {source.strip()}",
@@ -234,10 +297,6 @@ def _syntax_problem(error: yaml.MarkedYAMLError, block: str, first_line: int) ->
     elif _PLACEHOLDER.search(block):
         hint = "a template placeholder such as {{DATE}} was left unfilled; replace it with a value"
     return ParseProblem("TH002", f"YAML syntax error: {problem}", hint, at)
-
-
-def _source_text(block: str, node: yaml.Node) -> str:
-    return block[node.start_mark.index : node.end_mark.index]
 
 
 def _position(mark: yaml.Mark, first_line: int) -> Position:

@@ -18,7 +18,7 @@ class ResolvedSha:
 
 
 def find_repo_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` holding ``.git`` (a folder, or a file in worktrees)."""
+    """The nearest folder at or above ``start`` holding ``.git`` (a folder; a file in worktrees)."""
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
@@ -52,3 +52,216 @@ def resolve_shas(repo_root: Path, shas: Iterable[str]) -> dict[str, ResolvedSha]
         else:
             resolved[sha] = ResolvedSha(sha, None, ambiguous=answer.endswith("ambiguous"))
     return resolved
+
+
+class GitError(Exception):
+    """A git command could not run or failed; the message quotes git's own last words."""
+
+
+# Settings a user's git config could set that would change the output we parse.
+_FIXED_CONFIG = (
+    "-c",
+    "core.quotepath=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "diff.noprefix=false",
+    "-c",
+    "diff.mnemonicPrefix=false",
+)
+
+
+def run_git(repo_root: Path, *args: str, stdin: str | None = None) -> str:
+    """Run one git command in ``repo_root`` and return its standard output as text.
+
+    Every git process of the git facts goes through :func:`run_git_bytes`, so tests can count them.
+    """
+    data = None if stdin is None else stdin.encode("utf-8")
+    return run_git_bytes(repo_root, *args, stdin=data).decode("utf-8", errors="replace")
+
+
+def run_git_bytes(repo_root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    command = ["git", *_FIXED_CONFIG, *args]
+    try:
+        completed = subprocess.run(
+            command, cwd=repo_root, input=stdin, capture_output=True, check=False
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git: {error.strerror or error}") from None
+    if completed.returncode != 0:
+        lines = completed.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        reason = lines[-1] if lines else f"exit status {completed.returncode}"
+        raise GitError(f"git {args[0]} failed: {reason}")
+    return completed.stdout
+
+
+@dataclass(frozen=True, slots=True)
+class RepoState:
+    """HEAD, every ref and the shallow flag: what decides whether cached history is still valid."""
+
+    head: str
+    """HEAD's full SHA."""
+    head_ref: str | None
+    """The branch HEAD points at (``refs/heads/main``), or ``None`` when HEAD is detached."""
+    refs: tuple[tuple[str, str], ...]
+    """(ref name, SHA as stored: annotated tags give the tag object) for every ref, sorted."""
+    shallow: bool
+
+
+def read_repo_state(repo_root: Path) -> RepoState:
+    """One ``git rev-parse``: the shallow flag, HEAD and every ref, first as SHAs then as names.
+
+    ``rev-parse`` prints one line per argument in order, so the SHAs of ``--all`` and the names
+    of ``--symbolic-full-name --all`` pair up line by line.
+    """
+    out = run_git(
+        repo_root,
+        "rev-parse",
+        "--is-shallow-repository",
+        "HEAD",
+        "--all",
+        "--symbolic-full-name",
+        "HEAD",
+        "--all",
+    ).splitlines()
+    count = (len(out) - 3) // 2
+    if len(out) < 3 or len(out) != 3 + 2 * count:
+        raise GitError(f"git rev-parse gave {len(out)} lines, which do not pair up")
+    shas = out[2 : 2 + count]
+    names = out[3 + count :]
+    symbolic = out[2 + count]
+    return RepoState(
+        head=out[1],
+        head_ref=symbolic if symbolic.startswith("refs/") else None,
+        refs=tuple(sorted(zip(names, shas, strict=True))),
+        shallow=out[0] == "true",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CommitObject:
+    """A commit read straight from the object database (for commits no ref reaches)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    authored: int
+    """Unix time."""
+    committed: int
+    subject: str
+
+
+def read_commits(repo_root: Path, shas: Iterable[str]) -> dict[str, CommitObject | ResolvedSha]:
+    """Resolve many (short) SHAs with one ``git cat-file --batch``.
+
+    A found commit comes back with its parsed object; an unknown or ambiguous one as a
+    :class:`ResolvedSha` with ``full=None``.
+    """
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    request = "".join(f"{sha}^{{commit}}\n" for sha in wanted).encode("utf-8")
+    out = run_git_bytes(
+        repo_root,
+        "cat-file",
+        "--batch=%(objectname) %(objecttype) %(objectsize)",
+        stdin=request,
+    )
+    answers: dict[str, CommitObject | ResolvedSha] = {}
+    position = 0
+    for sha in wanted:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode("ascii", errors="replace").split()
+        position = end + 1
+        if len(header) == 3 and header[1] == "commit":
+            size = int(header[2])
+            text = out[position : position + size].decode("utf-8", errors="replace")
+            answers[sha] = parse_commit_object(header[0], text)
+            position += size + 1  # the object, then the newline git writes after it
+        else:
+            answers[sha] = ResolvedSha(sha, None, ambiguous=header[-1:] == ["ambiguous"])
+    return answers
+
+
+def parse_commit_object(sha: str, text: str) -> CommitObject:
+    headers, _, message = text.partition("\n\n")
+    parents: list[str] = []
+    author = ("", "", 0)
+    committed = 0
+    for line in headers.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "parent":
+            parents.append(value)
+        elif key == "author":
+            author = _person(value)
+        elif key == "committer":
+            committed = _person(value)[2]
+    subject = message.strip().splitlines()[0] if message.strip() else ""
+    return CommitObject(sha, tuple(parents), author[0], author[1], author[2], committed, subject)
+
+
+def _person(value: str) -> tuple[str, str, int]:
+    """``Name <email> 1700000000 +0100`` -> (name, email, unix time)."""
+    name, _, rest = value.partition(" <")
+    email, _, when = rest.partition("> ")
+    stamp = when.split()[0] if when.split() else "0"
+    return name, email, int(stamp) if stamp.isdigit() else 0
+
+
+def read_history(repo_root: Path) -> str:
+    """The whole commit graph with every file change, in one ``git log``.
+
+    Each record is ``\\x1e`` + fields separated by ``\\x1f`` (SHA, parents, author name, author
+    email, author date, committer date, decorations with full ref names, subject), a NUL, then
+    ``-z`` name-status entries. ``--topo-order`` prints children before their parents.
+    Stashes and git-notes refs are not history anyone cites, so they are left out.
+    """
+    return run_git(
+        repo_root,
+        "log",
+        "--exclude=refs/stash",
+        "--exclude=refs/notes/*",
+        "--all",
+        "--topo-order",
+        "--name-status",
+        "-M",
+        "-z",
+        "--no-color",
+        "--decorate=full",
+        "--encoding=UTF-8",
+        "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%D%x1f%s",
+    )
+
+
+def list_files(repo_root: Path, commit: str) -> list[str]:
+    """Every file path in ``commit``'s tree (one ``git ls-tree``)."""
+    out = run_git(repo_root, "ls-tree", "-r", "-z", "--name-only", commit)
+    return [name for name in out.split("\0") if name]
+
+
+def diff_trees(repo_root: Path, old: str, new: str, paths: Iterable[str]) -> str:
+    """``git diff`` from ``old`` to ``new`` limited to ``paths``: NUL-separated raw records
+    (exact names, statuses, renames) followed by the zero-context patch, in the same file order.
+    """
+    pathspec = [f":(literal){path}" for path in sorted(set(paths))]
+    if not pathspec:
+        return ""
+    return run_git(
+        repo_root,
+        "diff",
+        "--raw",
+        "-p",
+        "-z",
+        "-U0",
+        "-M",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        old,
+        new,
+        "--",
+        *pathspec,
+    )

@@ -1,24 +1,47 @@
-"""Resolve the values of relation fields to notes.
+"""Relations between notes: values of relation fields and references in note bodies, resolved.
 
 Real notes write a target as a path from the repository root, a path relative to the note, a bare
 file name living in another notes folder, with ``:123`` or ``#anchor`` suffixes, or as a URL or an
-id such as ``PRD-002``; only path-like values are expected to name a note.
+id such as ``PRD-002``; only path-like values are expected to name a note. Bodies refer to notes
+with Markdown links (``[x](../plans/y.md)``) and with backticked paths (```thoughts/.../y.md```).
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
+import math
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from urllib.parse import unquote
 
+from .frontmatter import Position
 from .notes import Note, RelationValue
 
-_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+_WEB_URL = re.compile(r"https?://\S", re.IGNORECASE)
+# Any other scheme (javascript:, mailto:, urn:) is text: only web URLs become links on a page.
+# A `name.md:12` suffix is a line number, not a scheme.
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d+(-\d+)?$)(?!\s)")
 _SUFFIX = re.compile(r"(#.*|:\d+(-\d+)?)$")
+_PATH_IN_PROSE = re.compile(r"(?:^|(?<=\s))([^\s'\"`<>()]+?\.md)(?=$|[\s:#),;])", re.IGNORECASE)
+_LEADING_DOTS = re.compile(r"^(?:\.{1,2}/|/)+")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[_-]\d{2}-\d{2}(?:-\d{2})?)?[_-]")
+
+# After a newline: a literal first character lets the regex engine skip ahead (3x faster than ^).
+_FENCE = re.compile(r"\n {0,3}(`{3,}|~{3,})([^\n]*)")
+_MD = re.compile(r"\.md\b", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+)([^`\n]+?)\1(?!`)")
+_INLINE_LINK = re.compile(r"\[[^\]\n]*\]\(\s*(<[^>\n]*>|[^\s()<>]+)(?:\s+[^)\n]*)?\)")
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)")
+_PLACEHOLDER = re.compile(r"[{}\[\]*<>|]")
+
+BODY_FIELD = "body"
+"""The ``field`` of a :class:`RelationValue` found in a note's body rather than its frontmatter."""
 
 
 class TargetKind(StrEnum):
@@ -28,12 +51,32 @@ class TargetKind(StrEnum):
     TEXT = "text"
 
 
+class Origin(StrEnum):
+    """Where a relation was written."""
+
+    FIELD = "field"
+    """A relation field of the frontmatter (``based_on: ...``)."""
+    LINK = "link"
+    """A Markdown link in the body."""
+    MENTION = "mention"
+    """A backticked path to a note in the body."""
+
+
 @dataclass(frozen=True, slots=True)
 class Relation:
     source: Note
     value: RelationValue
     kind: TargetKind
     target: Note | None = None
+    origin: Origin = Origin.FIELD
+
+
+@dataclass(frozen=True, slots=True)
+class BodyReference:
+    """A reference to a note found in a body, before resolution."""
+
+    origin: Origin
+    value: RelationValue
 
 
 class NoteIndex:
@@ -44,39 +87,223 @@ class NoteIndex:
         self.notes_root = notes_root
         self.by_path: dict[str, Note] = {}
         self.by_name: dict[str, list[Note]] = {}
+        self.by_stem: dict[str, list[Note]] = {}
+        self.by_slug: dict[str, list[Note]] = {}
+        # Plain strings: resolving tens of thousands of references through pathlib is slow.
+        self._repo_text = os.path.normpath(repo_root)
+        self._repo_prefix = self._repo_text.rstrip(os.sep) + os.sep
+        self._notes_text = os.path.normpath(notes_root)
+        self._notes_parent_text = os.path.dirname(self._notes_text)
         for note in notes:
             self.by_path[os.path.normpath(note.path)] = note
-            self.by_name.setdefault(note.name.lower(), []).append(note)
+            name = _base_name(note.doc_uri)
+            self.by_name.setdefault(name, []).append(note)
+            self.by_stem.setdefault(name.removesuffix(".md"), []).append(note)
+            self.by_slug.setdefault(_slug(name), []).append(note)
 
-    def resolve(self, source: Note, value: RelationValue) -> Relation:
-        text = value.text.strip().strip("`'\"<>")
-        if _URL.match(text):
-            return Relation(source, value, TargetKind.URL)
-        path_text = _SUFFIX.sub("", text)
-        if not path_text.endswith(".md"):
-            return Relation(source, value, TargetKind.TEXT)
-        target = self.find(source, path_text)
-        return Relation(source, value, TargetKind.NOTE if target else TargetKind.MISSING, target)
+    def resolve(
+        self, source: Note, value: RelationValue, origin: Origin = Origin.FIELD
+    ) -> Relation:
+        text = value.text.strip().strip("`'\"<>").strip()
+        if _WEB_URL.match(text):
+            return Relation(source, value, TargetKind.URL, origin=origin)
+        if _SCHEME.match(text):
+            return Relation(source, value, TargetKind.TEXT, origin=origin)
+        path_text = _path_text(unquote(text) if origin is Origin.LINK else text)
+        if path_text is None:
+            target = self._by_stem(text)
+            kind = TargetKind.NOTE if target else TargetKind.TEXT
+            return Relation(source, value, kind, target, origin)
+        # A Markdown link is relative to its page; a frontmatter path usually to the repository.
+        relative_first = origin is Origin.LINK or path_text.startswith(("./", "../"))
+        target = self.find(source, path_text, relative_first=relative_first)
+        kind = TargetKind.NOTE if target else TargetKind.MISSING
+        return Relation(source, value, kind, target, origin)
 
-    def find(self, source: Note, path_text: str) -> Note | None:
-        bases = (self.repo_root, source.path.parent, self.notes_root, self.notes_root.parent)
+    def find(self, source: Note, path_text: str, *, relative_first: bool = False) -> Note | None:
+        """The note a path names, tried from the repository root, the note's folder, the notes
+        root and its parent; else the only note with that file name. Never outside the repo."""
+        path_text = path_text.replace("\\", "/")
+        relative = path_text.lstrip("/")
+        source_dir = os.path.dirname(source.path)
+        bases = [self._repo_text, source_dir, self._notes_text, self._notes_parent_text]
+        if relative_first and not path_text.startswith("/"):
+            bases.insert(0, bases.pop(1))
         for base in bases:
-            candidate = os.path.normpath(base / path_text.lstrip("/"))
-            if not _inside(candidate, self.repo_root):
+            candidate = os.path.normpath(os.path.join(base, relative))
+            if candidate != self._repo_text and not candidate.startswith(self._repo_prefix):
                 continue  # a path from a note never reaches outside the repository
             note = self.by_path.get(candidate)
             if note is not None:
                 return note
-        same_name = self.by_name.get(PurePosixPath(path_text).name.lower(), [])
-        return same_name[0] if len(same_name) == 1 else None
+        return self._by_name(source, path_text)
+
+    def _by_name(self, source: Note, path_text: str) -> Note | None:
+        # A moved note, or a bare file name living in another folder: the one note of that name.
+        same_name = self.by_name.get(_base_name(path_text), [])
+        if len(same_name) <= 1:
+            return same_name[0] if same_name else None
+        # Several notes share the name: the one whose path the written path ends with (or that
+        # ends with it), else the one beside the source.
+        written = "/" + _LEADING_DOTS.sub("", path_text.lower())
+        matching = [
+            note
+            for note in same_name
+            if ("/" + note.rel_path.lower()).endswith(written)
+            or written.endswith("/" + note.rel_path.lower())
+        ]
+        if len(matching) == 1:
+            return matching[0]
+        beside = [note for note in same_name if note.path.parent == source.path.parent]
+        return beside[0] if len(beside) == 1 else None
+
+    def _by_stem(self, text: str) -> Note | None:
+        # `related: 2025-12-03_18-14_topic` without `.md` still names a note, when exactly one.
+        if not text or any(char.isspace() for char in text):
+            return None
+        matches = self.by_stem.get(_base_name(text), [])
+        return matches[0] if len(matches) == 1 else None
 
     def suggest(self, path_text: str) -> str | None:
-        """The closest note file name, for a did-you-mean on a renamed or mistyped target."""
-        name = PurePosixPath(_SUFFIX.sub("", path_text)).name.lower()
+        """The closest note, for a did-you-mean on a renamed or mistyped target: the same topic
+        under another date first (notes get renamed when redated), then the closest file name."""
+        name = _base_name(_SUFFIX.sub("", path_text.strip().strip("`'\"<>")))
+        if not name:
+            return None
+        same_slug = self.by_slug.get(_slug(name), [])
+        if same_slug and _slug(name) != name:
+            return sorted(same_slug, key=lambda note: note.rel_path)[0].rel_path
         match = difflib.get_close_matches(name, list(self.by_name), n=1, cutoff=0.6)
         return self.by_name[match[0]][0].rel_path if match else None
 
+    def relations(
+        self, note: Note, *, body: bool = True, folder: str | None = None
+    ) -> list[Relation]:
+        """Every relation of one note, resolved: its relation fields, then (by default) the
+        links and mentions in its body."""
+        found = [self.resolve(note, value) for value in note.meta.relations]
+        return found + self.body_relations(note, folder) if body else found
 
-def _inside(candidate: str, root: Path) -> bool:
-    root_text = os.path.normpath(root)
-    return candidate == root_text or candidate.startswith(root_text + os.sep)
+    def body_relations(self, note: Note, folder: str | None = None) -> list[Relation]:
+        """The links and mentions in a note's body, resolved. ``folder`` is the folder name a
+        mentioned path starts with (default: the notes root's, e.g. ``thoughts``)."""
+        return [
+            self.resolve(note, reference.value, reference.origin)
+            for reference in body_references(note, folder or self.notes_root.name)
+        ]
+
+
+def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]:
+    """Markdown links to ``.md`` files and backticked ``<folder>/...md`` paths in a note's body,
+    outside fenced code, each distinct target once (at its first place)."""
+    body = note.body
+    found: list[BodyReference] = []
+    seen: set[tuple[Origin, str]] = set()
+
+    def add(origin: Origin, text: str, line: int, column: int) -> None:
+        if (origin, text) not in seen:
+            seen.add((origin, text))
+            found.append(
+                BodyReference(origin, RelationValue(BODY_FIELD, text, Position(line, column)))
+            )
+
+    # Only lines naming a `.md` file can refer to a note: visiting just those keeps a 6 MB corpus
+    # in milliseconds.
+    candidates = _lines_with(body, _MD)
+    if not candidates:
+        return found
+    mention = _mention_pattern(folder)
+    fenced = _fenced_regions(body)
+    line_number, counted_to = note.body_line, 0
+    for start, end in candidates:
+        if _inside_any(start, fenced):
+            continue
+        line_number += body.count("\n", counted_to, start)
+        counted_to = start
+        line = body[start:end]
+        for span in _CODE_SPAN.finditer(line):
+            matched = mention.fullmatch(span[2].strip())
+            if matched and not _PLACEHOLDER.search(matched[1]):
+                text = matched[1] + (matched[2] or "")
+                add(Origin.MENTION, text, line_number, span.start(2) + 1)
+        # Links inside code spans are examples, not links: blank the spans, keeping columns.
+        plain = _CODE_SPAN.sub(lambda span: " " * len(span[0]), line)
+        targets = [(match.start(1), match[1]) for match in _INLINE_LINK.finditer(plain)]
+        definition = _REFERENCE_DEFINITION.match(plain)
+        if definition:
+            targets.append((definition.start(1), definition[1]))
+        for column, target in targets:
+            target = target.strip("<>")
+            if _is_note_link(target):
+                add(Origin.LINK, target, line_number, column + 1)
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _mention_pattern(folder: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?:[^\s`]*?/)?({re.escape(folder)}/[^\s`]+?\.md)(:\d+(?:-\d+)?|#[^\s`]*)?",
+        re.IGNORECASE,
+    )
+
+
+def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each line holding a match, in order, each line once."""
+    lines: list[tuple[int, int]] = []
+    position = 0
+    while match := pattern.search(text, position):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end == -1 else end
+        lines.append((start, end))
+        position = end
+    return lines
+
+
+def _fenced_regions(text: str) -> list[tuple[int, int]]:
+    """Offsets of fenced code blocks; an unclosed fence runs to the end, as in CommonMark."""
+    regions: list[tuple[int, int]] = []
+    opened: re.Match[str] | None = None
+    # With a newline in front, a match's start is the start of its line in ``text``.
+    for fence in _FENCE.finditer("\n" + text):
+        if opened is None:
+            opened = fence
+        elif (
+            fence[1][0] == opened[1][0] and len(fence[1]) >= len(opened[1]) and not fence[2].strip()
+        ):
+            regions.append((opened.start(), fence.end() - 1))
+            opened = None
+    if opened is not None:
+        regions.append((opened.start(), len(text)))
+    return regions
+
+
+def _inside_any(offset: int, regions: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(regions, (offset, math.inf)) - 1
+    return index >= 0 and offset < regions[index][1]
+
+
+def _is_note_link(target: str) -> bool:
+    if not target or target.startswith("#") or _SCHEME.match(target) or "//" in target[:8]:
+        return False
+    return _SUFFIX.sub("", target.split("?")[0]).lower().endswith(".md")
+
+
+def _path_text(text: str) -> str | None:
+    """The path a relation value names (without ``:123``/``#anchor``), or ``None`` if none."""
+    stripped = _SUFFIX.sub("", text)
+    if stripped.lower().endswith(".md"):
+        return stripped
+    # "thoughts/shared/research/x.md (section 3)": a single path inside prose.
+    paths = _PATH_IN_PROSE.findall(text)
+    return paths[0] if len(paths) == 1 else None
+
+
+def _base_name(path_text: str) -> str:
+    """The lower-case file name of a path written with either slash."""
+    return path_text.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
+def _slug(name: str) -> str:
+    """A file name without its leading date and time: the topic, which survives redating."""
+    return _DATE_PREFIX.sub("", name.lower())

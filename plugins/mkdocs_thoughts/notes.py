@@ -17,6 +17,7 @@ FILE_NAME = re.compile(
 )
 LEADING_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +106,14 @@ def date_from_file_name(name: str) -> date | None:
 
 
 def first_heading(body: str) -> str | None:
-    # Skip fenced code so a `# comment` in a shell block is never taken for the title.
-    in_fence = False
-    for line in body.splitlines():
-        stripped = line.lstrip()
-        if stripped.startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
-            match = HEADING.match(line)
-            if match:
-                return match[1].strip()
+    """The first ``# `` heading outside fenced code (a shell comment is never the title)."""
+    position = 0
+    while match := HEADING.search(body, position):
+        before = body[: match.start()]
+        fences = len(FENCE_LINE.findall(before))
+        if fences % 2 == 0:
+            return match[1].strip()
+        position = match.end()
     return None
 
 

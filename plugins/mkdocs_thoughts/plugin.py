@@ -48,7 +48,8 @@ class ThoughtsPlugin(BasePlugin):
         if self.settings.notes_root:
             notes_root = Path(config.config_file_path).parent / self.settings.notes_root
         if self.loader is None or self.loader.notes_root != notes_root.resolve():
-            self.loader = NoteLoader(self.settings, notes_root)
+            project_dir = Path(config.config_file_path).parent
+            self.loader = NoteLoader(self.settings, notes_root, project_dir)
         else:
             self.loader.settings = self.settings
         return config

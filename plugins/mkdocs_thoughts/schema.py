@@ -1,4 +1,4 @@
-"""The frontmatter schema and everything a team can configure about it (under the plugin in mkdocs.yml).
+"""The frontmatter schema and everything a team can configure about it (in mkdocs.yml).
 
 One pydantic model, :class:`ThoughtsSettings`, holds the configuration; the plugin and the CLI both
 build it from the same ``plugins: - thoughts: {...}`` mapping, so they can never disagree.
@@ -6,11 +6,12 @@ build it from the same ``plugins: - thoughts: {...}`` mapping, so they can never
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping
-import datetime as dt
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import (
@@ -56,7 +57,7 @@ class Severity(StrEnum):
 
 
 class Rule(StrEnum):
-    """Stable rule codes. The numbering groups them: 0xx YAML, 1xx fields, 2xx file names, 3xx links."""
+    """Stable rule codes: 0xx YAML, 1xx fields, 2xx file names, 3xx links and commits."""
 
     NO_FRONTMATTER = "TH001"
     YAML_SYNTAX = "TH002"
@@ -169,7 +170,7 @@ class ThoughtsSettings(BaseModel):
     )
     relation_fields: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_RELATIONS),
-        description="Frontmatter fields that point at other notes, and the kind of edge each makes.",
+        description="Fields that point at other notes, and the kind of edge each makes.",
     )
     extra_fields: list[str] = Field(
         default_factory=list, description="Keys a team uses that are not unknown."
@@ -216,15 +217,18 @@ class ThoughtsSettings(BaseModel):
             ]
         return DEFAULT_SEVERITY[rule]
 
-    def known_keys(self) -> set[str]:
+    @cached_property
+    def known_keys(self) -> frozenset[str]:
         required = {name for note_type in self.types.values() for name in note_type.required}
-        return {
-            *CORE_FIELDS,
-            *required,
-            *self.relation_fields,
-            *self.extra_fields,
-            *self.field_aliases,
-        }
+        return frozenset(
+            {
+                *CORE_FIELDS,
+                *required,
+                *self.relation_fields,
+                *self.extra_fields,
+                *self.field_aliases,
+            }
+        )
 
     def type_title(self, name: str) -> str:
         note_type = self.types[name]
@@ -262,7 +266,7 @@ def _fail(rule: Rule, message: str, hint: str) -> PydanticCustomError:
 
 
 def parse_timestamp(value: object) -> dt.datetime | dt.date:
-    """YAML datetimes, quoted strings, ``+HHMM`` offsets, ``Z`` and date-only values, as one kind."""
+    """YAML datetimes, quoted strings, ``+HHMM`` offsets, ``Z`` and date-only values alike."""
     if isinstance(value, dt.datetime | dt.date):
         return value
     if isinstance(value, str):
@@ -278,6 +282,8 @@ def parse_timestamp(value: object) -> dt.datetime | dt.date:
 
 
 def _timestamp(value: object, info: ValidationInfo, *, needs_time: bool) -> dt.datetime | dt.date:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
     example = "2025-12-03T18:14:34+01:00"
     try:
         parsed = parse_timestamp(value)
@@ -331,19 +337,6 @@ class NoteFields(BaseModel):
     def _last_updated(cls, value: object, info: ValidationInfo) -> dt.datetime | dt.date:
         return _timestamp(value, info, needs_time=False)
 
-    @field_validator(
-        "researcher", "branch", "repository", "topic", "last_updated_by", mode="before"
-    )
-    @classmethod
-    def _text(cls, value: object, info: ValidationInfo) -> str:
-        if isinstance(value, list | dict):
-            raise _fail(
-                Rule.BAD_VALUE,
-                f"{info.field_name} must be text, not a {type(value).__name__}",
-                f"write {info.field_name}: on one line with a single value",
-            )
-        return str(value)
-
     @field_validator("git_commit", mode="before")
     @classmethod
     def _git_commit(cls, value: object) -> str:
@@ -366,6 +359,8 @@ class NoteFields(BaseModel):
     @field_validator("tags", mode="before")
     @classmethod
     def _tags(cls, value: object) -> list[str]:
+        if type(value) is list and all(type(item) is str for item in value):
+            return value
         if isinstance(value, list) and all(
             isinstance(item, str | int | float) and not isinstance(item, bool) for item in value
         ):

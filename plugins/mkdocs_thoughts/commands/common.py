@@ -41,5 +41,5 @@ def site_config(args: argparse.Namespace, *, required: bool) -> SiteConfig | Non
 
 def note_loader(config: SiteConfig | None) -> NoteLoader:
     if config is None:
-        return NoteLoader(ThoughtsSettings(), Path.cwd())
-    return NoteLoader(config.settings, config.notes_root)
+        return NoteLoader(ThoughtsSettings(), Path.cwd(), Path.cwd())
+    return NoteLoader(config.settings, config.notes_root, config.config_file.parent)

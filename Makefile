@@ -1,0 +1,34 @@
+# Every target bootstraps .venv first, so `make serve` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test site bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+serve: $(STAMP)  ## serve the research site on http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+
+test: $(STAMP)  ## run the whole test suite (browser tests need /usr/bin/chromium)
+	$(BIN)/python -m pytest
+
+site: $(STAMP)  ## build the site the way CI does
+	$(BIN)/mkdocs build --strict
+
+bench: $(STAMP)  ## rerun the benchmarks in hack/
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python hack/bench_check.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .ruff_cache

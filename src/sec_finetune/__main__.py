@@ -1,0 +1,38 @@
+"""``python -m sec_finetune <command> ...`` — the project's command-line entry point."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+USAGE = """usage: python -m sec_finetune <command> [args]
+
+commands:
+  pipeline   the staged 10-K data pipeline (python -m sec_finetune pipeline run --help)
+"""
+
+
+def _pipeline(argv: Sequence[str]) -> int:
+    from sec_finetune.pipeline.cli import main
+
+    return main(argv)
+
+
+# Commands import their module lazily so `--help` of one never pays for another.
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"pipeline": _pipeline}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print(USAGE, end="")
+        return 0 if args else 2
+    command = COMMANDS.get(args[0])
+    if command is None:
+        print(f"unknown command {args[0]!r}\n\n{USAGE}", end="", file=sys.stderr)
+        return 2
+    return command(args[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

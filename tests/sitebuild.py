@@ -1,0 +1,45 @@
+"""Build a real MkDocs site from a folder in a test, the way `mkdocs build` does."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+MKDOCS_YML = """\
+site_name: Test notes
+docs_dir: thoughts
+theme:
+  name: material
+plugins:
+  - search
+  - thoughts{options}
+"""
+
+
+def mkdocs_yml(options: str = "") -> str:
+    return MKDOCS_YML.format(options=(":\n" + options) if options else "")
+
+
+def build_site(root: Path, *, strict: bool = False) -> Path:
+    config = load_config(str(root / "mkdocs.yml"), strict=strict)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return Path(config.site_dir)
+
+
+class Captured(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def messages(self, level: int = logging.WARNING) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= level]

@@ -1,0 +1,225 @@
+"""`thoughts check`: output formats, exit codes, corpus-level rules and the real corpora."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import CORPORA, needs_corpora, write_tree
+from gitrepo import commit_all, init_repo
+from mkdocs_thoughts.cli import main
+
+PLAN = """\
+---
+date: 2025-12-03T18:14:34+01:00
+researcher: Ada
+git_commit: {sha}
+branch: main
+repository: sec-finetune
+topic: A plan
+tags: [plan]
+status: {status}
+related_research: {related}
+---
+# A plan
+"""
+RESEARCH = PLAN.replace("related_research: {related}\n", "").replace("A plan", "Research")
+MKDOCS = "site_name: t\ndocs_dir: thoughts\nplugins:\n  - search\n  - thoughts\n"
+PLAN_PATH = "thoughts/shared/plans/2025-12-03_18-14-34_x.md"
+RESEARCH_PATH = "thoughts/shared/research/2025-12-03_18-14-34_r.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository with one research note and one plan built on it."""
+    init_repo(tmp_path)
+    write_tree(tmp_path, {"mkdocs.yml": MKDOCS, "README.md": "x\n"})
+    sha = commit_all(tmp_path, "first")[:7]
+    write_tree(
+        tmp_path,
+        {
+            RESEARCH_PATH: RESEARCH.format(sha=sha, status="complete"),
+            PLAN_PATH: PLAN.format(sha=sha, status="complete", related=RESEARCH_PATH),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def set_plan(site: Path, **values: str) -> None:
+    """Replace frontmatter values; a key the plan lacks is added before the closing fence."""
+    lines = (site / PLAN_PATH).read_text().splitlines()
+    closing = lines.index("---", 1)
+    for key, value in values.items():
+        found = [i for i, line in enumerate(lines[:closing]) if line.startswith(f"{key}:")]
+        if found:
+            lines[found[0]] = f"{key}: {value}"
+        else:
+            lines.insert(closing, f"{key}: {value}")
+            closing += 1
+    (site / PLAN_PATH).write_text("\n".join(lines) + "\n")
+
+
+def test_clean_site_exits_zero(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out == "2 notes checked: 0 errors, 0 warnings in 0 notes\n"
+
+
+def test_text_format(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_plan(site, status="complet")
+    assert main(["check"]) == 1
+    assert capsys.readouterr().out == (
+        f"{PLAN_PATH}:9:9: error TH103 status 'complet' is not one of in_progress, complete, "
+        "ready_for_review (did you mean 'complete'?)\n"
+        "    hint: write status: complete\n"
+        "2 notes checked: 1 error, 0 warnings in 1 note\n"
+    )
+
+
+def test_github_format(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_plan(site, status="complet")
+    assert main(["check", "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert out == (
+        f"::error file={PLAN_PATH},line=9,col=9,title=TH103::status 'complet' is not one of "
+        "in_progress, complete, ready_for_review (did you mean 'complete'?) "
+        "(hint: write status: complete)\n"
+    )
+
+
+def test_json_format(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_plan(site, status="complet", reviewer="Bob")
+    assert main(["check", "--format", "json"]) == 1
+    items = json.loads(capsys.readouterr().out)
+    assert [set(item) for item in items] == [
+        {"path", "line", "column", "code", "severity", "field", "message", "hint"}
+    ] * 2
+    assert [(i["code"], i["line"], i["column"], i["field"], i["severity"]) for i in items] == [
+        ("TH103", 9, 9, "status", "error"),
+        ("TH104", 11, 1, "reviewer", "warning"),
+    ]
+    assert items[0]["path"] == PLAN_PATH
+
+
+def test_warnings_fail_only_with_strict(site: Path) -> None:
+    set_plan(site, reviewer="Bob")
+    assert main(["check"]) == 0
+    assert main(["check", "--strict"]) == 1
+
+
+def test_paths_limit_the_check(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_plan(site, status="complet")
+    assert main(["check", RESEARCH_PATH]) == 0
+    assert main(["check", "thoughts/shared/plans"]) == 1
+
+
+def test_usage_and_configuration_errors_exit_two(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "no/such/file.md"]) == 2
+    assert main(["check", "--format", "xml"]) == 2
+    (site / "mkdocs.yml").write_text(
+        MKDOCS.replace("- thoughts", "- thoughts:\n      rules: {X: 1}")
+    )
+    assert main(["check"]) == 2
+    assert "plugins.thoughts.rules" in capsys.readouterr().err
+    os.remove(site / "mkdocs.yml")
+    assert main(["check"]) == 2
+
+
+def test_mkdocs_yml_with_python_and_env_tags(site: Path) -> None:
+    (site / "mkdocs.yml").write_text(
+        MKDOCS
+        + "site_url: !ENV [SITE_URL, 'http://x']\n"
+        + "markdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
+        + "        - name: mermaid\n          class: mermaid\n"
+        + "          format: !!python/name:pymdownx.superfences.fence_code_format\n"
+    )
+    assert main(["check"]) == 0
+
+
+def test_missing_relation_target_suggests_by_file_name(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_plan(site, related_research="thoughts/shared/research/2025-12-03_18-14-34_r2.md")
+    assert main(["check", "--format", "json"]) == 1
+    (item,) = json.loads(capsys.readouterr().out)
+    assert (item["code"], item["line"], item["column"]) == ("TH301", 10, 19)
+    assert item["hint"] == f"did you mean {RESEARCH_PATH}?"
+
+
+def test_relation_as_bare_file_name_resolves(site: Path) -> None:
+    set_plan(site, related_research=Path(RESEARCH_PATH).name)
+    assert main(["check"]) == 0
+
+
+def test_unknown_commit_is_an_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_plan(site, git_commit="abcdef1")
+    assert main(["check", "--format", "json"]) == 1
+    (item,) = json.loads(capsys.readouterr().out)
+    assert (item["code"], item["line"], item["column"], item["field"]) == (
+        "TH302",
+        4,
+        13,
+        "git_commit",
+    )
+
+
+def test_commits_resolved_with_one_git_process(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    for index in range(30):
+        write_tree(
+            site,
+            {
+                f"thoughts/shared/research/2025-12-03_18-14-{index:02d}_n.md": (
+                    site / RESEARCH_PATH
+                ).read_text()
+            },
+        )
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(*args, **kwargs):
+        calls.append(list(args[0]))
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    assert main(["check"]) == 0
+    assert sum(call[0] == "git" for call in calls) == 1
+
+
+def test_no_git_repository_warns_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        tmp_path,
+        {"mkdocs.yml": MKDOCS, RESEARCH_PATH: RESEARCH.format(sha="abcdef1", status="complete")},
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("not a git repository") == 1
+
+
+@needs_corpora()
+def test_real_corpora_never_crash_and_point_at_frontmatter_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpora = sorted(path for path in CORPORA.iterdir() if (path / "thoughts").is_dir())
+    assert corpora
+    for corpus in corpora:
+        monkeypatch.chdir(corpus)
+        assert main(["check", "thoughts", "--format", "json"]) in (0, 1)
+        items = json.loads(capsys.readouterr().out)
+        assert items, corpus
+        for item in items:
+            path = corpus / item["path"]
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if item["field"] and text.startswith("---"):
+                closing = text.split("\n").index("---", 1) + 1
+                assert item["line"] is not None and 1 < item["line"] <= closing, item
+                line_text = text.split("\n")[item["line"] - 1]
+                assert item["column"] <= len(line_text) + 1, item

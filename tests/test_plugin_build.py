@@ -1,0 +1,85 @@
+"""The plugin inside a real `mkdocs build`: strict builds fail on bad notes and pass when fixed."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from conftest import write_tree
+from mkdocs.exceptions import Abort
+from sitebuild import Captured, build_site, mkdocs_yml
+
+NOTE = """\
+---
+date: 2025-12-03T18:14:34+01:00
+researcher: Ada
+git_commit: 3d801c3
+branch: main
+repository: sec-finetune
+topic: Schema design
+tags: [schema]
+status: {status}
+---
+# Schema design
+"""
+NOTE_PATH = "thoughts/shared/research/2025-12-03_18-14-34_schema.md"
+
+
+@pytest.fixture
+def captured():
+    handler = Captured()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def site(root: Path, status: str, options: str = "") -> Path:
+    return write_tree(
+        root,
+        {
+            "mkdocs.yml": mkdocs_yml(options),
+            "thoughts/index.md": "# Home\n",
+            NOTE_PATH: NOTE.format(status=status),
+        },
+    )
+
+
+def test_strict_build_fails_on_a_bad_note_and_passes_when_fixed(
+    tmp_path: Path, captured: Captured
+) -> None:
+    site(tmp_path, "complet")
+    with pytest.raises(Abort):
+        build_site(tmp_path, strict=True)
+    assert any(
+        message.startswith(f"mkdocs_thoughts: {NOTE_PATH}:9:9: TH103 status 'complet'")
+        for message in captured.messages()
+    ), captured.messages()
+
+    site(tmp_path, "complete")
+    captured.records.clear()
+    output = build_site(tmp_path, strict=True)
+    assert (output / "shared/research/2025-12-03_18-14-34_schema/index.html").is_file()
+    assert captured.messages() == []
+
+
+def test_non_strict_build_passes_unless_fail_on_error(tmp_path: Path, captured: Captured) -> None:
+    site(tmp_path, "complet")
+    build_site(tmp_path)
+    site(tmp_path, "complet", options="      fail_on_error: true\n")
+    with pytest.raises(Abort):
+        build_site(tmp_path)
+    assert any("1 error(s) in note frontmatter" in m for m in captured.messages(logging.ERROR))
+
+
+def test_invalid_plugin_option_is_a_config_error(tmp_path: Path, captured: Captured) -> None:
+    site(tmp_path, "complete", options="      unknown_keys: sometimes\n")
+    from mkdocs.config import load_config
+
+    with pytest.raises(Abort):
+        load_config(str(tmp_path / "mkdocs.yml"))
+    assert any(
+        "plugins.thoughts.unknown_keys: Input should be" in m
+        for m in captured.messages(logging.ERROR)
+    )
