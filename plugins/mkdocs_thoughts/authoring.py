@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .atomic import FileExistsRefused, write_atomic
 from .fmedit import FrontmatterSyntaxError, FrontmatterText, yaml_list, yaml_scalar, yaml_timestamp
+from .frontmatter import split_frontmatter
 from .metadata import Metadata
 from .notes import first_heading, read_frontmatter
 from .schema import ThoughtsSettings
@@ -116,19 +117,6 @@ def slugify(topic: str) -> str:
 
 def note_path(notes_root: Path, folder: str, metadata: Metadata, topic: str) -> Path:
     return notes_root / "shared" / folder / f"{metadata.timestamp}_{slugify(topic)}.md"
-
-
-def canonical_status(text: str, settings: ThoughtsSettings) -> str | None:
-    """The configured status ``text`` names (itself, an alias, or another case), else ``None``."""
-    allowed = settings.all_statuses
-    if text in allowed:
-        return text
-    aliases = {alias.lower(): target for alias, target in settings.status_aliases.items()}
-    lowered = text.strip().lower()
-    if lowered in aliases:
-        return aliases[lowered]
-    folded = {status.lower(): status for status in allowed}
-    return folded.get(lowered) or folded.get(re.sub(r"[\s-]+", "_", lowered))
 
 
 def render(template_text: str, context: dict[str, Any]) -> str:
@@ -288,13 +276,12 @@ def _yaml_date(value: object) -> str:
 
 def _strip_frontmatter_trailing_spaces(text: str) -> str:
     """`git_commit: ` with nothing after it would leave a trailing space; the body is kept."""
-    editor_text = FrontmatterText.__new__(FrontmatterText)  # only for its block finder
-    del editor_text
-    match = re.match(r"(\ufeff?---\r?\n)(.*?\n)((?:---|\.\.\.)[ \t]*(?:\r?\n|$))", text, re.DOTALL)
-    if match is None:
+    block = split_frontmatter(text).frontmatter
+    if not block:
         return text
-    block = re.sub(r"[ \t]+(\r?\n)", r"\1", match[2])
-    return match[1] + block + match[3] + text[match.end() :]
+    start = text.index("\n") + 1
+    cleaned = re.sub(r"[ \t]+(\r?\n)", r"\1", block)
+    return text[:start] + cleaned + text[start + len(block) :]
 
 
 def parse_tags(text: str | None, default: Sequence[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -150,6 +151,8 @@ class CommitObject:
     """Unix time."""
     committed: int
     subject: str
+    author_offset: int = 0
+    """The author's UTC offset in minutes."""
 
 
 def read_commits(repo_root: Path, shas: Iterable[str]) -> dict[str, CommitObject | ResolvedSha]:
@@ -187,7 +190,7 @@ def read_commits(repo_root: Path, shas: Iterable[str]) -> dict[str, CommitObject
 def parse_commit_object(sha: str, text: str) -> CommitObject:
     headers, _, message = text.partition("\n\n")
     parents: list[str] = []
-    author = ("", "", 0)
+    author = ("", "", 0, 0)
     committed = 0
     for line in headers.splitlines():
         key, _, value = line.partition(" ")
@@ -198,15 +201,27 @@ def parse_commit_object(sha: str, text: str) -> CommitObject:
         elif key == "committer":
             committed = _person(value)[2]
     subject = message.strip().splitlines()[0] if message.strip() else ""
-    return CommitObject(sha, tuple(parents), author[0], author[1], author[2], committed, subject)
+    return CommitObject(
+        sha, tuple(parents), author[0], author[1], author[2], committed, subject, author[3]
+    )
 
 
-def _person(value: str) -> tuple[str, str, int]:
-    """``Name <email> 1700000000 +0100`` -> (name, email, unix time)."""
-    name, _, rest = value.partition(" <")
-    email, _, when = rest.partition("> ")
-    stamp = when.split()[0] if when.split() else "0"
-    return name, email, int(stamp) if stamp.isdigit() else 0
+_PERSON = re.compile(r"^(?P<name>.*?) <(?P<email>[^>]*)> (?P<stamp>\d+)(?: (?P<offset>[+-]\d{4}))?")
+
+
+def _person(value: str) -> tuple[str, str, int, int]:
+    """``Name <email> 1700000000 +0130`` -> (name, email, unix time, offset in minutes)."""
+    match = _PERSON.match(value)
+    if not match:
+        return value, "", 0, 0
+    offset = match["offset"] or "+0000"
+    minutes = int(offset[1:3]) * 60 + int(offset[3:5])
+    return (
+        match["name"],
+        match["email"],
+        int(match["stamp"]),
+        -minutes if offset[0] == "-" else minutes,
+    )
 
 
 def read_history(repo_root: Path) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .frontmatter import Position
-from .notes import Note, RelationValue
+from .notes import FOLDER_PAGES, Note, RelationValue
 
 _WEB_URL = re.compile(r"https?://\S", re.IGNORECASE)
 # Any other scheme (javascript:, mailto:, urn:) is text: only web URLs become links on a page.
@@ -29,6 +29,9 @@ _WEB_URL = re.compile(r"https?://\S", re.IGNORECASE)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d+(-\d+)?$)(?!\s)")
 _SUFFIX = re.compile(r"(#.*|:\d+(-\d+)?)$")
 _PATH_IN_PROSE = re.compile(r"(?:^|(?<=\s))([^\s'\"`<>()]+?\.md)(?=$|[\s:#),;])", re.IGNORECASE)
+_TYPO_RATIO = 0.93
+"""How alike two file names must be to suggest one for the other (two or three characters off in
+a 40-character name); looser, and deleted notes get confident wrong suggestions in the corpora."""
 _LEADING_DOTS = re.compile(r"^(?:\.{1,2}/|/)+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[_-]\d{2}-\d{2}(?:-\d{2})?)?[_-]")
 
@@ -69,6 +72,9 @@ class Relation:
     kind: TargetKind
     target: Note | None = None
     origin: Origin = Origin.FIELD
+    by_name: bool = False
+    """The written path names no file and the target was found by its file name alone (a moved
+    note, or a bare file name): worth a did-you-mean with the target's real path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +122,18 @@ class NoteIndex:
             return Relation(source, value, kind, target, origin)
         # A Markdown link is relative to its page; a frontmatter path usually to the repository.
         relative_first = origin is Origin.LINK or path_text.startswith(("./", "../"))
-        target = self.find(source, path_text, relative_first=relative_first)
+        target, by_name = self._locate(source, path_text, relative_first)
         kind = TargetKind.NOTE if target else TargetKind.MISSING
-        return Relation(source, value, kind, target, origin)
+        return Relation(source, value, kind, target, origin, by_name)
 
     def find(self, source: Note, path_text: str, *, relative_first: bool = False) -> Note | None:
         """The note a path names, tried from the repository root, the note's folder, the notes
         root and its parent; else the only note with that file name. Never outside the repo."""
+        return self._locate(source, path_text, relative_first)[0]
+
+    def _locate(
+        self, source: Note, path_text: str, relative_first: bool
+    ) -> tuple[Note | None, bool]:
         path_text = path_text.replace("\\", "/")
         relative = path_text.lstrip("/")
         source_dir = os.path.dirname(source.path)
@@ -135,12 +146,17 @@ class NoteIndex:
                 continue  # a path from a note never reaches outside the repository
             note = self.by_path.get(candidate)
             if note is not None:
-                return note
-        return self._by_name(source, path_text)
+                return note, False
+        found = self._by_name(source, path_text)
+        return found, found is not None
 
     def _by_name(self, source: Note, path_text: str) -> Note | None:
         # A moved note, or a bare file name living in another folder: the one note of that name.
-        same_name = self.by_name.get(_base_name(path_text), [])
+        # Never the source itself: a plan naming `research/<its own file name>` means a research
+        # note that is gone, not the plan.
+        same_name = [
+            note for note in self.by_name.get(_base_name(path_text), []) if note is not source
+        ]
         if len(same_name) <= 1:
             return same_name[0] if same_name else None
         # Several notes share the name: the one whose path the written path ends with (or that
@@ -165,16 +181,19 @@ class NoteIndex:
         return matches[0] if len(matches) == 1 else None
 
     def suggest(self, path_text: str) -> str | None:
-        """The closest note, for a did-you-mean on a renamed or mistyped target: the same topic
-        under another date first (notes get renamed when redated), then the closest file name."""
+        """The note a missing target most likely meant, for a did-you-mean: one with the same
+        file name elsewhere, the same topic under another date (notes get redated), or a name
+        a typo away. Deliberately strict: a confident wrong guess costs more than none."""
         name = _base_name(_SUFFIX.sub("", path_text.strip().strip("`'\"<>")))
         if not name:
             return None
-        same_slug = self.by_slug.get(_slug(name), [])
-        if same_slug and _slug(name) != name:
-            return sorted(same_slug, key=lambda note: note.rel_path)[0].rel_path
-        match = difflib.get_close_matches(name, list(self.by_name), n=1, cutoff=0.6)
-        return self.by_name[match[0]][0].rel_path if match else None
+        candidates = self.by_name.get(name) or (
+            self.by_slug.get(_slug(name), []) if _slug(name) != name else []
+        )
+        if not candidates:
+            match = difflib.get_close_matches(name, list(self.by_name), n=1, cutoff=_TYPO_RATIO)
+            candidates = self.by_name[match[0]] if match else []
+        return min((note.rel_path for note in candidates), default=None)
 
     def relations(
         self, note: Note, *, body: bool = True, folder: str | None = None
@@ -201,6 +220,8 @@ def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]
     seen: set[tuple[Origin, str]] = set()
 
     def add(origin: Origin, text: str, line: int, column: int) -> None:
+        if _base_name(_SUFFIX.sub("", text)) in FOLDER_PAGES:
+            return  # index.md and README.md are folder pages, never notes
         if (origin, text) not in seen:
             seen.add((origin, text))
             found.append(

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from markupsafe import escape
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
+from .pages import PageSpec, PageWriter, plan_pages
+from .render import Renderer
 from .schema import SettingsError, ThoughtsSettings, load_settings
+from .site import SiteModel
 
 log = get_plugin_logger(__name__)
+
+ASSETS = ("thoughts.css", "thoughts.js")
+ASSET_DIR = "assets/thoughts"
 
 
 class ThoughtsPlugin(BasePlugin):
@@ -25,7 +34,14 @@ class ThoughtsPlugin(BasePlugin):
         self.settings = ThoughtsSettings()
         self.loader: NoteLoader | None = None
         self.corpus: Corpus | None = None
+        self.specs: dict[str, PageSpec] = {}
+        self.generated: set[str] = set()
+        self.model: SiteModel | None = None
+        self.writer: PageWriter | None = None
         self.is_serving = False
+        self.show_banners = True
+        self.previous_headers: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -44,21 +60,125 @@ class ThoughtsPlugin(BasePlugin):
         self.is_serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        project_dir = Path(config.config_file_path).parent
         notes_root = Path(config.docs_dir)
         if self.settings.notes_root:
-            notes_root = Path(config.config_file_path).parent / self.settings.notes_root
+            notes_root = project_dir / self.settings.notes_root
         if self.loader is None or self.loader.notes_root != notes_root.resolve():
-            project_dir = Path(config.config_file_path).parent
             self.loader = NoteLoader(self.settings, notes_root, project_dir)
         else:
             self.loader.settings = self.settings
+        # Loaded here, not in on_files, because the nav (set below) names the index pages, whose
+        # place depends on where the notes are.
+        self.corpus = self.loader.load()
+        self.show_banners = self.is_serving or not config.strict
+        self._report(self.corpus, strict=bool(config.strict))
+        specs = plan_pages(self.settings, self.corpus.notes)
+        self.specs = {spec.src_uri: spec for spec in specs}
+        if config.nav is None:
+            # Material renders the whole nav into every page: listing notes one by one there makes a
+            # build quadratic in the number of notes. They are reached through the indexes instead.
+            config.nav = [{spec.title: spec.src_uri} for spec in specs if spec.nav]
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            path = f"{ASSET_DIR}/{asset}"
+            if path not in target:
+                target.append(path)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.loader is not None
-        self.corpus = self.loader.load()
-        self._report(self.corpus, strict=bool(config.strict))
+        assert self.corpus is not None
+        notes_by_uri = {note.doc_uri for note in self.corpus.notes}
+        for file in files:
+            if file.src_uri in notes_by_uri:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        self.generated = set()
+        for spec in self.specs.values():
+            if files.get_file_from_path(spec.src_uri) is None:
+                inclusion = InclusionLevel.UNDEFINED if spec.nav else InclusionLevel.NOT_IN_NAV
+                files.append(
+                    File.generated(config, spec.src_uri, content="", inclusion=inclusion)
+                )
+                self.generated.add(spec.src_uri)
+        for asset in ASSETS:
+            content = resources.files(__package__).joinpath("assets", asset).read_bytes()
+            files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=content))
+
+        url_of = {note.doc_uri: files.get_file_from_path(note.doc_uri) for note in self.corpus.notes}
+        self.model = SiteModel(
+            self.corpus,
+            self.settings,
+            {uri: file.url for uri, file in url_of.items() if file is not None},
+            resolve_sha=self.loader.resolved_commit if self.loader else lambda sha: None,
+        )
+        material_tags = "material/tags" in config.plugins or "tags" in config.plugins
+        renderer = Renderer(tags_url=_url(files, "tags.md"))
+        self.writer = PageWriter(
+            self.model,
+            renderer,
+            lambda uri: _url(files, uri),
+            specs=list(self.specs.values()),
+            material_tags=material_tags,
+            notices=self.corpus.notices,
+        )
+        for uri in self.generated:
+            file = files.get_file_from_path(uri)
+            assert file is not None
+            file.content = self.writer.generated_markdown(self.specs[uri])
+        self._mark_changed_headers(files)
         return files
+
+    def _mark_changed_headers(self, files: Files) -> None:
+        """Under `mkdocs serve --dirty`, rebuild notes whose header changed though their file did
+        not (e.g. a new note now builds on them)."""
+        assert self.model is not None and self.writer is not None
+        self.previous_headers, self.headers = self.headers, {}
+        for row in self.model.rows.values():
+            if row.url is None:
+                continue
+            header = self.writer.renderer.render(
+                "note_header.html",
+                row.url,
+                row=row,
+                banner=row.note.diagnostics if self.show_banners else [],
+            )
+            self.headers[row.note.doc_uri] = header
+            if self.previous_headers.get(row.note.doc_uri, header) != header:
+                file = files.get_file_from_path(row.note.doc_uri)
+                if file is not None:
+                    file.is_modified = lambda: True  # type: ignore[method-assign]
+
+    # Before Material's tags plugin (-50) reads page.meta["tags"].
+    @event_priority(50)
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        assert self.model is not None and self.writer is not None and self.corpus is not None
+        uri = page.file.src_uri
+        spec = self.specs.get(uri)
+        if spec is not None:
+            return self.writer.fill(spec, markdown, page.url)
+        row = self.model.by_uri.get(uri)
+        if row is None:
+            return markdown
+        # The validated values replace what MkDocs read: a malformed `tags` must not reach other
+        # plugins, and the title follows topic > first heading > file name.
+        page.meta["title"] = escape(row.title)
+        page.meta["tags"] = list(row.tags)
+        return row.note.body
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        header = self.headers.get(page.file.src_uri)
+        if header is None:
+            return html
+        # After the title, when the note has one.
+        end = html.find("</h1>")
+        if end == -1:
+            return header + html
+        end += len("</h1>")
+        return html[:end] + header + html[end:]
 
     def _report(self, corpus: Corpus, *, strict: bool) -> None:
         for notice in corpus.notices:
@@ -78,3 +198,8 @@ class ThoughtsPlugin(BasePlugin):
                 f"{len(errors)} error(s) in note frontmatter; see above "
                 "(set fail_on_error: false to build anyway)"
             )
+
+
+def _url(files: Files, uri: str) -> str:
+    file = files.get_file_from_path(uri)
+    return file.url if file is not None else uri

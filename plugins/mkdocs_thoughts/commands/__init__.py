@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import check
+from . import check, fix, init, meta, new, schema
 
-COMMANDS: tuple[ModuleType, ...] = (check,)
+COMMANDS: tuple[ModuleType, ...] = (check, new, meta, fix, schema, init)

@@ -85,8 +85,16 @@ def _candidates(blocks: list[Block], headings: list[ItemHeading], item: str) -> 
     return out
 
 
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
+
+
 def extract_section(
-    blocks: list[Block], *, section: str = "1A", min_section_chars: int = 500
+    blocks: list[Block],
+    *,
+    section: str = "1A",
+    section_title: str = "Risk Factors",
+    min_section_chars: int = 500,
 ) -> dict[str, Any]:
     """The extract stage's pure function. Always returns a result with a ``status``:
 
@@ -94,6 +102,9 @@ def extract_section(
     ``too_short`` (found, under ``min_section_chars``); ``empty_section``; or
     ``no_item_<id>`` when the filing has no such Item at all (every 10-K before FY2005
     for Item 1A) — an outcome to record, not an error.
+
+    ``section_title`` only confirms the match (``title_matched``) and never selects a
+    candidate: table-of-contents entries carry the title too.
     """
     item = section.lower().replace(" ", "")
     headings = item_headings(blocks)
@@ -110,7 +121,16 @@ def extract_section(
     # The longest body wins (TOC entries have none); on a tie the later one, since the
     # table of contents always precedes the section it lists.
     best = max(candidates, key=lambda c: (c.body_chars, c.start))
+    heading = blocks[best.start].text
     body = blocks[best.start + 1 : best.end]
+    title = _norm(section_title)
+    title_matched = bool(title) and title in _norm(heading)
+    # A heading split over two blocks ("ITEM 1A." / "RISK FACTORS") keeps its title line
+    # out of the section text.
+    if title and not title_matched and body and _norm(body[0].text) == title:
+        heading = f"{heading} {body[0].text}"
+        body = body[1:]
+        title_matched = True
     text = "\n\n".join(b.text for b in body)
     if not text:
         status = "empty_section"
@@ -122,11 +142,12 @@ def extract_section(
         status = "ok"
     result.update(
         status=status,
-        heading=blocks[best.start].text,
+        heading=heading,
+        title_matched=title_matched,
         end_heading=blocks[best.end].text if best.end < len(blocks) else None,
         start_block=best.start,
         end_block=best.end,
-        toc_entries_skipped=len(candidates) - 1,
+        candidates_skipped=len(candidates) - 1,
         chars=len(text),
         text=text,
         blocks=[b.to_dict() for b in body],

@@ -63,7 +63,7 @@ _NAVIGATION = re.compile(
     r"|return to (?:top|table of contents)|\(?continued\)?)\.?$",
     re.IGNORECASE,
 )
-_DIGITS = re.compile(r"\d+")
+_EDGE_NUMBER = re.compile(r"^\d{1,3}\b|\b\d{1,3}$")
 
 _WEIGHT = re.compile(r"font-weight\s*:\s*([a-z0-9]+)")
 _FONT_STYLE = re.compile(r"font-style\s*:\s*([a-z]+)")
@@ -340,21 +340,30 @@ def drop_page_furniture(blocks: list[Block]) -> tuple[list[Block], int]:
     "Apple Inc. | 2024 Form 10-K | 5": the same short line, differing only in its digits,
     repeated on many pages. A repeated line *without* varying digits ("Not applicable.")
     is content and stays."""
-    templates: dict[str, set[str]] = {}
+    def template(b: Block) -> str | None:
+        # Only a number at the very start or end can be a page number.
+        if b.kind == "table" or len(b.text) > 100:
+            return None
+        shape = _EDGE_NUMBER.sub("#", b.text.lower())
+        return shape if shape != b.text.lower() else None
+
+    variants: dict[str, set[str]] = {}
     for b in blocks:
-        if b.kind != "table" and len(b.text) <= 100 and _DIGITS.search(b.text):
-            templates.setdefault(_DIGITS.sub("#", b.text.lower()), set()).add(b.text)
-    footers = {t for t, variants in templates.items() if len(variants) >= 3}
+        if (shape := template(b)) is not None:
+            variants.setdefault(shape, set()).add(b.text)
+    footers = {shape for shape, texts in variants.items() if len(texts) >= 3}
     kept: list[Block] = []
     for b in blocks:
         if b.kind != "table" and (
-            _PAGE_NUMBER.match(b.text)
-            or _NAVIGATION.match(b.text)
-            or (len(b.text) <= 100 and _DIGITS.sub("#", b.text.lower()) in footers)
+            _PAGE_NUMBER.match(b.text) or _NAVIGATION.match(b.text) or template(b) in footers
         ):
             continue
         kept.append(b)
     return kept, len(blocks) - len(kept)
+
+
+def _weighted(a: float, n_a: int, b: float, n_b: int) -> float:
+    return round((a * n_a + b * n_b) / (n_a + n_b), 3)
 
 
 def join_page_splits(blocks: list[Block]) -> tuple[list[Block], int]:
@@ -372,13 +381,9 @@ def join_page_splits(blocks: list[Block]) -> tuple[list[Block], int]:
             and not prev.text.endswith((".", ":", ";", "?", "!", "”", '"'))
         ):
             n_prev, n_b = len(prev.text), len(b.text)
-            total = n_prev + n_b
-
-            def mix(a: float, c: float) -> float:
-                return round((a * n_prev + c * n_b) / total, 3)
-
-            prev.bold, prev.italic = mix(prev.bold, b.bold), mix(prev.italic, b.italic)
-            prev.underline = mix(prev.underline, b.underline)
+            prev.bold = _weighted(prev.bold, n_prev, b.bold, n_b)
+            prev.italic = _weighted(prev.italic, n_prev, b.italic, n_b)
+            prev.underline = _weighted(prev.underline, n_prev, b.underline, n_b)
             prev.text = f"{prev.text} {b.text}"
             merges += 1
             continue
@@ -394,10 +399,17 @@ def html_to_blocks(html: str, *, drop_tables: bool = False) -> tuple[list[Block]
         raise ParseError("no HTML tags found: not an HTML document")
     # lxml refuses str input carrying an encoding declaration; we already decoded.
     html = _XML_PROLOG.sub("", html, count=1)
+    # huge_tree lifts libxml2's default nesting limit of 256, which 1990s documents full
+    # of unclosed <FONT> tags exceed; past the limit libxml2 silently drops the rest.
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"HTML parser rejected the document: {exc}") from exc
+    fatal = parser.error_log.filter_from_fatals()
+    if fatal:
+        # A fatal error truncates the tree: report it instead of returning half a filing.
+        raise ParseError(f"HTML parser gave up (text would be lost): {fatal[0].message}")
     collector = _Collector(drop_tables)
     _walk(root, collector)
     collector.flush()
@@ -420,7 +432,9 @@ def html_to_blocks(html: str, *, drop_tables: bool = False) -> tuple[list[Block]
     return blocks, stats
 
 
-def parse_filing(raw: bytes, *, encoding_fallback: str = "cp1252", drop_tables: bool = False) -> dict[str, Any]:
+def parse_filing(
+    raw: bytes, *, encoding_fallback: str = "cp1252", drop_tables: bool = False
+) -> dict[str, Any]:
     """The parse stage's pure function: filing bytes → the parsed JSON document."""
     if not raw.strip():
         raise ParseError("empty file")

@@ -87,9 +87,8 @@ def count_syllables(word: str) -> int:
     elif len(w) > 3 and w.endswith("es"):
         if not (w[-3] in "sxz" or w.endswith(("ches", "shes", "ces", "ges"))):
             count -= 1
-    elif len(w) > 3 and w.endswith("ed") and w[-3] not in "aeiouy":
-        if w[-3] not in "td":
-            count -= 1
+    elif len(w) > 3 and w.endswith("ed") and w[-3] not in "aeiouytd":
+        count -= 1
     if _SILENT_E_SUFFIX.search(w):
         count -= 1
     count += len(_HIATUS.findall(w))

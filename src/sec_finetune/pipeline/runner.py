@@ -26,6 +26,7 @@ from sec_finetune.pipeline.lineage import (
     latest_completed,
     rel_path,
     sha256_file,
+    stage_runs,
 )
 from sec_finetune.pipeline.stages import STAGE_ORDER, FileResult, Stage, StageName, stage_for
 from sec_finetune.run_context import RunContext, read_run
@@ -109,22 +110,24 @@ def _upstream_run(stage: Stage, settings: Settings, input_path: Path | None) -> 
         base = upstream.base_dir(settings)
         record = latest_completed(base, upstream.name)
         if record is None:
+            where = rel_path(base, settings.paths.project_root)
             raise PipelineError(
-                f"no completed '{upstream.name}' run under {rel_path(base, settings.paths.project_root)}"
-                f"; run `--stage {upstream.name}` first (or pass --input RUN_DIR)"
+                f"no completed '{upstream.name}' run under {where}; "
+                f"run `--stage {upstream.name}` first (or pass --input RUN_DIR)"
             )
         return record
     run_dir = input_path
     try:
         run = read_run(run_dir)
     except (OSError, ValueError) as exc:
-        raise PipelineError(f"--input for stage {stage.name} must be a run directory: {exc}") from exc
+        raise PipelineError(
+            f"--input for stage {stage.name} must be a run directory: {exc}"
+        ) from exc
     if run.get("name") != upstream.name:
         raise PipelineError(
-            f"{run_dir} is a '{run.get('name')}' run; stage {stage.name} reads '{upstream.name}' runs"
+            f"{run_dir} is a '{run.get('name')}' run; "
+            f"stage {stage.name} reads '{upstream.name}' runs"
         )
-    from sec_finetune.pipeline.lineage import stage_runs
-
     for record in stage_runs(run_dir.parent, upstream.name):
         if record.run_dir.resolve() == run_dir.resolve():
             return record
@@ -181,7 +184,9 @@ def build_lineage(
     }
 
 
-def _summary(stage: Stage, files: list[FileReport], upstream: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(
+    stage: Stage, files: list[FileReport], upstream: list[dict[str, Any]]
+) -> dict[str, Any]:
     counts = Counter(f.outcome for f in files)
     return {
         "stage": stage.name,
@@ -211,10 +216,10 @@ def _check_writable_target(base: Path, settings: Settings) -> None:
 
 
 def _run_one(
-    stage: Stage, path: Path, config: dict[str, Any], state: Any, root: Path
+    stage: Stage, path: Path, config: dict[str, Any], state: Any
 ) -> tuple[FileResult | None, str | None]:
     try:
-        return stage.process(path, stage.key_of(path), config, state, root), None
+        return stage.process(path, stage.key_of(path), config, state), None
     except Exception as exc:  # one bad filing must not stop the batch
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         return None, f"{type(exc).__name__}: {message}" if message else type(exc).__name__
@@ -241,11 +246,19 @@ def run_stage(
     else:
         record = _upstream_run(stage, settings, input_path)
         upstream = [
-            {"stage": stage.upstream, "run_id": record.run_id, "run_dir": rel_path(record.run_dir, root)}
+            {
+                "stage": stage.upstream,
+                "run_id": record.run_id,
+                "run_dir": rel_path(record.run_dir, root),
+            }
         ]
         files = _upstream_files(record, stage)
     if not files:
-        where = upstream[0]["run_dir"] if upstream else rel_path(input_path or settings.paths.raw_dir, root)
+        where = (
+            upstream[0]["run_dir"]
+            if upstream
+            else rel_path(input_path or settings.paths.raw_dir, root)
+        )
         raise PipelineError(f"stage {name}: no input files in {where}")
 
     try:
@@ -255,7 +268,12 @@ def run_stage(
         raise PipelineError(f"stage {name}: bad configuration: {exc}") from exc
     config_hash = config_sha256(config)
     inputs = [
-        {"name": p.name, "path": rel_path(p, root), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+        {
+            "name": p.name,
+            "path": rel_path(p, root),
+            "sha256": sha256_file(p),
+            "bytes": p.stat().st_size,
+        }
         for p in files
     ]
     base = stage.base_dir(settings)
@@ -280,15 +298,23 @@ def run_stage(
 
     reports: list[FileReport] = []
     outputs: list[dict[str, Any]] = []
-    with RunContext(name, base_dir=base, git_sha="auto", notes=list(notes), settings=settings) as run:
+    with RunContext(
+        name, base_dir=base, git_sha="auto", notes=list(notes), settings=settings
+    ) as run:
         run.save_config(config)
         for n, path in enumerate(files, start=1):
             t0 = time.perf_counter()
-            result, error = _run_one(stage, path, config, state, root)
+            result, error = _run_one(stage, path, config, state)
             key = stage.key_of(path)
-            report = FileReport(path.name, key, "failed", "failed", rel_path(path, root), error=error)
+            report = FileReport(
+                path.name, key, "failed", "failed", rel_path(path, root), error=error
+            )
             if result is not None:
-                report.outcome, report.status, report.detail = result.outcome, result.status, result.detail
+                report.outcome, report.status, report.detail = (
+                    result.outcome,
+                    result.status,
+                    result.detail,
+                )
                 if result.data is not None:
                     out_name = stage.output_name(key)
                     out_path = run.write_json(out_name, result.data)
@@ -320,7 +346,10 @@ def run_stage(
         )
         seconds = round(time.perf_counter() - started, 3)
         summary = _summary(stage, reports, upstream)
-        run.save_metrics({k: summary[k] for k in ("files", "processed", "skipped", "failed")} | {"seconds": seconds})
+        run.save_metrics(
+            {k: summary[k] for k in ("files", "processed", "skipped", "failed")}
+            | {"seconds": seconds}
+        )
         if all(r.outcome == "failed" for r in reports):
             run.fail(f"all {len(reports)} input file(s) failed")
         else:

@@ -145,7 +145,9 @@ def split_long(text: str, max_chars: int) -> list[str]:
         return [text]
     sentences: list[str] = []
     for sentence in split_sentences(text):
-        sentences.extend(_hard_wrap(sentence, max_chars) if len(sentence) > max_chars else [sentence])
+        sentences.extend(
+            _hard_wrap(sentence, max_chars) if len(sentence) > max_chars else [sentence]
+        )
     target = len(text) / math.ceil(len(text) / max_chars)
     parts: list[str] = []
     current = ""

@@ -44,6 +44,15 @@ _INFLECTIONS = (
 )
 
 
+# Numeric columns of the LM master dictionary that are statistics, not word categories.
+_LM_NON_CATEGORY = frozenset(
+    {
+        "seq_num", "sequence_number", "word_count", "word_proportion", "average_proportion",
+        "std_dev", "doc_count", "syllables", "source",
+    }
+)  # fmt: skip
+
+
 class LexiconError(ValueError):
     """A lexicon file that cannot be read as either supported layout."""
 
@@ -118,7 +127,9 @@ def parse_lexicon(text: str, *, source: str, inflect: bool) -> Lexicon:
             if word and cat.strip():
                 cats.setdefault(_norm_category(cat), set()).add(word)
     else:
-        numeric = [c for c in columns.values() if c != word_col]
+        numeric = [
+            col for norm, col in columns.items() if norm != "word" and norm not in _LM_NON_CATEGORY
+        ]
         for row in rows:
             word = (row.get(word_col) or "").strip().lower()
             if not word:

@@ -27,7 +27,7 @@ from sec_finetune.pipeline import segment as segment_mod
 from sec_finetune.pipeline import sentiment as sentiment_mod
 from sec_finetune.pipeline import tokens as tokens_mod
 from sec_finetune.pipeline.blocks import Block
-from sec_finetune.pipeline.lineage import rel_path
+from sec_finetune.pipeline.lineage import rel_path, sha256_file
 from sec_finetune.settings import Settings
 
 StageName = Literal["parse", "extract", "segment", "features"]
@@ -90,8 +90,15 @@ def _load_json(path: Path, schema: str) -> dict[str, Any]:
     return data
 
 
-def _header(schema_doc: dict[str, Any], key: str, source: Path, root: Path) -> dict[str, Any]:
-    return {"filing": filing_meta(key), "source": rel_path(source, root), **schema_doc}
+def _header(schema_doc: dict[str, Any], key: str, source: Path) -> dict[str, Any]:
+    # The source is named by file name and content hash, not location: the same input
+    # bytes then always give the same output bytes, whichever run directory they sat in
+    # (the run's lineage.json has the full paths).
+    return {
+        "filing": filing_meta(key),
+        "source": {"name": source.name, "sha256": sha256_file(source)},
+        **schema_doc,
+    }
 
 
 # ------------------------------------------------------------------------ parse
@@ -105,7 +112,7 @@ def _parse_config(s: Settings) -> dict[str, Any]:
     }
 
 
-def _parse_file(path: Path, key: str, config: dict[str, Any], state: Any, root: Path) -> FileResult:
+def _parse_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
     doc = parse_mod.parse_filing(
         path.read_bytes(),
         encoding_fallback=config["encoding_fallback"],
@@ -115,7 +122,7 @@ def _parse_file(path: Path, key: str, config: dict[str, Any], state: Any, root: 
     return FileResult(
         "processed",
         "ok",
-        _header(doc, key, path, root),
+        _header(doc, key, path),
         {"blocks": stats["blocks"], "encoding": doc["encoding"]["used"]},
     )
 
@@ -132,15 +139,15 @@ def _extract_config(s: Settings) -> dict[str, Any]:
     }
 
 
-def _extract_file(
-    path: Path, key: str, config: dict[str, Any], state: Any, root: Path
-) -> FileResult:
+def _extract_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
     parsed = _load_json(path, parse_mod.PARSED_SCHEMA)
     blocks = [Block.from_dict(b) for b in parsed["blocks"]]
     result = extract_mod.extract_section(
-        blocks, section=config["section"], min_section_chars=config["min_section_chars"]
+        blocks,
+        section=config["section"],
+        section_title=config["section_title"],
+        min_section_chars=config["min_section_chars"],
     )
-    result["section_title"] = config["section_title"]
     status = result["status"]
     if status.startswith("no_item_"):
         items = ", ".join(result["items_found"]) or "none"
@@ -153,7 +160,7 @@ def _extract_file(
     detail = {"chars": result["chars"], "starts_with": result["text"][:80]}
     if status != "ok":
         detail["reason"] = f"Item {config['section']} says: {result['text'][:60]!r}"
-    return FileResult("processed", status, _header(result, key, path, root), detail)
+    return FileResult("processed", status, _header(result, key, path), detail)
 
 
 # ------------------------------------------------------------------------ segment
@@ -167,9 +174,7 @@ def _segment_config(s: Settings) -> dict[str, Any]:
     }
 
 
-def _segment_file(
-    path: Path, key: str, config: dict[str, Any], state: Any, root: Path
-) -> FileResult:
+def _segment_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
     extracted = _load_json(path, extract_mod.EXTRACTED_SCHEMA)
     upstream = extracted.get("status")
     if upstream != "ok":
@@ -187,7 +192,7 @@ def _segment_file(
         max_segment_chars=config["max_segment_chars"],
     )
     result["section"] = extracted.get("section")
-    return FileResult("processed", "ok", _header(result, key, path, root), dict(result["stats"]))
+    return FileResult("processed", "ok", _header(result, key, path), dict(result["stats"]))
 
 
 # ------------------------------------------------------------------------ features
@@ -219,9 +224,7 @@ def _features_state(s: Settings) -> sentiment_mod.Lexicon:
     return lexicon
 
 
-def _features_file(
-    path: Path, key: str, config: dict[str, Any], state: Any, root: Path
-) -> FileResult:
+def _features_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
     segmented = _load_json(path, segment_mod.SEGMENTED_SCHEMA)
     read_cfg = config["readability"]
     result = features_mod.add_features(
@@ -231,7 +234,7 @@ def _features_file(
         readability_metrics=read_cfg["metrics"] if read_cfg["enabled"] else None,
     )
     result["section"] = segmented.get("section")
-    return FileResult("processed", "ok", _header(result, key, path, root), result["summary"])
+    return FileResult("processed", "ok", _header(result, key, path), result["summary"])
 
 
 # ------------------------------------------------------------------------ registry
@@ -245,7 +248,7 @@ class Stage:
     input_suffixes: tuple[str, ...]  # stripped from input names to get the filing key
     base_dir: Callable[[Settings], Path]
     config: Callable[[Settings], dict[str, Any]]
-    process: Callable[[Path, str, dict[str, Any], Any, Path], FileResult]
+    process: Callable[[Path, str, dict[str, Any], Any], FileResult]
     prepare: Callable[[Settings], Any] = lambda s: None
 
     def key_of(self, path: Path) -> str:

@@ -47,9 +47,11 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for match in _BOUNDARY.finditer(paragraph):
-            if paragraph[match.start()] == "." and _is_abbreviation(paragraph[start : match.start()]):
+            if paragraph[match.start()] == "." and _is_abbreviation(
+                paragraph[start : match.start()]
+            ):
                 continue
-            sentence = paragraph[start:match.end()].strip()
+            sentence = paragraph[start : match.end()].strip()
             if sentence:
                 sentences.append(sentence)
             start = match.end()

@@ -1,0 +1,495 @@
+"""Code references in note bodies, and how far the cited code drifted since the note's commit.
+
+Recognised forms (each may sit in prose, in an inline code span, or be a Markdown link's target):
+
+- ``src/a.py:12``, ``src/a.py:12-20`` (also ``:L12-L20``, and ``:12:5`` line:column);
+- ``src/a.py#L12``, ``src/a.py#L12-L20``, ``src/a.py#L12-20`` (forge anchors);
+- a repository path in backticks: `` `src/preprocessing/parser.py` `` (also pytest's
+  ``src/test_a.py::test_name``);
+- a path in prose when it has a folder part (``src/a.py``) or a line suffix (``Makefile:3``);
+- Markdown links ``[x](../../src/a.py#L3)``: relative to the note's folder first, as Markdown
+  reads them, then to the repository root; a leading ``/`` means the repository root.
+
+Paths inside fenced code blocks are not references: fences hold commands, logs and code whose
+paths are not citations (``python src/train.py``), and no link could be rendered there anyway.
+URLs are not references either. A path resolving outside the repository root is dropped here,
+before anything looks it up, and nothing is ever read from disk: whether a path exists is
+answered by git, at the note's commit or at HEAD.
+
+This module is pure text: :mod:`.gitinfo` feeds it git's answers.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import unquote
+
+# --- finding candidates in Markdown -------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_LINK = re.compile(
+    r"(?P<image>!?)\[(?:[^\[\]\\]|\\.)*\]"
+    r"\(\s*(?P<target><[^<>\n]*>|[^()\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+|\bwww\.\S+|\bmailto:\S+")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_LINES = r"(?::L?\d+(?:[-–]L?\d+)?(?::\d+)?|#L\d+(?:-L?\d+)?)"
+_PATH_CHARS = r"[\w.@+~-]"
+# A path in prose needs a folder part or a line suffix: a lone word is too likely just a word.
+_BARE = re.compile(
+    rf"(?<![\w/.@+~:#-])"
+    rf"(?P<path>(?:\.{{1,2}}/|/)?(?:{_PATH_CHARS}+/)+{_PATH_CHARS}+|{_PATH_CHARS}+(?={_LINES}))"
+    rf"(?P<lines>{_LINES})?"
+)
+_SPAN_REF = re.compile(rf"^(?P<path>[^\s`:#]+)(?P<lines>{_LINES}|::[\w\[\].-]+)?$")
+_LINE_NUMBERS = re.compile(r"L?(\d+)(?:[-–:]L?(\d+))?")
+
+
+class RefSyntax(StrEnum):
+    CODE = "code"
+    """In an inline code span: `` `src/a.py:12` ``."""
+    LINK = "link"
+    """The target of a Markdown link: ``[parser](../../src/a.py#L3)``."""
+    TEXT = "text"
+    """In prose: ``see src/a.py:12``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefCandidate:
+    """Something in a note that reads like a repository path; git decides whether it is one."""
+
+    alternatives: tuple[str, ...]
+    """Repository-relative paths it may mean, most likely first (all inside the repository)."""
+    start: int | None
+    end: int | None
+    text: str
+    """The exact source text (with backticks, or the whole ``[..](..)`` link)."""
+    syntax: RefSyntax
+    line: int
+    """1-based line in the note body (add the note's ``body_line - 1`` for the file's line)."""
+    column: int
+    """1-based column of ``text`` in that line."""
+
+
+def find_candidates(
+    body: str, note_rel_path: str, skip_prefixes: Sequence[str] = ()
+) -> list[RefCandidate]:
+    """Every possible code reference in a note body, in reading order."""
+    note_dir = posixpath.dirname(note_rel_path)
+    found: list[RefCandidate] = []
+    for number, line in _prose_lines(body):
+        found.extend(_scan_line(line, number, note_dir, skip_prefixes))
+    return found
+
+
+def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
+    """Lines outside fenced code blocks, numbered from 1."""
+    fence: str | None = None
+    for number, line in enumerate(body.splitlines(), start=1):
+        match = _FENCE.match(line)
+        if fence is None:
+            if match:
+                fence = match[1]
+                continue
+            yield number, line
+        elif (
+            match
+            and match[1][0] == fence[0]
+            and len(match[1]) >= len(fence)
+            and not line.strip().strip(fence[0])  # a closing fence carries no info string
+        ):
+            fence = None
+
+
+def _scan_line(
+    line: str, number: int, note_dir: str, skip: Sequence[str]
+) -> Iterator[RefCandidate]:
+    spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
+    work = line
+    hits: list[tuple[int, RefCandidate]] = []
+
+    def blank(start: int, end: int) -> None:
+        nonlocal work
+        work = work[:start] + " " * (end - start) + work[end:]
+
+    # Links first (a code span inside a link's text belongs to the link), but a link written
+    # inside a code span is code, not a link.
+    for match in _LINK.finditer(line):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
+        blank(match.start(), match.end())
+        if match["image"]:
+            continue
+        candidate = _from_link(match["target"], match[0], number, match.start(), note_dir, skip)
+        if candidate:
+            hits.append((match.start(), candidate))
+    for start, end in spans:
+        if work[start:end] != line[start:end]:
+            continue  # part of a link
+        blank(start, end)
+        candidate = _from_code_span(line[start:end], number, start, note_dir, skip)
+        if candidate:
+            hits.append((start, candidate))
+    for match in _URL.finditer(work):
+        blank(match.start(), match.end())
+    for match in _BARE.finditer(work):
+        path, lines = match["path"], match["lines"]
+        if not lines:
+            path = path.rstrip(".")  # the full stop ending a sentence
+        start, end = _line_range(lines)
+        text = path + (lines or "")
+        alternatives = _alternatives(path, note_dir, skip, link=False)
+        if alternatives:
+            hits.append(
+                (
+                    match.start(),
+                    RefCandidate(
+                        alternatives, start, end, text, RefSyntax.TEXT, number, match.start() + 1
+                    ),
+                )
+            )
+    for _, candidate in sorted(hits, key=lambda hit: hit[0]):
+        yield candidate
+
+
+def _from_link(
+    target: str, text: str, number: int, offset: int, note_dir: str, skip: Sequence[str]
+) -> RefCandidate | None:
+    target = target.strip("<>").strip()
+    if not target or target.startswith("#") or _SCHEME.match(target):
+        return None  # an anchor on the same page, or a URL
+    path, _, fragment = target.partition("#")
+    path = unquote(path.partition("?")[0])
+    start = end = None
+    if fragment.startswith("L"):
+        start, end = _line_range("#" + fragment)
+    else:
+        match = re.search(_LINES + "$", path)
+        if match:
+            path = path[: match.start()]
+            start, end = _line_range(match[0])
+    alternatives = _alternatives(path, note_dir, skip, link=True)
+    if not alternatives:
+        return None
+    return RefCandidate(alternatives, start, end, text, RefSyntax.LINK, number, offset + 1)
+
+
+def _from_code_span(
+    text: str, number: int, offset: int, note_dir: str, skip: Sequence[str]
+) -> RefCandidate | None:
+    match = _SPAN_REF.match(text.strip("`").strip())
+    if not match:
+        return None
+    lines = match["lines"] or ""
+    start, end = (None, None) if lines.startswith("::") else _line_range(lines)
+    alternatives = _alternatives(match["path"], note_dir, skip, link=False)
+    if not alternatives:
+        return None
+    return RefCandidate(alternatives, start, end, text, RefSyntax.CODE, number, offset + 1)
+
+
+def _line_range(suffix: str | None) -> tuple[int | None, int | None]:
+    """``:12`` -> (12, 12); ``#L3-L5`` -> (3, 5); ``:12:5`` (line:column) -> (12, 12)."""
+    if not suffix:
+        return None, None
+    body = suffix[1:]
+    if suffix[0] == ":" and re.fullmatch(r"L?\d+:\d+", body):
+        body = body.split(":")[0]  # line:column
+    match = _LINE_NUMBERS.match(body)
+    if not match:
+        return None, None
+    first = int(match[1])
+    last = int(match[2]) if match[2] else first
+    if first == 0:
+        return None, None
+    return min(first, last), max(first, last)
+
+
+def _alternatives(path: str, note_dir: str, skip: Sequence[str], *, link: bool) -> tuple[str, ...]:
+    """The repository paths ``path`` may mean, most likely first, none outside the repository.
+
+    A link is relative to the note's folder (that is how Markdown reads it), and a leading ``/``
+    means the repository root. A path in prose or code is usually written from the repository
+    root, unless it starts with ``./`` or ``../``; there an absolute path is a machine's path,
+    not a repository's. Notes are often moved after they were written, so a path climbing out
+    with ``../`` is also tried from the root without its ``../`` steps.
+    """
+    if not path or path.endswith("/"):
+        return ()
+    if path.startswith("/"):
+        if not link:
+            return ()
+        bases = [""]
+    elif link or path.startswith(("./", "../")):
+        bases = [note_dir, ""]
+    else:
+        bases = ["", note_dir]
+    tries = [posixpath.join(base, path.lstrip("/")) for base in bases]
+    if path.startswith("../"):
+        tries.append(re.sub(r"^(?:\.\./)+", "", path))
+    found: list[str] = []
+    for attempt in tries:
+        joined = posixpath.normpath(attempt)
+        if joined in (".", "..") or joined.startswith(("../", "/")):
+            continue  # outside the repository: never looked up
+        if joined in found or any(joined.startswith(prefix) for prefix in skip):
+            continue
+        found.append(joined)
+    return tuple(found)
+
+
+# --- what git says changed ----------------------------------------------------------------------
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+@dataclass(slots=True)
+class FileChange:
+    """One file's change between the note's commit and HEAD."""
+
+    status: str
+    """git's letter: ``M`` modified, ``A`` added, ``D`` deleted, ``R`` renamed, ``T`` type."""
+    old_path: str | None
+    new_path: str | None
+    hunks: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """(old start, old count, new start, new count); a count of 0 means an insertion or
+    deletion *after* that line."""
+    binary: bool = False
+    complete: bool = True
+    """``False`` when the patch could not be matched to this file (no line-level answer)."""
+
+    def lines_changed(self, start: int, end: int) -> bool:
+        """Whether any hunk touches the old lines ``start``-``end``."""
+        if self.binary or not self.complete or self.status == "T":
+            return True
+        for old_start, old_count, _, _ in self.hunks:
+            if old_count == 0:
+                if start <= old_start < end:  # lines inserted inside the range
+                    return True
+            elif old_start <= end and old_start + old_count - 1 >= start:
+                return True
+        return False
+
+    def moved_lines(self, start: int, end: int) -> tuple[int, int]:
+        """Where the old lines ``start``-``end`` are at HEAD (when they did not change)."""
+        delta = 0
+        for old_start, old_count, _, new_count in self.hunks:
+            before = old_start + old_count - 1 < start if old_count else old_start < start
+            if before:
+                delta += new_count - old_count
+        return start + delta, end + delta
+
+
+@dataclass(slots=True)
+class TreeDiff:
+    """The changes of some paths between one commit and HEAD."""
+
+    by_old_path: dict[str, FileChange] = field(default_factory=dict)
+    added: set[str] = field(default_factory=set)
+    covered: set[str] = field(default_factory=set)
+    """Paths this diff was asked about: only for those does "not in the diff" mean "unchanged"."""
+    failed: bool = False
+    """git could not diff: references are then not compared (shown as ``unpinned``)."""
+
+    def update(self, changes: Iterable[FileChange], asked: Iterable[str]) -> None:
+        for change in changes:
+            if change.old_path is not None:
+                self.by_old_path[change.old_path] = change
+            else:
+                assert change.new_path is not None
+                self.added.add(change.new_path)
+        self.covered.update(asked)
+
+
+def parse_diff(text: str) -> list[FileChange]:
+    """Parse ``git diff --raw -p -z -U0 -M``: raw records name the files exactly, then the patch
+    sections follow in the same order and give the hunks."""
+    if not text:
+        return []
+    raw, _, patch = text.partition("\0\0")
+    changes = _parse_raw(raw.split("\0"))
+    sections = _patch_sections(patch)
+    if len(sections) != len(changes):
+        for change in changes:
+            change.complete = False
+        return changes
+    for change, section in zip(changes, sections, strict=True):
+        for line in section:
+            match = _HUNK.match(line)
+            if match:
+                change.hunks.append(
+                    (
+                        int(match[1]),
+                        1 if match[2] is None else int(match[2]),
+                        int(match[3]),
+                        1 if match[4] is None else int(match[4]),
+                    )
+                )
+            elif line.startswith("Binary files ") or line == "GIT binary patch":
+                change.binary = True
+    return changes
+
+
+def _parse_raw(tokens: list[str]) -> list[FileChange]:
+    changes: list[FileChange] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if not token.startswith(":"):
+            position += 1
+            continue
+        status = token.split()[-1][:1]
+        if status in ("R", "C"):
+            old, new = tokens[position + 1], tokens[position + 2]
+            position += 3
+        else:
+            old = new = tokens[position + 1]
+            position += 2
+        changes.append(
+            FileChange(
+                status,
+                None if status == "A" else old,
+                None if status == "D" else new,
+            )
+        )
+    return changes
+
+
+def _patch_sections(patch: str) -> list[list[str]]:
+    # Patch content lines start with "+", "-", " " or "\", so a line starting "diff --git " is
+    # always a file header.
+    sections: list[list[str]] = []
+    for line in patch.split("\n"):
+        if line.startswith("diff --git "):
+            sections.append([])
+        elif sections:
+            sections[-1].append(line)
+    return sections
+
+
+# --- the result ---------------------------------------------------------------------------------
+
+
+class RefStatus(StrEnum):
+    UNCHANGED = "unchanged"
+    """The file is the same at HEAD as at the note's commit."""
+    LINES_UNCHANGED = "lines_unchanged"
+    """The file changed, but not the cited lines (they may have moved: see ``current_start``)."""
+    CHANGED = "changed"
+    """The file (or, for a line reference, the cited lines) changed since the note's commit."""
+    RENAMED = "renamed"
+    """The file is at ``current_path`` now (``lines_changed`` tells about its content)."""
+    DELETED = "deleted"
+    NOT_AT_COMMIT = "not_at_commit"
+    """The path exists at HEAD but not at the note's commit: a wrong commit or a wrong path."""
+    UNPINNED = "unpinned"
+    """The note names no commit git knows, so there is nothing to compare; linked at HEAD."""
+
+
+DRIFTED = frozenset({RefStatus.CHANGED, RefStatus.RENAMED, RefStatus.DELETED})
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRef:
+    """One code reference of a note, resolved against git."""
+
+    path: str
+    """Repository-relative path as cited (at the note's commit, or at HEAD if not there)."""
+    start: int | None
+    end: int | None
+    text: str
+    syntax: RefSyntax
+    line: int
+    """1-based line in the note body (add the note's ``body_line - 1`` for the file's line)."""
+    column: int
+    status: RefStatus
+    sha: str | None
+    """The full SHA a permalink pins: the note's commit, or HEAD for ``not_at_commit`` and
+    ``unpinned``; ``None`` only without git."""
+    current_path: str | None
+    """The path at HEAD (the new name when renamed); ``None`` when deleted."""
+    current_start: int | None = None
+    """The cited lines' place at HEAD, when they are unchanged (else ``None``)."""
+    current_end: int | None = None
+    lines_changed: bool | None = None
+    """For a line reference to a file that changed: did the cited lines change?"""
+    commits_since: int | None = None
+    """Commits in HEAD's history after the note's commit that touched the file (``None`` when
+    git cannot tell, e.g. the commit is on no ref)."""
+
+    @property
+    def drifted(self) -> bool:
+        return self.status in DRIFTED
+
+    @property
+    def lines(self) -> str:
+        """``12`` or ``12-20`` or empty."""
+        if self.start is None:
+            return ""
+        return str(self.start) if self.end in (None, self.start) else f"{self.start}-{self.end}"
+
+    @property
+    def label(self) -> str:
+        """``src/a.py:12-20``: how a page can name the reference."""
+        return f"{self.path}:{self.lines}" if self.lines else self.path
+
+    @property
+    def key(self) -> tuple[str, int | None, int | None]:
+        """What makes two mentions the same reference (for counting)."""
+        return (self.path, self.start, self.end)
+
+    def problem(self) -> tuple[str, str] | None:
+        """(message, hint) for a diagnostic, or ``None`` when the reference is fine."""
+        if self.status is RefStatus.NOT_AT_COMMIT:
+            return (
+                f"{self.label} does not exist at the note's commit (it does at HEAD)",
+                "check the path, or set git_commit to the commit the note describes",
+            )
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """How stale a note's code references are, for ordering a "Drift" page."""
+
+    references: int
+    """Distinct references (path + line range) that could be compared."""
+    drifted: int
+    """Of those: changed, renamed or deleted since the note's commit."""
+    lines_unchanged: int
+    not_at_commit: int
+    unpinned: int
+    commits_since: int
+    """The most commits touching any one cited file since the note's commit."""
+
+    @property
+    def score(self) -> float:
+        """Share of the comparable references that drifted (0 when none can be compared)."""
+        return self.drifted / self.references if self.references else 0.0
+
+    def sort_key(self) -> tuple[float, int, int]:
+        """Sorting by this in reverse puts the stalest notes first."""
+        return (self.score, self.drifted, self.commits_since)
+
+    @classmethod
+    def of(cls, refs: Iterable[CodeRef]) -> Drift:
+        distinct: dict[tuple[str, int | None, int | None], CodeRef] = {}
+        for ref in refs:
+            distinct.setdefault(ref.key, ref)
+        values = list(distinct.values())
+        compared = [
+            ref for ref in values if ref.status not in (RefStatus.UNPINNED, RefStatus.NOT_AT_COMMIT)
+        ]
+        return cls(
+            references=len(compared),
+            drifted=sum(ref.drifted for ref in compared),
+            lines_unchanged=sum(ref.status is RefStatus.LINES_UNCHANGED for ref in compared),
+            not_at_commit=sum(ref.status is RefStatus.NOT_AT_COMMIT for ref in values),
+            unpinned=sum(ref.status is RefStatus.UNPINNED for ref in values),
+            commits_since=max((ref.commits_since or 0 for ref in compared), default=0),
+        )

@@ -1,0 +1,62 @@
+"""`thoughts fix`: propose (or, with --write, make) the frontmatter edits that can be inferred."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..atomic import write_atomic
+from ..fixer import fix_notes, summary
+from ..git import git_available
+from .common import UsageError, add_config_option, note_loader, site_config
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "fix",
+        help="propose fixes for notes that fail the check (--write to apply them)",
+        description="For notes that fail `thoughts check`, infer what their frontmatter was "
+        "meant to say (from the file name, the first heading, **Date**:-style lines, git) and "
+        "print the edits as a unified diff; exit 1 when there are any. With --write, make them "
+        "in place. Values nothing can tell are not invented: the check keeps reporting them.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="notes or folders to fix")
+    parser.add_argument("--write", action="store_true", help="edit the files in place")
+    add_config_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = site_config(args, required=not args.paths)
+    loader = note_loader(config)
+    paths = [Path(path) for path in args.paths]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    corpus = loader.load(paths or None)
+    fixes = fix_notes(
+        corpus.notes,
+        loader.settings,
+        loader.repo_root,
+        use_git=loader.is_git and git_available(),
+    )
+    changed, unfixed = summary(fixes)
+    for fix in fixes:
+        if fix.skipped:
+            print(f"thoughts: {fix.rel_path}: fix not applied: {fix.skipped}", file=sys.stderr)
+        if not fix.changed:
+            continue
+        if args.write:
+            write_atomic(fix.path, fix.new)
+            print(f"fixed {fix.rel_path}: {'; '.join(fix.changes)}")
+        else:
+            sys.stdout.write(fix.diff())
+    verb = "fixed" if args.write else "can be fixed"
+    print(
+        f"{changed} note{'s' * (changed != 1)} {verb}; {unfixed} failing "
+        f"note{'s' * (unfixed != 1)} with nothing to infer"
+        + ("" if args.write or not changed else " (run with --write to apply)"),
+        file=sys.stderr,
+    )
+    return 1 if changed and not args.write else 0

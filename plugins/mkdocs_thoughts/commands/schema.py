@@ -1,0 +1,75 @@
+"""`thoughts schema`: print the JSON Schema of the configured frontmatter, for editors and CI.
+
+Point an editor at it (e.g. the YAML language server's ``# yaml-language-server: $schema=...``)
+to get completion and errors while writing. ``$defs/<type>`` adds each type's required fields;
+``--type`` prints that variant on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..schema import ThoughtsSettings, frontmatter_json_schema
+from .common import UsageError, add_config_option, site_config
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of the configured frontmatter",
+        description="Print the JSON Schema of note frontmatter as configured in mkdocs.yml "
+        "(statuses, aliases, relation fields, required fields per type).",
+    )
+    parser.add_argument("--type", metavar="TYPE", help="require the fields this note type requires")
+    add_config_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = site_config(args, required=False)
+    settings = config.settings if config else ThoughtsSettings()
+    if args.type is not None and args.type not in settings.types:
+        raise UsageError(
+            f"unknown note type {args.type!r}; configured: {', '.join(sorted(settings.types))}"
+        )
+    print(json.dumps(note_schema(settings, args.type), indent=2, ensure_ascii=False))
+    return 0
+
+
+def note_schema(settings: ThoughtsSettings, type_name: str | None = None) -> dict[str, Any]:
+    """The configured frontmatter schema; with ``type_name``, that type's required fields too."""
+    schema: dict[str, Any] = {"$schema": DIALECT, **frontmatter_json_schema(settings)}
+    schema["title"] = "Note frontmatter"
+    properties: dict[str, Any] = schema["properties"]
+    status = properties.get("status", {})
+    if "enum" in status:
+        # The check accepts the configured aliases as written, so an editor should too.
+        status["enum"] = list(dict.fromkeys([*status["enum"], *settings.status_aliases]))
+    for alias, canonical in settings.field_aliases.items():
+        if canonical in properties:
+            properties.setdefault(
+                alias,
+                {"$ref": f"#/properties/{canonical}", "description": f"Alias of `{canonical}`."},
+            )
+    if settings.unknown_keys == "error":
+        for name in settings.extra_fields:
+            properties.setdefault(name, {})
+        schema["additionalProperties"] = False
+    if type_name is not None:
+        schema["title"] = f"{settings.type_title(type_name)} note frontmatter"
+        schema["required"] = list(settings.types[type_name].required)
+        return schema
+    schema["$defs"] = {
+        name: {
+            "title": f"{settings.type_title(name)} note frontmatter",
+            "description": f"Notes in {', '.join(note_type.folders)}/.",
+            "allOf": [{"$ref": "#"}],
+            "required": list(note_type.required),
+        }
+        for name, note_type in settings.types.items()
+    }
+    return schema

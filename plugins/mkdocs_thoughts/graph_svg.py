@@ -1,0 +1,385 @@
+"""Draw a laid-out graph as one self-contained SVG string (styles, markers and legend inside).
+
+Every string that comes from a note (title, type, status, tags, and the URL built from its path)
+is escaped here, in one place, for text or for an attribute; links with a scheme other than
+http(s) are made relative, so no note can put markup or a ``javascript:`` URL into the page.
+The same graph always gives the same bytes: everything is drawn in a sorted order and every
+coordinate is an integer.
+
+The markup is what assets/graph.js expects: ``svg.tg-graph[data-graph]`` holding
+``g.tg-edges > path[data-s][data-t]`` (indexes of nodes) and ``g.tg-nodes > a`` with
+``data-type``, ``data-status`` and ``data-tags`` (tags separated by spaces; a space inside a tag
+becomes ``-``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+
+from .graph import BODY_KINDS, Edge, Graph, Node
+from .graph_layout import Layout, column_layout, local_layout, type_order
+from .notes import Note
+
+UrlFor = Callable[[Note], str]
+"""Gives the URL of a note's page, relative to the page the SVG is shown on."""
+
+DEFAULT_TYPES = ("research", "plans", "prs")
+
+TYPE_COLOURS = {"research": "#4e79a7", "plans": "#f28e2b", "prs": "#59a14f"}
+OTHER_COLOURS = ("#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#e15759")
+UNTYPED_COLOUR = "#bab0ac"
+
+STATUS_STYLES = {
+    "complete": "stroke:currentColor;stroke-width:1.5",
+    "in_progress": "stroke:currentColor;stroke-width:1.5;stroke-dasharray:2 1.5",
+    "ready_for_review": "stroke:#e15759;stroke-width:2",
+}
+"""Outline of a node by status; any other configured status is dotted, no status no outline."""
+OTHER_STATUS_STYLE = "stroke:currentColor;stroke-width:1.5;stroke-dasharray:.5 1.5"
+
+EDGE_STYLES: dict[str, tuple[str, str, float]] = {
+    "builds_on": ("#4e79a7", "", 1.4),
+    "implements": ("#59a14f", "", 1.4),
+    "supersedes": ("#e15759", "6 2 1 2", 1.4),
+    "superseded_by": ("#e15759", "6 2 1 2", 1.4),
+    "related": ("#b07aa1", "5 3", 1.2),
+    "cites": ("#9c755f", "1 2.5", 1.2),
+    "links_to": ("#8c8c8c", "", 0.8),
+    "mentions": ("#8c8c8c", "2 2", 0.8),
+}
+"""Colour, dash pattern and width per edge kind; a configured kind not here gets a dashed
+colour picked from its name."""
+
+RADIUS = 5
+CENTRE_RADIUS = 8
+LEGEND_LINE = 18
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+_NOT_IDENT = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def render_graph_svg(
+    graph: Graph,
+    url_for: UrlFor,
+    *,
+    types: Sequence[str] = DEFAULT_TYPES,
+    labels: bool | None = None,
+    newest_first: bool = True,
+    svg_id: str = "tg-graph",
+) -> str:
+    """The site graph: bands by note type, newest notes at the top, every node a link.
+
+    ``types``: the type order of the bands (others follow, untyped notes last); ``labels``:
+    titles beside the nodes (default: only for graphs of at most 120 notes).
+    """
+    layout = column_layout(
+        graph,
+        type_order(graph, types),
+        titles=graph.type_titles,
+        labels=labels,
+        newest_first=newest_first,
+    )
+    return render_svg(graph, layout, url_for, svg_id=svg_id, mode="full")
+
+
+def render_local_svg(
+    graph: Graph,
+    note: Note | str,
+    url_for: UrlFor,
+    *,
+    depth: int = 2,
+    max_nodes: int = 30,
+    svg_id: str = "tg-local",
+) -> str:
+    """A note's neighbourhood to ``depth`` hops, at most ``max_nodes`` nodes, the note centred."""
+    centre = note if isinstance(note, str) else note.rel_path
+    reachable = graph.neighbourhood(centre, depth)
+    local = graph.local(centre, depth, max_nodes)
+    layout = local_layout(local, centre, hidden=len(reachable) - len(local))
+    return render_svg(local, layout, url_for, svg_id=svg_id, mode="local")
+
+
+def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mode: str) -> str:
+    ident = _ident(svg_id)
+    nodes = [graph.nodes[node_id] for node_id in graph.nodes if node_id in layout.positions]
+    index = {node.id: position for position, node in enumerate(nodes)}
+    edges = [
+        edge
+        for edge in graph.edges
+        if edge.source in index and edge.target in index and edge.source != edge.target
+    ]
+    # Body links first, so the written relations are drawn over them.
+    edges.sort(key=lambda edge: edge.kind not in BODY_KINDS)
+    kinds = sorted({edge.kind for edge in edges}, key=_kind_rank)
+    types = sorted({node.type or "" for node in nodes}, key=lambda t: _type_rank(t, layout))
+    statuses = sorted({node.status or "" for node in nodes} - {""}, key=_status_rank)
+
+    legend, legend_height = _legend(graph, types, statuses, kinds, layout.width)
+    width, height = layout.width, layout.height + legend_height
+    count = f"{len(nodes)} note{'s' * (len(nodes) != 1)}, {len(edges)} relation" + "s" * (
+        len(edges) != 1
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" class="tg-graph" '
+        f'data-graph="{mode}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-label="{_attr("Note graph: " + count)}">',
+        f"<title>{_text('Note graph: ' + count)}</title>",
+        f"<style>{_style(ident, types, statuses, kinds)}</style>",
+        _markers(ident, kinds),
+        legend,
+        f'<g transform="translate(0,{legend_height})">',
+        _bands(layout),
+        '<g class="tg-edges">',
+        *(_edge(edge, index, layout) for edge in edges),
+        "</g>",
+        '<g class="tg-nodes">',
+        *(_node(node, layout, url_for) for node in nodes),
+        "</g>",
+    ]
+    if layout.hidden:
+        parts.append(
+            f'<text class="tg-more" x="{layout.width // 2}" y="{layout.height - 10}" '
+            f'text-anchor="middle">{_text(f"+{layout.hidden} more within two hops")}</text>'
+        )
+    parts += ["</g>", "</svg>"]
+    return "\n".join(part for part in parts if part) + "\n"
+
+
+# --- Pieces -------------------------------------------------------------------------------------
+
+
+def _bands(layout: Layout) -> str:
+    titles = []
+    for band in layout.bands:
+        if not band.title:
+            continue
+        if band.anchor == "end":
+            where = f'x="{band.x + band.width}" text-anchor="end"'
+        else:
+            where = f'x="{band.x}"'
+        titles.append(f'<text class="tg-band" {where} y="28">{_text(band.title)}</text>')
+    return '<g class="tg-bands">' + "".join(titles) + "</g>" if titles else ""
+
+
+def _edge(edge: Edge, index: dict[str, int], layout: Layout) -> str:
+    (x1, y1), (x2, y2) = layout.positions[edge.source], layout.positions[edge.target]
+    start_radius = CENTRE_RADIUS if edge.source == layout.centre else RADIUS
+    end_radius = CENTRE_RADIUS if edge.target == layout.centre else RADIUS
+    return (
+        f'<path class="k-{_ident(edge.kind)}" data-s="{index[edge.source]}" '
+        f'data-t="{index[edge.target]}" d="{_curve(x1, y1, x2, y2, start_radius, end_radius)}"/>'
+    )
+
+
+def _curve(x1: int, y1: int, x2: int, y2: int, start_radius: int, end_radius: int) -> str:
+    """A gentle quadratic curve, bent to the left of its direction so that A->B and B->A stay
+    apart, and bent more within a column so it passes beside the nodes between its ends."""
+    dx, dy = x2 - x1, y2 - y1
+    length = math.hypot(dx, dy) or 1.0
+    bend = 0.12 if abs(dx) > 2 * RADIUS else 0.3
+    cx = (x1 + x2) / 2 - dy / length * length * bend
+    cy = (y1 + y2) / 2 + dx / length * length * bend
+    sx, sy = _towards(x1, y1, cx, cy, start_radius)
+    ex, ey = _towards(x2, y2, cx, cy, end_radius + 1)
+    return f"M{sx} {sy}Q{round(cx)} {round(cy)} {ex} {ey}"
+
+
+def _towards(x: int, y: int, tx: float, ty: float, distance: float) -> tuple[int, int]:
+    length = math.hypot(tx - x, ty - y) or 1.0
+    return round(x + (tx - x) / length * distance), round(y + (ty - y) / length * distance)
+
+
+def _node(node: Node, layout: Layout, url_for: UrlFor) -> str:
+    x, y = layout.positions[node.id]
+    is_centre = node.id == layout.centre
+    classes = f"t-{_ident(node.type or '')} s-{_ident(node.status or '')}" + " tg-c" * is_centre
+    tags = " ".join("-".join(tag.split()) for tag in node.tags)
+    attributes = (
+        f'class="{classes}" data-type="{_attr(node.type or "")}" '
+        f'data-status="{_attr(node.status or "")}" data-tags="{_attr(tags)}"'
+    )
+    details = " · ".join(
+        part
+        for part in (node.type, node.status, node.date.isoformat() if node.date else "")
+        if part
+    )
+    tooltip = f"<title>{_text(node.title + (chr(10) + details if details else ''))}</title>"
+    radius = CENTRE_RADIUS if is_centre else RADIUS
+    inner = tooltip + f'<circle cx="{x}" cy="{y}" r="{radius}"/>' + _label(node, x, y, layout)
+    if node.note is None:
+        return f"<g {attributes}>{inner}</g>"
+    return f'<a href="{_attr(safe_href(url_for(node.note)))}" {attributes}>{inner}</a>'
+
+
+def _label(node: Node, x: int, y: int, layout: Layout) -> str:
+    if not layout.labels:
+        return ""
+    text = _text(_shorten(node.title, layout.label_chars))
+    anchor = layout.anchors.get(node.id, "start")
+    if anchor == "middle":
+        return f'<text x="{x}" y="{y + CENTRE_RADIUS + 14}" text-anchor="middle">{text}</text>'
+    if anchor == "end":
+        return f'<text x="{x - RADIUS - 5}" y="{y + 4}" text-anchor="end">{text}</text>'
+    return f'<text x="{x + RADIUS + 5}" y="{y + 4}">{text}</text>'
+
+
+def _legend(
+    graph: Graph, types: list[str], statuses: list[str], kinds: list[str], width: int
+) -> tuple[str, int]:
+    """A legend above the graph: the node colours, outlines and edge styles that occur in it."""
+    circle = f'<circle cx="6" cy="-4" r="{RADIUS}"/>'
+    sections = [
+        (
+            "Type",
+            [
+                (f'<g class="t-{_ident(name)}">{circle}</g>', 16, graph.type_titles.get(name, name))
+                for name in types
+            ],
+        ),
+        (
+            "Status",
+            [(f'<g class="s-{_ident(name)} tg-sw">{circle}</g>', 16, name) for name in statuses],
+        ),
+        (
+            "Relation",
+            [(f'<path class="k-{_ident(kind)}" d="M0 -4H22"/>', 28, kind) for kind in kinds],
+        ),
+    ]
+    lines: list[str] = []
+    y = 28
+    for heading, items in sections:
+        if not items:
+            continue
+        x = 16
+        row = [f'<text class="tg-band" x="{x}" y="{y}">{heading}</text>']
+        x += 64
+        for swatch, text_x, name in items:
+            caption = name.replace("_", " ") if name else "Other"
+            item_width = text_x + int(len(caption) * 6.4) + 14
+            if x + item_width > max(width, 360) - 8 and x > 80:
+                y += LEGEND_LINE
+                x = 80
+            row.append(
+                f'<g transform="translate({x},{y})">{swatch}'
+                f'<text x="{text_x}" y="0">{_text(caption)}</text></g>'
+            )
+            x += item_width
+        lines.append("".join(row))
+        y += LEGEND_LINE
+    if not lines:
+        return "", 0
+    return '<g class="tg-legend">' + "".join(lines) + "</g>", y - LEGEND_LINE + 10
+
+
+def _markers(ident: str, kinds: Iterable[str]) -> str:
+    markers = [
+        f'<marker id="{ident}-m-{_ident(kind)}" viewBox="0 0 8 8" refX="8" refY="4" '
+        f'markerWidth="6" markerHeight="6" markerUnits="userSpaceOnUse" orient="auto">'
+        f'<path d="M0 0L8 4L0 8z" fill="{_edge_style(kind)[0]}"/></marker>'
+        for kind in kinds
+    ]
+    return "<defs>" + "".join(markers) + "</defs>" if markers else ""
+
+
+def _style(ident: str, types: list[str], statuses: list[str], kinds: list[str]) -> str:
+    scope = f"#{ident}"
+    rules = [
+        f"{scope}{{font:12px system-ui,sans-serif}}",
+        f"{scope} text{{fill:currentColor}}",
+        f"{scope} .tg-band{{font-weight:600}}",
+        f"{scope} .tg-more{{font-style:italic}}",
+        f"{scope} .tg-c circle{{stroke:currentColor;stroke-width:2.5}}",
+        f"{scope} .tg-c text{{font-weight:600}}",
+        f"{scope} .tg-nodes text{{paint-order:stroke;stroke:var(--md-default-bg-color,#fff);"
+        "stroke-width:3px;stroke-linejoin:round}",
+        f"{scope} path{{fill:none}}",
+        f"{scope} .tg-sw circle{{fill:{UNTYPED_COLOUR}}}",
+    ]
+    for name in types:
+        rules.append(f"{scope} .t-{_ident(name)} circle{{fill:{_type_colour(name)}}}")
+    for name in statuses:
+        style = STATUS_STYLES.get(name, OTHER_STATUS_STYLE)
+        rules.append(f"{scope} .s-{_ident(name)} circle{{{style}}}")
+    for kind in kinds:
+        colour, dashes, width = _edge_style(kind)
+        rule = f"stroke:{colour};stroke-width:{width:g}"
+        if dashes:
+            rule += f";stroke-dasharray:{dashes}"
+        if kind in BODY_KINDS:
+            rule += ";stroke-opacity:.6"
+        rules.append(f"{scope} .k-{_ident(kind)}{{{rule}}}")
+        rules.append(
+            f"{scope} .tg-edges .k-{_ident(kind)}{{marker-end:url(#{ident}-m-{_ident(kind)})}}"
+        )
+    return "".join(rules)
+
+
+# --- Escaping and names -------------------------------------------------------------------------
+
+
+def safe_href(url: str) -> str:
+    """``url`` unless it has a scheme other than http(s) (``javascript:``, ``data:``), which is
+    made a relative path. Browsers ignore tabs, newlines and leading spaces in a scheme, so the
+    check does too."""
+    compact = _CONTROL_OR_SPACE.sub("", url)
+    scheme = _SCHEME.match(compact)
+    if scheme and scheme[0].lower() not in ("http:", "https:"):
+        return "./" + url.strip()
+    return url.strip()
+
+
+def _text(value: str) -> str:
+    """Escape for XML text (also drops characters XML 1.0 cannot hold)."""
+    return (
+        _INVALID_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def _attr(value: str) -> str:
+    """Escape for a double- or single-quoted XML attribute."""
+    return _text(value).replace('"', "&quot;").replace("'", "&#39;")
+
+
+def _ident(name: str) -> str:
+    """A CSS class or id fragment for a name from configuration or notes."""
+    return _NOT_IDENT.sub("_", name)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"
+
+
+def _type_colour(name: str) -> str:
+    if not name:
+        return UNTYPED_COLOUR
+    return TYPE_COLOURS.get(name) or OTHER_COLOURS[zlib.crc32(name.encode()) % len(OTHER_COLOURS)]
+
+
+def _edge_style(kind: str) -> tuple[str, str, float]:
+    if kind in EDGE_STYLES:
+        return EDGE_STYLES[kind]
+    return (OTHER_COLOURS[zlib.crc32(kind.encode()) % len(OTHER_COLOURS)], "4 2", 1.2)
+
+
+def _kind_rank(kind: str) -> tuple[int, str]:
+    order = list(EDGE_STYLES)
+    return (order.index(kind) if kind in order else len(order), kind)
+
+
+def _status_rank(status: str) -> tuple[int, str]:
+    order = list(STATUS_STYLES)
+    return (order.index(status) if status in order else len(order), status)
+
+
+def _type_rank(name: str, layout: Layout) -> tuple[int, str]:
+    keys = [band.key for band in layout.bands]
+    if name in keys:
+        return (keys.index(name), name)
+    order = [*DEFAULT_TYPES]
+    return (len(keys) + (order.index(name) if name in order else len(order)), name)

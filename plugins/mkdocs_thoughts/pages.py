@@ -1,0 +1,185 @@
+"""The pages the plugin adds to a site: where they live and what they contain.
+
+A page is Markdown (a title and one block of HTML rendered from a template), so it is themed and
+searchable like any page an author wrote. Authors may write a page themselves and put a marker
+comment where the generated part goes.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic
+from .notes import Note
+from .render import Renderer
+from .schema import ThoughtsSettings
+from .site import NoteRow, SiteModel, css_token
+
+INDEX_MARKER = "<!-- thoughts:index -->"
+SUMMARY_MARKER = "<!-- thoughts:summary -->"
+MATERIAL_TAGS_MARKER = "<!-- material/tags -->"
+
+
+@dataclass(slots=True)
+class PageSpec:
+    """A page the plugin provides: generated, or filled into the author's page at a marker."""
+
+    src_uri: str
+    title: str
+    kind: str
+    """One of: home, type, tags, status, researchers, researcher, report."""
+    key: str = ""
+    """The note type or researcher the page is about."""
+    nav: bool = True
+
+
+def type_folder(settings: ThoughtsSettings, note_type: str, notes: Iterable[Note]) -> str:
+    """Where a type's index lives: the folder most of its notes are in (e.g. ``shared/research``)."""
+    folders = Counter(posixpath.dirname(note.doc_uri) for note in notes if note.note_type == note_type)
+    if folders:
+        return min(folders.items(), key=lambda item: (-item[1], item[0]))[0]
+    return settings.types[note_type].folders[0]
+
+
+def plan_pages(settings: ThoughtsSettings, notes: list[Note]) -> list[PageSpec]:
+    """Every page the plugin provides, in nav order."""
+    specs = [PageSpec("index.md", "Home", "home")]
+    for note_type in settings.types:
+        folder = type_folder(settings, note_type, notes)
+        uri = posixpath.join(folder, "index.md") if folder else "index.md"
+        specs.append(PageSpec(uri, settings.type_title(note_type), "type", note_type))
+    specs += [
+        PageSpec("tags.md", "Tags", "tags"),
+        PageSpec("status.md", "Status", "status"),
+        PageSpec("researchers/index.md", "Researchers", "researchers"),
+        PageSpec("report.md", "Report", "report"),
+    ]
+    people = sorted({note.meta.researcher for note in notes if note.meta.researcher})
+    specs += [
+        PageSpec(researcher_uri(person), person, "researcher", person, nav=False)
+        for person in people
+    ]
+    return specs
+
+
+def researcher_uri(person: str) -> str:
+    return f"researchers/{css_token(person)}.md"
+
+
+class PageWriter:
+    """Renders the content of the plugin's pages for one build."""
+
+    def __init__(
+        self,
+        model: SiteModel,
+        renderer: Renderer,
+        url_of_page: Callable[[str], str],
+        *,
+        specs: list[PageSpec],
+        material_tags: bool,
+        notices: list[str],
+    ) -> None:
+        self.specs = specs
+        self.model = model
+        self.renderer = renderer
+        self.url_of_page = url_of_page
+        self.material_tags = material_tags
+        self.notices = notices
+
+    def generated_markdown(self, spec: PageSpec) -> str:
+        """The whole Markdown of a page the author did not write."""
+        if spec.kind == "tags" and self.material_tags:
+            return f"# {spec.title}\n\n{MATERIAL_TAGS_MARKER}\n"
+        marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
+        title = _markdown_text(spec.title)
+        return f"# {title}\n\n{marker}\n"
+
+    def fill(self, spec: PageSpec, markdown: str, page_url: str) -> str:
+        """Put the generated part where the page's marker is (or at the end without one)."""
+        marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
+        if spec.kind == "tags" and self.material_tags:
+            return markdown
+        html = self.html(spec, page_url)
+        if marker in markdown:
+            return markdown.replace(marker, f"\n{html}\n", 1)
+        return f"{markdown.rstrip()}\n\n{html}\n"
+
+    def html(self, spec: PageSpec, page_url: str) -> str:
+        model, render = self.model, self.renderer.render
+        if spec.kind == "type":
+            return self._listing(model.of_type(spec.key), page_url)
+        if spec.kind == "status":
+            return render("status_board.html", page_url, columns=model.by_status())
+        if spec.kind == "tags":
+            return render("tags.html", page_url, tags=model.by_tag(), anchor=self._tag_anchor)
+        if spec.kind == "researchers":
+            people = [
+                (person, self.url_of_page(researcher_uri(person)), len(rows))
+                for person, rows in model.by_researcher()
+            ]
+            return render("people.html", page_url, people=people)
+        if spec.kind == "researcher":
+            rows = dict(model.by_researcher()).get(spec.key, [])
+            return render("rows.html", page_url, rows=rows)
+        if spec.kind == "report":
+            return self._report(page_url)
+        if spec.kind == "home":
+            return self._home(page_url)
+        raise ValueError(f"unknown page kind {spec.kind!r}")
+
+    def _tag_anchor(self, tag: str) -> str:
+        return self.renderer.env.globals["tag_url"](tag).partition("#")[2]
+
+    def _listing(self, rows: list[NoteRow], page_url: str) -> str:
+        groups: dict[str, list[NoteRow]] = {}
+        for row in rows:
+            groups.setdefault(row.month, []).append(row)
+        return self.renderer.render(
+            "listing.html",
+            page_url,
+            rows=rows,
+            groups=list(groups.items()),
+            statuses=sorted({row.status for row in rows if row.status}),
+            tags=sorted({tag for row in rows for tag in row.tags}, key=str.lower),
+            researchers=sorted({row.researcher for row in rows if row.researcher}, key=str.lower),
+        )
+
+    def _report(self, page_url: str) -> str:
+        entries = self.model.diagnostics_by_note()
+        everything: list[Diagnostic] = [item for _, items in entries for item in items]
+        errors = sum(item.is_error for item in everything)
+        return self.renderer.render(
+            "report.html",
+            page_url,
+            entries=entries,
+            notes=len(self.model.rows),
+            errors=errors,
+            warnings=len(everything) - errors,
+            relations=self.model.relation_counts(),
+            notices=self.notices,
+        )
+
+    def _home(self, page_url: str) -> str:
+        settings = self.model.settings
+        sections = []
+        for spec in self.specs:
+            if spec.kind == "type":
+                sections.append(
+                    {
+                        "title": spec.title,
+                        "url": self.url_of_page(spec.src_uri),
+                        "rows": self.model.of_type(spec.key),
+                    }
+                )
+        return self.renderer.render(
+            "home.html", page_url, sections=sections, statuses=settings.all_statuses, newest=5
+        )
+
+
+def _markdown_text(text: str) -> str:
+    """Note text for a Markdown heading: entities pass through Markdown untouched, markup cannot."""
+    return html.escape(text, quote=False)

@@ -1,0 +1,224 @@
+"""What the site shows about the notes, computed once per build: rows, groupings and backlinks.
+
+Plain data for the templates; nothing here knows MkDocs. URLs are site-root URLs ("shared/x/"),
+turned into relative links by the renderer for the page they land on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from .corpus import Corpus
+from .diagnostics import Diagnostic
+from .links import TargetKind
+from .notes import Note
+from .schema import ThoughtsSettings
+
+EDGE_LABELS: dict[str, tuple[str, str]] = {
+    # edge kind: (label on the source, label on the target)
+    "builds_on": ("Builds on", "Built on this"),
+    "implements": ("Implements", "Implemented by"),
+    "cites": ("Cites", "Cited by"),
+    "related": ("Related", "Related"),
+    "supersedes": ("Supersedes", "Superseded by"),
+    "superseded_by": ("Superseded by", "Supersedes"),
+}
+_CLASS_SAFE = re.compile(r"[^a-z0-9_-]+")
+_WEB_URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+def css_token(text: str) -> str:
+    """A value safe to use inside a class name (the text itself is shown escaped elsewhere)."""
+    return _CLASS_SAFE.sub("-", text.lower()).strip("-") or "none"
+
+
+def tag_anchor(tag: str, slugify: Callable[[str, str], str]) -> str:
+    return f"tag:{slugify(tag, '-')}"
+
+
+@dataclass(slots=True)
+class Link:
+    label: str
+    url: str | None
+    """Site-root URL of the target note, or ``None`` for a target that is text or missing."""
+    title: str
+    external: bool = False
+
+
+@dataclass(slots=True)
+class NoteRow:
+    """One note as listed and as shown in its header."""
+
+    note: Note
+    url: str | None
+    title: str
+    type_title: str
+    day: str
+    month: str
+    sort_key: str
+    status: str | None
+    tags: list[str]
+    researcher: str | None
+    short_sha: str | None
+    full_sha: str | None
+    commit_url: str | None
+    branch: str | None
+    last_updated: str | None
+    last_updated_by: str | None
+    inferred: bool
+    """True for a note without frontmatter, indexed from its file name and heading."""
+    problem_count: int
+    outgoing: list[tuple[str, list[Link]]] = field(default_factory=list)
+    incoming: list[tuple[str, list[Link]]] = field(default_factory=list)
+
+
+class SiteModel:
+    """Rows for every note, grouped the ways the index pages need them, and backlinks."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        settings: ThoughtsSettings,
+        url_of: Mapping[str, str],
+        *,
+        commit_url: Callable[[str], str | None] = lambda sha: None,
+        resolve_sha: Callable[[str], str | None] = lambda sha: None,
+    ) -> None:
+        self.corpus = corpus
+        self.settings = settings
+        self.rows: dict[str, NoteRow] = {}
+        for note in corpus.notes:
+            self.rows[note.rel_path] = self._row(
+                note, url_of.get(note.doc_uri), commit_url, resolve_sha
+            )
+        self.by_uri = {row.note.doc_uri: row for row in self.rows.values()}
+        self._link_relations()
+        ordered = sorted(self.rows.values(), key=lambda row: (row.sort_key, row.note.rel_path))
+        self.newest_first = ordered[::-1]
+
+    def _row(
+        self,
+        note: Note,
+        url: str | None,
+        commit_url: Callable[[str], str | None],
+        resolve_sha: Callable[[str], str | None],
+    ) -> NoteRow:
+        meta = note.meta
+        when = note.sort_date
+        day = _day(when).isoformat() if when else ""
+        sha = meta.git_commit
+        full = resolve_sha(sha) if sha else None
+        type_title = (
+            self.settings.type_title(note.note_type)
+            if note.note_type in self.settings.types
+            else "Other"
+        )
+        return NoteRow(
+            note=note,
+            url=url,
+            title=note.title,
+            type_title=type_title,
+            day=day,
+            month=day[:7] if day else "undated",
+            sort_key=_sort_key(when),
+            status=meta.status,
+            tags=list(meta.tags),
+            researcher=meta.researcher,
+            short_sha=sha[:7] if sha else None,
+            full_sha=full,
+            commit_url=commit_url(full or sha) if sha else None,
+            branch=meta.branch,
+            last_updated=_day(meta.last_updated).isoformat() if meta.last_updated else None,
+            last_updated_by=meta.last_updated_by,
+            inferred=not note.has_frontmatter,
+            problem_count=len(note.diagnostics),
+        )
+
+    def _link_relations(self) -> None:
+        outgoing: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
+        incoming: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
+        for relation in self.corpus.relations:
+            source = self.rows[relation.source.rel_path]
+            kind = self.settings.relation_fields.get(relation.value.field, "related")
+            forward, backward = EDGE_LABELS.get(kind, (kind.replace("_", " ").capitalize(),
+                                                       "Referenced by"))
+            if relation.kind is TargetKind.NOTE and relation.target is not None:
+                target = self.rows[relation.target.rel_path]
+                outgoing[source.note.rel_path][forward].append(
+                    Link(target.title, target.url, target.note.rel_path)
+                )
+                if source.note.note_type == "plans" and kind == "builds_on":
+                    backward = "Plans built on this"
+                incoming[target.note.rel_path][backward].append(
+                    Link(source.title, source.url, source.note.rel_path)
+                )
+            else:
+                text = relation.value.text
+                # Only web links become hrefs: a note could write `javascript://...`.
+                is_web = relation.kind is TargetKind.URL and _WEB_URL.match(text) is not None
+                outgoing[source.note.rel_path][forward].append(
+                    Link(text, text if is_web else None, text, external=is_web)
+                )
+        for rel_path, row in self.rows.items():
+            row.outgoing = sorted(outgoing.get(rel_path, {}).items())
+            row.incoming = sorted(incoming.get(rel_path, {}).items())
+
+    # --- groupings ----------------------------------------------------------------------------
+
+    def of_type(self, note_type: str) -> list[NoteRow]:
+        return [row for row in self.newest_first if row.note.note_type == note_type]
+
+    def untyped(self) -> list[NoteRow]:
+        return [row for row in self.newest_first if row.note.note_type not in self.settings.types]
+
+    def by_status(self) -> list[tuple[str, list[NoteRow]]]:
+        columns: dict[str, list[NoteRow]] = {status: [] for status in self.settings.all_statuses}
+        for row in self.newest_first:
+            columns.setdefault(row.status or "no status", []).append(row)
+        return list(columns.items())
+
+    def by_researcher(self) -> list[tuple[str, list[NoteRow]]]:
+        people: dict[str, list[NoteRow]] = defaultdict(list)
+        for row in self.newest_first:
+            if row.researcher:
+                people[row.researcher].append(row)
+        return sorted(people.items(), key=lambda item: item[0].lower())
+
+    def by_tag(self) -> list[tuple[str, list[NoteRow]]]:
+        tags: dict[str, list[NoteRow]] = defaultdict(list)
+        for row in self.newest_first:
+            for tag in row.tags:
+                tags[tag].append(row)
+        return sorted(tags.items(), key=lambda item: item[0].lower())
+
+    def diagnostics_by_note(self) -> list[tuple[NoteRow, list[Diagnostic]]]:
+        return [
+            (self.rows[note.rel_path], note.diagnostics)
+            for note in sorted(self.corpus.notes, key=lambda note: note.rel_path)
+            if note.diagnostics
+        ]
+
+    def relation_counts(self) -> dict[str, int]:
+        counts = {kind.value: 0 for kind in TargetKind}
+        for relation in self.corpus.relations:
+            counts[relation.kind.value] += 1
+        return counts
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _sort_key(value: datetime | date | None) -> str:
+    """Chronological across time zones: aware times compare in UTC, days as their midnight."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value.isoformat() + "T00:00:00"

@@ -1,0 +1,142 @@
+"""Real git repositories in ``tmp_path`` with fixed authors and dates.
+
+Every git call here runs with ``GIT_CONFIG_GLOBAL=/dev/null`` and ``GIT_CONFIG_NOSYSTEM=1``, so
+the machine's git configuration (signing, hooks paths, default branch, aliases) cannot change
+what the tests see; :func:`isolate_git` does the same for the code under test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+ADA = ("Ada Lovelace", "ada@example.org")
+GRACE = ("Grace Hopper", "grace@example.org")
+START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+"""The first commit's date; each further commit is one hour later."""
+
+
+def git_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        LC_ALL="C",
+        TZ="UTC",
+    )
+    return env
+
+
+def isolate_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the code under test see no global or system git configuration either."""
+    for key in list(os.environ):
+        if key.startswith("GIT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+class GitRepo:
+    """A repository under test: write files, commit with a fixed author and clock, branch."""
+
+    def __init__(self, root: Path, *, init: bool = True) -> None:
+        self.root = root
+        self.clock = START
+        if init:
+            root.mkdir(parents=True, exist_ok=True)
+            self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+        completed = subprocess.run(
+            [
+                "git",
+                "-c",
+                "user.name=Test Runner",
+                "-c",
+                "user.email=runner@example.org",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "tag.gpgsign=false",
+                *args,
+            ],
+            cwd=self.root,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**git_env(), **(env or {})},
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise AssertionError(f"git {' '.join(args)} failed:\n{completed.stderr}")
+        return completed.stdout
+
+    def write(self, path: str, text: str) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def lines(self, path: str, lines: list[str]) -> None:
+        self.write(path, "".join(f"{line}\n" for line in lines))
+
+    def read_lines(self, path: str) -> list[str]:
+        return (self.root / path).read_text(encoding="utf-8").splitlines()
+
+    def commit(self, message: str, author: tuple[str, str] = ADA) -> str:
+        """Stage everything and commit it at the next tick of the clock; returns the full SHA."""
+        self.git("add", "-A")
+        when = self.clock.isoformat()
+        self.clock += timedelta(hours=1)
+        self.git(
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
+            env={
+                "GIT_AUTHOR_NAME": author[0],
+                "GIT_AUTHOR_EMAIL": author[1],
+                "GIT_COMMITTER_NAME": author[0],
+                "GIT_COMMITTER_EMAIL": author[1],
+                "GIT_AUTHOR_DATE": when,
+                "GIT_COMMITTER_DATE": when,
+            },
+        )
+        return self.head()
+
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").strip()
+
+    def rev_list_count(self, spec: str) -> int:
+        return int(self.git("rev-list", "--count", spec).strip())
+
+    def clone_shallow(self, destination: Path) -> GitRepo:
+        clone = GitRepo(destination, init=False)
+        self.git("clone", "-q", "--depth", "1", f"file://{self.root}", str(destination))
+        return clone
+
+    def fast_import(self, stream: str) -> None:
+        self.git("fast-import", "--quiet", stdin=stream)
+
+
+def many_commits_stream(count: int, *, branch: str = "refs/heads/many") -> str:
+    """A ``git fast-import`` stream of ``count`` tiny commits on ``branch`` (deterministic)."""
+    parts = []
+    stamp = int(START.timestamp())
+    for number in range(count):
+        content = f"{number}\n"
+        message = f"commit {number}\n"
+        parts.append(
+            f"commit {branch}\n"
+            f"mark :{number + 1}\n"
+            f"author Ada Lovelace <ada@example.org> {stamp + number} +0000\n"
+            f"committer Ada Lovelace <ada@example.org> {stamp + number} +0000\n"
+            f"data {len(message)}\n{message}"
+            + (f"from :{number}\n" if number else "")
+            + f"M 100644 inline many.txt\ndata {len(content)}\n{content}\n"
+        )
+    return "".join(parts)
