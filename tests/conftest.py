@@ -1,33 +1,14 @@
-"""Shared test helpers: files written from a dict, the optional ../shared material."""
+"""Fixtures shared by the plugin's tests (helpers live in treeutil.py, importable by name)."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-CORPORA = SHARED / "corpora"
-
-
-def write_tree(root: Path, files: Mapping[str, str]) -> Path:
-    """Write ``{relative path: text}`` under ``root`` (text is dedented) and return ``root``."""
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
+from treeutil import write_tree
 
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Callable[[Mapping[str, str]], Path]:
     return lambda files: write_tree(tmp_path, files)
-
-
-def needs_corpora() -> pytest.MarkDecorator:
-    return pytest.mark.skipif(
-        not CORPORA.is_dir(), reason=f"{CORPORA} is absent (the shared test corpora)"
-    )

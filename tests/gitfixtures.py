@@ -140,3 +140,91 @@ def many_commits_stream(count: int, *, branch: str = "refs/heads/many") -> str:
             + f"M 100644 inline many.txt\ndata {len(content)}\n{content}\n"
         )
     return "".join(parts)
+
+
+class Scenario:
+    """A small history with everything the git facts must handle.
+
+    ::
+
+        c1 - c2 - c3 ------ s ------ c4 - m - c5      main (HEAD)
+                    \\        \\          /
+                     f1 - f2   t1 -----'              feature (squash-merged as s), topic
+                                                      refs/pull/1/head -> f2
+
+    - c1 (Ada) adds src/a.py (a1..a30), src/b.py (b1..b10), src/old_name.py, src/gone.py,
+      README.md and the note thoughts/shared/research/note.md;
+    - c2 (Grace) inserts two header lines at the top of src/a.py and changes a25;
+    - c3 (Ada) renames src/old_name.py to src/new_name.py, deletes src/gone.py, adds src/later.py;
+    - f1, f2 (Grace) change lines 2 and 9 of src/b.py on `feature`; s (Grace) squashes both;
+    - t1 (Ada) changes README.md on `topic`, merged by m (Ada) with --no-ff;
+    - c4 (Grace) edits the note; c5 (Ada) edits src/later.py.
+    """
+
+    NOTE = "thoughts/shared/research/note.md"
+
+    def __init__(self, root: Path) -> None:
+        repo = self.repo = GitRepo(root)
+        repo.lines("src/a.py", [f"a{n}" for n in range(1, 31)])
+        repo.lines("src/b.py", [f"b{n}" for n in range(1, 11)])
+        repo.lines("src/old_name.py", [f"o{n}" for n in range(1, 21)])
+        repo.lines("src/gone.py", [f"g{n}" for n in range(1, 6)])
+        repo.write("README.md", "# Project\n")
+        repo.write(self.NOTE, "# Note\n")
+        self.c1 = repo.commit("Add parser and helpers", ADA)
+        a = ["# header 1", "# header 2"] + [f"a{n}" for n in range(1, 31)]
+        a[a.index("a25")] = "a25 changed"
+        repo.lines("src/a.py", a)
+        self.c2 = repo.commit("Tune parser", GRACE)
+        repo.git("mv", "src/old_name.py", "src/new_name.py")
+        (root / "src/gone.py").unlink()
+        repo.lines("src/later.py", [f"l{n}" for n in range(1, 6)])
+        self.c3 = repo.commit("Rename and remove", ADA)
+        repo.git("checkout", "-q", "-b", "feature")
+        b = [f"b{n}" for n in range(1, 11)]
+        b[1] = "b2 feature"
+        repo.lines("src/b.py", b)
+        self.f1 = repo.commit("Feature: widen b", GRACE)
+        b[8] = "b9 feature"
+        repo.lines("src/b.py", b)
+        self.f2 = repo.commit("Feature: finish b", GRACE)
+        repo.git("checkout", "-q", "main")
+        repo.lines("src/b.py", b)
+        self.s = repo.commit("Squash feature (#1)", GRACE)
+        repo.git("checkout", "-q", "-b", "topic")
+        repo.write("README.md", "# Project\n\nMore words.\n")
+        self.t1 = repo.commit("Topic work", ADA)
+        repo.git("checkout", "-q", "main")
+        repo.write(self.NOTE, "# Note\n\nEdited.\n")
+        self.c4 = repo.commit("Update note", GRACE)
+        self.m = self.merge("topic", "Merge topic", ADA)
+        repo.lines("src/later.py", ["l1", "l2 polished", "l3", "l4", "l5"])
+        self.c5 = repo.commit("Polish", ADA)
+        repo.git("update-ref", "refs/pull/1/head", self.f2)
+
+    def merge(self, branch: str, message: str, author: tuple[str, str]) -> str:
+        repo = self.repo
+        when = repo.clock.isoformat()
+        repo.clock += timedelta(hours=1)
+        repo.git(
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            message,
+            branch,
+            env={
+                "GIT_AUTHOR_NAME": author[0],
+                "GIT_AUTHOR_EMAIL": author[1],
+                "GIT_COMMITTER_NAME": author[0],
+                "GIT_COMMITTER_EMAIL": author[1],
+                "GIT_AUTHOR_DATE": when,
+                "GIT_COMMITTER_DATE": when,
+            },
+        )
+        return repo.head()
+
+    @property
+    def all_commits(self) -> dict[str, str]:
+        names = ("c1", "c2", "c3", "f1", "f2", "s", "t1", "c4", "m", "c5")
+        return {name: getattr(self, name) for name in names}

@@ -13,6 +13,7 @@ site_name: Test notes
 docs_dir: thoughts
 theme:
   name: material
+  font: false
 plugins:
   - search
   - thoughts{options}

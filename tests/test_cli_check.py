@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CORPORA, needs_corpora, write_tree
+from treeutil import CORPORA, needs_corpora, write_tree
 from gitrepo import commit_all, init_repo
 from mkdocs_thoughts.cli import main
 

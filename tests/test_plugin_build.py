@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import write_tree
+from treeutil import write_tree
 from mkdocs.exceptions import Abort
 from sitebuild import Captured, build_site, mkdocs_yml
 

@@ -228,9 +228,9 @@ def read_history(repo_root: Path) -> str:
     """The whole commit graph with every file change, in one ``git log``.
 
     Each record is ``\\x1e`` + fields separated by ``\\x1f`` (SHA, parents, author name, author
-    email, author date, committer date, decorations with full ref names, subject), a NUL, then
-    ``-z`` name-status entries. ``--topo-order`` prints children before their parents.
-    Stashes and git-notes refs are not history anyone cites, so they are left out.
+    email, author date, committer date, subject), a NUL, then ``-z`` name-status entries.
+    ``--topo-order`` prints children before their parents. Stashes and git-notes refs are not
+    history anyone cites, so they are left out.
     """
     return run_git(
         repo_root,
@@ -243,10 +243,24 @@ def read_history(repo_root: Path) -> str:
         "-M",
         "-z",
         "--no-color",
-        "--decorate=full",
         "--encoding=UTF-8",
-        "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%D%x1f%s",
+        "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s",
     )
+
+
+def read_ref_tips(repo_root: Path) -> list[tuple[str, str]]:
+    """(ref name, commit SHA) for every ref, annotated tags peeled to their commit.
+
+    (``git log``'s decorations would save this process, but which refs they show depends on the
+    git version and on ``log.excludeDecoration``.)
+    """
+    out = run_git(repo_root, "for-each-ref", "--format=%(refname)%09%(objectname)%09%(*objectname)")
+    tips = []
+    for line in out.splitlines():
+        name, _, shas = line.partition("\t")
+        direct, _, peeled = shas.partition("\t")
+        tips.append((name, peeled or direct))
+    return tips
 
 
 def list_files(repo_root: Path, commit: str) -> list[str]:

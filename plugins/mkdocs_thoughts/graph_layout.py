@@ -31,9 +31,10 @@ LABELS_UP_TO = 120
 CHAR_WIDTH = 6.4
 """Rough width of one character at the 12px font, for sizing boxes around text."""
 
-LOCAL_COLUMN = 210
+LOCAL_COLUMN = 250
 LOCAL_PITCH_Y = 26
 LOCAL_LABEL_CHARS = 30
+"""Title characters beside a node of a local graph (about 200px, inside its column)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +196,7 @@ def _sides(graph: Graph, centre: str) -> dict[str, int]:
                 *(edge.target for edge in graph.edges_from(node_id)),
                 *(edge.source for edge in graph.edges_to(node_id)),
             )
-            if other in side and side[other] != 0
+            if abs(side.get(other, 0)) == 1
         )
         # A node two hops away sits beyond the neighbour it hangs from (left before right).
         side[node_id] = 2 * parents[0][0] if parents else 2

@@ -100,8 +100,20 @@ def render_local_svg(
     centre = note if isinstance(note, str) else note.rel_path
     reachable = graph.neighbourhood(centre, depth)
     local = graph.local(centre, depth, max_nodes)
-    layout = local_layout(local, centre, hidden=len(reachable) - len(local))
-    return render_svg(local, layout, url_for, svg_id=svg_id, mode="local")
+    # Only the edges of paths out from the note: ties among its neighbours turn a readable
+    # picture of one note's context into a hairball.
+    tree = Graph(
+        local.nodes.values(),
+        (
+            edge
+            for edge in local.edges
+            if centre in (edge.source, edge.target)
+            or {reachable[edge.source], reachable[edge.target]} == {1, 2}
+        ),
+        type_titles=local.type_titles,
+    )
+    layout = local_layout(tree, centre, hidden=len(reachable) - len(local))
+    return render_svg(tree, layout, url_for, svg_id=svg_id, mode="local")
 
 
 def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mode: str) -> str:
@@ -219,8 +231,10 @@ def _node(node: Node, layout: Layout, url_for: UrlFor) -> str:
 def _label(node: Node, x: int, y: int, layout: Layout) -> str:
     if not layout.labels:
         return ""
-    text = _text(_shorten(node.title, layout.label_chars))
     anchor = layout.anchors.get(node.id, "start")
+    # The note in the middle of a local graph has its column's whole width for its title.
+    limit = layout.label_chars + 6 if anchor == "middle" else layout.label_chars
+    text = _text(_shorten(node.title, limit))
     if anchor == "middle":
         return f'<text x="{x}" y="{y + CENTRE_RADIUS + 14}" text-anchor="middle">{text}</text>'
     if anchor == "end":

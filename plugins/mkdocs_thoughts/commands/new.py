@@ -139,8 +139,10 @@ def _status(asked: str | None, allowed: list[str], config: SiteConfig) -> str:
 
 def _report_problems(config: SiteConfig, path: Path) -> None:
     """Check the new note the way `thoughts check` would, so a broken template shows at once."""
-    corpus = note_loader(config).load([path])
-    diagnostics = [item for item in corpus.diagnostics if item.is_error]
+    # The whole site is loaded: the new note's relations resolve against every note.
+    corpus = note_loader(config).load()
+    note = next((note for note in corpus.notes if note.path == path.resolve()), None)
+    diagnostics = [item for item in note.diagnostics if item.is_error] if note else []
     if diagnostics:
         print("thoughts: warning: the new note has problems:", file=sys.stderr)
         print(format_text(diagnostics), file=sys.stderr)

@@ -24,6 +24,7 @@ SEGMENTED_SCHEMA = "sec_finetune.segmented/1"
 SegmentKind = Literal["intro", "risk", "paragraph"]
 
 _RUN_IN_END = re.compile(r"[.:!?—–]\s*$")
+_PARAGRAPH_BREAK = "\n\n"
 MIN_RUN_IN_CHARS = 15
 MAX_CATEGORY_CHARS = 100
 
@@ -37,11 +38,12 @@ class Segment:
     first_block: int = 0
     last_block: int = 0
     merged: int = 0  # how many short neighbours were folded into this one
+    lead: list[str] = field(default_factory=list)  # short predecessors merged in front
 
     @property
     def text(self) -> str:
-        parts = [self.heading] if self.heading else []
-        return "\n\n".join([*parts, *self.body])
+        heading = [self.heading] if self.heading else []
+        return _PARAGRAPH_BREAK.join([*self.lead, *heading, *self.body])
 
 
 def _is_subheading(block: Block) -> bool:
@@ -107,7 +109,7 @@ def _merge_short(segments: list[Segment], min_chars: int) -> list[Segment]:
     pending: Segment | None = None  # a short leading segment waiting for a successor
     for seg in segments:
         if pending is not None:
-            seg.body = [pending.text, *seg.body]
+            seg.lead = [pending.text, *seg.lead]
             seg.first_block = pending.first_block
             seg.merged += pending.merged + 1
             pending = None
@@ -140,24 +142,27 @@ def _hard_wrap(sentence: str, max_chars: int) -> list[str]:
 
 
 def split_long(text: str, max_chars: int) -> list[str]:
-    """Split at sentence boundaries into about equal parts, none longer than max_chars."""
+    """Split at sentence boundaries into about equal parts, none longer than max_chars.
+    Paragraph breaks inside a part are kept."""
     if len(text) <= max_chars:
         return [text]
-    sentences: list[str] = []
-    for sentence in split_sentences(text):
-        sentences.extend(
-            _hard_wrap(sentence, max_chars) if len(sentence) > max_chars else [sentence]
-        )
+    units: list[tuple[int, str]] = []  # (paragraph number, sentence)
+    for n, paragraph in enumerate(p for p in text.split(_PARAGRAPH_BREAK) if p.strip()):
+        for sentence in split_sentences(paragraph):
+            pieces = _hard_wrap(sentence, max_chars) if len(sentence) > max_chars else [sentence]
+            units.extend((n, piece) for piece in pieces)
     target = len(text) / math.ceil(len(text) / max_chars)
     parts: list[str] = []
-    current = ""
-    for sentence in sentences:
-        candidate = f"{current} {sentence}" if current else sentence
-        if current and (len(candidate) > max_chars or len(current) >= target):
+    current, current_par = "", -1
+    for n, sentence in units:
+        separator = " " if n == current_par else _PARAGRAPH_BREAK
+        joined = f"{current}{separator}{sentence}"
+        if current and (len(joined) > max_chars or len(current) >= target):
             parts.append(current)
             current = sentence
         else:
-            current = candidate
+            current = joined if current else sentence
+        current_par = n
     if current:
         parts.append(current)
     return parts

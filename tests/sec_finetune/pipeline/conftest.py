@@ -19,12 +19,20 @@ SHARED_SEC10K = (REPO_ROOT / "../shared/sec10k").resolve()
 REAL_FILINGS = ("AAPL_10K_2024", "CIGFV_10K_2015", "GAN_10K_2009", "MRX_10K_1999")
 
 
-def needs_real_filings() -> pytest.MarkDecorator:
+@pytest.fixture(scope="session")
+def real_filings_dir() -> Path:
+    """The four real 10-K filings, or a skip saying where they were expected."""
     missing = [n for n in REAL_FILINGS if not (SHARED_SEC10K / f"{n}.html").is_file()]
-    return pytest.mark.skipif(
-        bool(missing),
-        reason=f"real 10-K filings absent from {SHARED_SEC10K} (missing: {', '.join(missing)})",
-    )
+    if missing:
+        pytest.skip(
+            f"real 10-K filings absent from {SHARED_SEC10K} (missing: {', '.join(missing)})"
+        )
+    return SHARED_SEC10K
+
+
+@pytest.fixture(scope="session")
+def sample_filing() -> Path:
+    return SAMPLE_FILING
 
 
 def clear_settings_env(mp: pytest.MonkeyPatch) -> None:

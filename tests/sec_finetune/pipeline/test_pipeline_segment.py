@@ -60,9 +60,7 @@ def test_run_in_headings_are_split_from_their_paragraph() -> None:
 
 def test_without_subheadings_each_paragraph_is_a_segment() -> None:
     html = f"<p>{PARA * 3}</p><p>{PARA * 4}</p>"
-    result = segment_section(
-        [Block.from_dict(b) for b in parse_filing(html.encode())["blocks"]]
-    )
+    result = segment_section([Block.from_dict(b) for b in parse_filing(html.encode())["blocks"]])
     assert result["mode"] == "paragraphs"
     assert [s["kind"] for s in result["segments"]] == ["paragraph", "paragraph"]
 
@@ -89,9 +87,11 @@ def test_too_long_segments_are_split_at_sentence_boundaries() -> None:
     assert [s["part"] for s in segs] == [1, 2, 3, 4]
     assert all(s["heading"] == "A long risk." for s in segs)
     assert all(s["chars"] <= 1000 for s in segs)
-    for s in segs:  # every part ends at a sentence end and starts at a sentence start
-        assert s["text"].endswith(".") and s["text"].lstrip("A long risk.\n")[0].isupper()
-    rejoined = " ".join(s["text"] for s in segs).replace("A long risk.\n\n", "")
+    assert segs[0]["text"].startswith("A long risk.\n\nSentence number 0 ")
+    for s in segs:  # every part starts and ends at a sentence boundary
+        body = s["text"].removeprefix("A long risk.\n\n")
+        assert body.startswith("Sentence number ") and body.endswith(" risk.")
+    rejoined = " ".join(s["text"] for s in segs).removeprefix("A long risk.\n\n")
     assert rejoined.split() == " ".join(sentences).split()
 
 

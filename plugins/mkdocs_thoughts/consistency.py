@@ -1,0 +1,227 @@
+"""Rules over the relations between notes, which no single note can break on its own.
+
+TH311  a complete plan builds on research still in progress (warning): the plan may rest on
+       findings that are not final.
+TH312  notes supersede each other in a cycle (error): no note of the cycle is the current one.
+TH313  a note supersedes another that does not say it is superseded by it (warning; the fix is one
+       line in the older note, which readers of that note would otherwise never learn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .diagnostics import Diagnostic
+from .graph import BUILDS_ON, SUPERSEDED_BY, SUPERSEDES, Edge, Graph
+from .schema import Rule, Severity, ThoughtsSettings
+
+PLAN_ON_OPEN_RESEARCH = "TH311"
+SUPERSEDES_CYCLE = "TH312"
+SUPERSEDES_ONE_SIDED = "TH313"
+
+DEFAULT_SEVERITIES = {
+    PLAN_ON_OPEN_RESEARCH: Severity.WARNING,
+    SUPERSEDES_CYCLE: Severity.ERROR,
+    SUPERSEDES_ONE_SIDED: Severity.WARNING,
+}
+
+PLAN_TYPE = "plans"
+RESEARCH_TYPE = "research"
+DONE = "complete"
+OPEN = "in_progress"
+
+
+def check_consistency(graph: Graph, settings: ThoughtsSettings) -> list[Diagnostic]:
+    """Every consistency problem of the graph, sorted by file and line."""
+    found = [
+        *_plans_on_open_research(graph, settings),
+        *_supersedes_cycles(graph, settings),
+        *_one_sided_supersedes(graph, settings),
+    ]
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+def _plans_on_open_research(graph: Graph, settings: ThoughtsSettings) -> Iterable[Diagnostic]:
+    for edge in graph.edges:
+        if edge.kind != BUILDS_ON:
+            continue
+        plan, research = graph.nodes[edge.source], graph.nodes[edge.target]
+        if (plan.type, plan.status, research.type, research.status) != (
+            PLAN_TYPE,
+            DONE,
+            RESEARCH_TYPE,
+            OPEN,
+        ):
+            continue
+        yield from _diagnostic(
+            settings,
+            PLAN_ON_OPEN_RESEARCH,
+            edge,
+            f"plan is {DONE} but builds on research still {OPEN}: {research.id}",
+            f"finish the research and set its status to {DONE}, "
+            f"or reopen the plan if its findings may still change",
+        )
+
+
+def _supersedes_cycles(graph: Graph, settings: ThoughtsSettings) -> Iterable[Diagnostic]:
+    # "A supersedes B" and "B superseded_by A" are one fact: an arrow from newer to older.
+    arrows: dict[str, list[tuple[str, Edge]]] = {}
+    for edge in graph.edges:
+        if edge.kind == SUPERSEDES:
+            arrows.setdefault(edge.source, []).append((edge.target, edge))
+        elif edge.kind == SUPERSEDED_BY:
+            arrows.setdefault(edge.target, []).append((edge.source, edge))
+    for component in _strongly_connected(arrows):
+        members = set(component)
+        if len(component) == 1:
+            only = component[0]
+            if not any(target == only for target, _ in arrows.get(only, [])):
+                continue
+        cycle = _cycle_text(_cycle(arrows, min(members), members))
+        for node_id in sorted(members):
+            # Report where the cycle is written: the note's own arrow inside the cycle, or, when
+            # only others point at it (superseded_by), its first incoming one.
+            edge = next(
+                (e for target, e in arrows.get(node_id, []) if target in members),
+                None,
+            )
+            written_here = edge is not None and edge.source == node_id
+            yield _at(
+                settings,
+                SUPERSEDES_CYCLE,
+                node_id,
+                edge if written_here else None,
+                f"supersedes cycle: {cycle}",
+                "a note can only supersede older notes; remove the supersedes or "
+                "superseded_by entry that points back",
+            )
+
+
+def _one_sided_supersedes(graph: Graph, settings: ThoughtsSettings) -> Iterable[Diagnostic]:
+    for edge in graph.edges:
+        if edge.kind != SUPERSEDES or edge.source == edge.target:
+            continue
+        confirmed = any(
+            back.kind == SUPERSEDED_BY and back.target == edge.source
+            for back in graph.edges_from(edge.target)
+        )
+        if confirmed:
+            continue
+        yield _at(
+            settings,
+            SUPERSEDES_ONE_SIDED,
+            edge.target,
+            None,
+            f"{edge.source} supersedes this note, but it does not say superseded_by",
+            f"add `superseded_by: {edge.source}` to its frontmatter",
+            field=SUPERSEDED_BY,
+        )
+
+
+def _diagnostic(
+    settings: ThoughtsSettings, code: str, edge: Edge, message: str, hint: str
+) -> Iterable[Diagnostic]:
+    yield _at(settings, code, edge.source, edge, message, hint)
+
+
+def _at(
+    settings: ThoughtsSettings,
+    code: str,
+    path: str,
+    edge: Edge | None,
+    message: str,
+    hint: str,
+    field: str | None = None,
+) -> Diagnostic:
+    at = edge.relation.value.at if edge and edge.relation else None
+    return Diagnostic(
+        path=path,
+        line=at.line if at else None,
+        column=at.column if at else None,
+        code=code,
+        severity=_severity(settings, code).value,
+        field=edge.field if edge else field,
+        message=message,
+        hint=hint,
+    )
+
+
+def _severity(settings: ThoughtsSettings, code: str) -> Severity:
+    # Until schema.Rule names these codes, their severity cannot be configured; once it does,
+    # `rules: {TH313: off}` in mkdocs.yml applies here too.
+    try:
+        rule = Rule(code)
+    except ValueError:
+        return DEFAULT_SEVERITIES[code]
+    return settings.severity(rule)
+
+
+def _strongly_connected(arrows: dict[str, list[tuple[str, Edge]]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively (no recursion limit on long chains),
+    visiting nodes in sorted order so the result is deterministic."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    nodes = sorted(set(arrows) | {t for targets in arrows.values() for t, _ in targets})
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            successors = sorted(target for target, _ in arrows.get(node, []))
+            if position < len(successors):
+                work.append((node, position + 1))
+                successor = successors[position]
+                if successor not in index:
+                    work.append((successor, 0))
+                elif successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(sorted(component))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return sorted(components)
+
+
+def _cycle(arrows: dict[str, list[tuple[str, Edge]]], start: str, members: set[str]) -> list[str]:
+    """One cycle through ``start`` inside a strongly connected component (breadth-first, so the
+    shortest), as the list of its nodes."""
+    previous: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in sorted(t for t, _ in arrows.get(node, []) if t in members):
+                if target == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return list(reversed(path))
+                if target not in previous:
+                    previous[target] = node
+                    following.append(target)
+        frontier = following
+    return [start]
+
+
+def _cycle_text(cycle: list[str]) -> str:
+    names = [node_id.rsplit("/", 1)[-1] for node_id in cycle]
+    return " -> ".join([*names, names[0]])

@@ -1,0 +1,269 @@
+"""The generated site: indexes, tag/status/researcher pages, note headers and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sitebuild import build_site, mkdocs_yml
+from treeutil import write_tree
+
+FRONT = """\
+---
+date: {date}
+researcher: {researcher}
+git_commit: {sha}
+branch: main
+repository: sec-finetune
+topic: {topic}
+tags: {tags}
+status: {status}
+{extra}---
+# Heading of {topic}
+
+Body of {topic}.
+"""
+R1 = "thoughts/shared/research/2025-11-02_10-00-00_extraction.md"
+R2 = "thoughts/shared/research/2025-12-01_09-30-00_segmentation.md"
+P1 = "thoughts/shared/plans/2025-12-03_18-14-34_segment-plan.md"
+PR1 = "thoughts/shared/prs/2025-12-05_08-00-00_segment-pr.md"
+BARE = "thoughts/shared/research/2025-10-01_12-00_no-frontmatter.md"
+BAD = "thoughts/shared/research/2025-12-02_12-00-00_bad-status.md"
+
+
+def note(topic: str, date: str, **values: str) -> str:
+    fields = {
+        "researcher": "Ada Lovelace",
+        "sha": "3d801c3",
+        "tags": "[pipeline]",
+        "status": "complete",
+        "extra": "",
+    } | values
+    return FRONT.format(topic=topic, date=date, **fields)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    write_tree(
+        root,
+        {
+            "mkdocs.yml": mkdocs_yml(),
+            "thoughts/index.md": "# Team notes\n\nWelcome.\n\n<!-- thoughts:summary -->\n",
+            R1: note("Item 1A extraction", "2025-11-02T10:00:00+00:00", tags="[extraction]"),
+            R2: note(
+                "Risk segmentation",
+                "2025-12-01T09:30:00+01:00",
+                researcher="Grace Hopper",
+                status="in_progress",
+                tags="[segmentation, pipeline]",
+            ),
+            P1: note(
+                "Segmenting plan",
+                "2025-12-03T18:14:34+01:00",
+                extra=f"related_research: {R2}\n",
+                sha="abcdef1234",
+            ),
+            PR1: note(
+                "Segmentation PR",
+                "2025-12-05T08:00:00+00:00",
+                extra=f"related: {P1}\n",
+                status="ready_for_review",
+            ),
+            BARE: "# Notes from a call\n\nNo frontmatter here.\n",
+            BAD: note("Bad status note", "2025-12-02T12:00:00+00:00", status="complet"),
+        },
+    )
+    build_site(root)
+    return root / "site"
+
+
+def soup(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(), "html.parser")
+
+
+def rows(page: BeautifulSoup) -> list[dict[str, str]]:
+    found = []
+    for row in page.select("tr.th-row"):
+        cells = row.find_all("td")
+        found.append(
+            {
+                "date": cells[0].get_text(strip=True),
+                "title": cells[1].a.get_text(strip=True),
+                "href": cells[1].a["href"],
+                "status": cells[2].get_text(strip=True),
+                "tags": ",".join(a.get_text() for a in cells[3].find_all("a")),
+                "researcher": cells[4].get_text(strip=True),
+                "commit": cells[5].get_text(strip=True),
+            }
+        )
+    return found
+
+
+def test_research_index_lists_notes_newest_first_grouped_by_month(site: Path) -> None:
+    page = soup(site, "shared/research")
+    assert [row["title"] for row in rows(page)] == [
+        "Bad status note",
+        "Risk segmentation",
+        "Item 1A extraction",
+        "Notes from a call",
+    ]
+    first = rows(page)[1]
+    assert first == {
+        "date": "2025-12-01",
+        "title": "Risk segmentation",
+        "href": "2025-12-01_09-30-00_segmentation/",
+        "status": "in_progress",
+        "tags": "segmentation,pipeline",
+        "researcher": "Grace Hopper",
+        "commit": "3d801c3",
+    }
+    assert [th.get_text() for th in page.select("tr.th-month th")] == [
+        "2025-12",
+        "2025-11",
+        "2025-10",
+    ]
+    inferred = page.select("tr.th-row--inferred")
+    assert len(inferred) == 1 and "inferred" in inferred[0].get_text()
+    assert [o.get_text() for o in page.select("[data-th-filter=status] option")] == [
+        "all",
+        "complete",
+        "in_progress",
+    ]
+
+
+def test_links_from_index_resolve_to_note_pages(site: Path) -> None:
+    page = soup(site, "shared/plans")
+    (row,) = rows(page)
+    target = (site / "shared/plans" / row["href"] / "index.html").resolve()
+    assert target.is_file()
+    assert row["commit"] == "abcdef1"
+
+
+def test_note_header_shows_commit_relations_and_backlinks(site: Path) -> None:
+    plan = soup(site, "shared/plans/2025-12-03_18-14-34_segment-plan")
+    header = plan.select_one(".th-note-header")
+    text = header.get_text(" ", strip=True)
+    assert "Status complete" in text and "Researcher Ada Lovelace" in text
+    assert header.select_one(".th-sha").get_text() == "abcdef1"
+    builds_on = header.select_one(".th-relations")
+    assert builds_on.strong.get_text() == "Builds on:"
+    assert builds_on.a.get_text() == "Risk segmentation"
+    assert builds_on.a["href"] == "../../research/2025-12-01_09-30-00_segmentation/"
+
+    research = soup(site, "shared/research/2025-12-01_09-30-00_segmentation")
+    relations = {
+        p.strong.get_text(): [a.get_text() for a in p.find_all("a")]
+        for p in research.select(".th-relations")
+    }
+    assert relations == {"Plans built on this:": ["Segmenting plan"]}
+    plan_relations = {p.strong.get_text() for p in plan.select(".th-relations")}
+    assert plan_relations == {"Builds on:", "Related:"}
+
+
+def test_title_falls_back_to_heading_for_notes_without_frontmatter(site: Path) -> None:
+    page = soup(site, "shared/research/2025-10-01_12-00_no-frontmatter")
+    assert page.title.get_text().startswith("Notes from a call")
+    assert "from file name" in page.select_one(".th-note-header").get_text()
+
+
+def test_status_board_has_a_column_per_status(site: Path) -> None:
+    page = soup(site, "status")
+    columns = {
+        col.h2.contents[0].strip(): [a.get_text() for a in col.select(".th-card > a")]
+        for col in page.select(".th-board__column")
+    }
+    assert columns == {
+        "in_progress": ["Risk segmentation"],
+        "complete": ["Segmenting plan", "Item 1A extraction"],
+        "ready_for_review": ["Segmentation PR"],
+        "no status": ["Bad status note", "Notes from a call"],
+    }
+
+
+def test_tag_and_researcher_pages(site: Path) -> None:
+    tags = soup(site, "tags")
+    listed = {
+        h2.get_text(): [a.get_text() for a in h2.find_next("ul").find_all("a")]
+        for h2 in tags.select(".th-tags h2")
+    }
+    assert listed["segmentation"] == ["Risk segmentation"]
+    assert listed["pipeline"] == [
+        "Segmentation PR",
+        "Segmenting plan",
+        "Bad status note",
+        "Risk segmentation",
+    ]
+    assert tags.select_one("h2#tag\\:segmentation") is not None
+
+    people = soup(site, "researchers")
+    assert [a.get_text() for a in people.select(".th-people a")] == ["Ada Lovelace", "Grace Hopper"]
+    grace = soup(site, "researchers/grace-hopper")
+    assert [a.get_text() for a in grace.select("td a:not(.th-tag)")] == ["Risk segmentation"]
+
+
+def test_report_lists_diagnostics_by_note(site: Path) -> None:
+    page = soup(site, "report")
+    headings = [h2.get_text(strip=True) for h2 in page.select(".th-report h2")]
+    assert "Bad status note" in headings and "Notes from a call" in headings
+    codes = [code.get_text() for code in page.select(".th-diagnostics code")]
+    assert "TH103" in codes and "TH001" in codes
+    assert "Relations: 2 resolved, 0 unresolved" in page.get_text()
+
+
+def test_banner_shows_a_notes_problems_in_non_strict_builds(site: Path) -> None:
+    page = soup(site, "shared/research/2025-12-02_12-00-00_bad-status")
+    banner = page.select_one(".th-banner")
+    assert banner is not None and "TH103" in banner.get_text()
+    assert (
+        soup(site, "shared/research/2025-11-02_10-00-00_extraction").select_one(".th-banner")
+        is None
+    )
+
+
+def test_home_summary_counts_and_newest(site: Path) -> None:
+    page = soup(site, "")
+    counts = [
+        [td.get_text() for td in tr.find_all("td")] for tr in page.select(".th-counts tbody tr")
+    ]
+    assert counts[0] == ["Research", "4", "1", "1", "0"]
+    assert counts[1] == ["Plans", "1", "0", "1", "0"]
+    assert page.h1.get_text().startswith("Team notes")
+
+
+def test_nav_is_small(site: Path) -> None:
+    page = soup(site, "report")
+    nav = [a.get_text(strip=True) for a in page.select("nav.md-nav--primary > ul > li > a")]
+    assert nav == ["Home", "Research", "Plans", "PRs", "Tags", "Status", "Researchers", "Report"]
+
+
+def test_assets_are_local(site: Path) -> None:
+    assert (site / "assets/thoughts/thoughts.js").is_file()
+    page = soup(site, "shared/research")
+    scripts = [s.get("src", "") for s in page.find_all("script")]
+    assert any(src.endswith("assets/thoughts/thoughts.js") for src in scripts)
+
+
+def test_author_index_gets_listing_at_marker(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": mkdocs_yml(),
+            "thoughts/shared/research/index.md": "# Our research\n\nBefore.\n\n"
+            "<!-- thoughts:index -->\n\nAfter.\n",
+            R1: note("Item 1A extraction", "2025-11-02T10:00:00+00:00"),
+        },
+    )
+    build_site(tmp_path)
+    page = soup(tmp_path / "site", "shared/research")
+    text = page.select_one("article").get_text(" ", strip=True)
+    assert text.index("Before.") < text.index("Item 1A extraction") < text.index("After.")
+
+
+def test_builds_are_deterministic(tmp_path: Path, site: Path) -> None:
+    first = {p: p.read_bytes() for p in sorted(site.rglob("*.html"))}
+    root = site.parent
+    build_site(root)
+    second = {p: p.read_bytes() for p in sorted(site.rglob("*.html"))}
+    assert first == second
