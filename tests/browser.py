@@ -77,9 +77,9 @@ def browser() -> Iterator[Browser]:
             session = Browser(page)
             page.on(
                 "console",
-                lambda message: session.errors.append(message.text)
-                if message.type == "error"
-                else None,
+                lambda message: (
+                    session.errors.append(message.text) if message.type == "error" else None
+                ),
             )
             page.on("pageerror", lambda error: session.errors.append(str(error)))
 

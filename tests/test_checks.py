@@ -249,3 +249,10 @@ def test_placeholder_inside_quotes_is_reported() -> None:
 def test_unknown_rule_in_config_is_a_settings_error() -> None:
     with pytest.raises(ValueError, match="unknown rule code"):
         load_settings({"rules": {"TH999": "off"}})
+
+
+def test_day_only_date_is_accepted_with_day_precision() -> None:
+    day_only = replace("date: 2025-12-03T18:14:34+01:00", "date: 2025-12-03")
+    assert ("TH102", 2, 7, "date") in found(check(day_only))
+    settings = load_settings({"date_precision": "day"})
+    assert check(day_only, settings=settings).diagnostics == []

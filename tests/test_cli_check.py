@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from treeutil import CORPORA, needs_corpora, write_tree
 from gitrepo import commit_all, init_repo
 from mkdocs_thoughts.cli import main
+from treeutil import CORPORA, needs_corpora, write_tree
 
 PLAN = """\
 ---
@@ -223,3 +223,7 @@ def test_real_corpora_never_crash_and_point_at_frontmatter_lines(
                 assert item["line"] is not None and 1 < item["line"] <= closing, item
                 line_text = text.split("\n")[item["line"] - 1]
                 assert item["column"] <= len(line_text) + 1, item
+
+
+def test_checking_one_file_resolves_relations_against_the_whole_site(site: Path) -> None:
+    assert main(["check", PLAN_PATH]) == 0

@@ -95,8 +95,10 @@ def assert_agree(script: dict[str, str], python: dict[str, str]) -> None:
         assert abs((first - second).total_seconds()) <= 2, (key, value, other)
 
 
-@pytest.mark.parametrize("shell", SHELLS)
-@pytest.mark.parametrize("style", ["plain", "yaml", "json"])
+@pytest.mark.parametrize(
+    ("shell", "style"),
+    [("sh", "plain"), ("sh", "yaml"), ("sh", "json"), *[(shell, "plain") for shell in SHELLS[1:]]],
+)
 def test_script_and_command_agree(repo: GitRepo, shell: str, style: str) -> None:
     flags = [] if style == "plain" else [f"--{style}"]
     env = environment()
@@ -159,4 +161,6 @@ def test_script_help_and_bad_option(tmp_path: Path) -> None:
 
 def test_script_uses_no_python() -> None:
     text = SCRIPT.read_text()
-    assert text.startswith("#!/bin/sh\n") and "python" not in text.lower()
+    code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert text.startswith("#!/bin/sh\n")
+    assert not [line for line in code if "python" in line.lower()]

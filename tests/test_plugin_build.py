@@ -6,9 +6,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from treeutil import write_tree
 from mkdocs.exceptions import Abort
 from sitebuild import Captured, build_site, mkdocs_yml
+from treeutil import write_tree
 
 NOTE = """\
 ---

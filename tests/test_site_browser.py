@@ -48,7 +48,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "branch: main\nrepository: r\ntopic: Good research\ntags: [safe]\nstatus: complete\n"
         "---\n# Good research\n"
     )
-    plan = good.replace("Good research", "A plan").replace("status: complete", "status: in_progress")
+    plan = good.replace("Good research", "A plan")
+    plan = plan.replace("status: complete", "status: in_progress")
     plan = plan.replace("tags: [safe]", f"tags: [planning]\nrelated_research: {GOOD}")
     write_tree(
         root,
@@ -67,8 +68,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_pages_load_filter_and_links_work_and_no_payload_runs(site: Path) -> None:
     with serve(site) as base, browser() as session:
         page = session.page
-        for url in ("", "shared/research/", "shared/plans/", "report/", "status/", "tags/",
-                    "shared/research/2025-12-02_12-00-00_evil/", "researchers/"):
+        for url in (
+            "",
+            "shared/research/",
+            "shared/plans/",
+            "report/",
+            "status/",
+            "tags/",
+            "shared/research/2025-12-02_12-00-00_evil/",
+            "researchers/",
+        ):
             page.goto(base + url)
             page.wait_for_load_state("load")
             assert page.evaluate("window.__xss === undefined")

@@ -195,7 +195,7 @@ def mark_superseded(old: Path, new_rel: str, settings: ThoughtsSettings) -> bool
 
 def _superseded_editor(old: Path) -> FrontmatterText:
     try:
-        text = old.read_text(encoding="utf-8")
+        text = old.read_bytes().decode("utf-8")  # not read_text: keep CRLF line ends as they are
     except (OSError, UnicodeDecodeError) as error:
         raise AuthoringError(f"cannot read {old}: {error}") from None
     try:

@@ -21,10 +21,11 @@ This module is pure text: :mod:`.gitinfo` feeds it git's answers.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
@@ -46,8 +47,9 @@ _BARE = re.compile(
     rf"(?P<path>(?:\.{{1,2}}/|/)?(?:{_PATH_CHARS}+/)+{_PATH_CHARS}+|{_PATH_CHARS}+(?={_LINES}))"
     rf"(?P<lines>{_LINES})?"
 )
-_SPAN_REF = re.compile(rf"^(?P<path>[^\s`:#]+)(?P<lines>{_LINES}|::[\w\[\].-]+)?$")
+_SPAN_REF = re.compile(rf"^(?P<path>[\w./@+~-]+)(?P<lines>{_LINES}|::[\w\[\].-]+)?$")
 _LINE_NUMBERS = re.compile(r"L?(\d+)(?:[-–:]L?(\d+))?")
+_MARKERS = re.compile(r"[/:`\[]|#L")
 
 
 class RefSyntax(StrEnum):
@@ -109,7 +111,10 @@ def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
 def _scan_line(
     line: str, number: int, note_dir: str, skip: Sequence[str]
 ) -> Iterator[RefCandidate]:
-    spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
+    # Every form needs one of these characters; most prose lines have none and cost nothing.
+    if not _MARKERS.search(line):
+        return
+    spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)] if "`" in line else []
     work = line
     hits: list[tuple[int, RefCandidate]] = []
 
@@ -119,7 +124,7 @@ def _scan_line(
 
     # Links first (a code span inside a link's text belongs to the link), but a link written
     # inside a code span is code, not a link.
-    for match in _LINK.finditer(line):
+    for match in _LINK.finditer(line) if "](" in line else ():
         if any(start <= match.start() < end for start, end in spans):
             continue
         blank(match.start(), match.end())
@@ -135,9 +140,10 @@ def _scan_line(
         candidate = _from_code_span(line[start:end], number, start, note_dir, skip)
         if candidate:
             hits.append((start, candidate))
-    for match in _URL.finditer(work):
-        blank(match.start(), match.end())
-    for match in _BARE.finditer(work):
+    if ":" in work or "www." in work:
+        for match in _URL.finditer(work):
+            blank(match.start(), match.end())
+    for match in _BARE.finditer(work) if _MARKERS.search(work) else ():
         path, lines = match["path"], match["lines"]
         if not lines:
             path = path.rstrip(".")  # the full stop ending a sentence
@@ -243,29 +249,25 @@ def _alternatives(path: str, note_dir: str, skip: Sequence[str], *, link: bool) 
     return tuple(found)
 
 
-# --- what git says changed ----------------------------------------------------------------------
+# --- did the cited lines change? ---------------------------------------------------------------
 
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+MAX_DIFF_LINES = 20_000
+"""Files longer than this are not diffed line by line (a cited range in them counts as changed)."""
 
 
-@dataclass(slots=True)
-class FileChange:
-    """One file's change between the note's commit and HEAD."""
+@dataclass(frozen=True, slots=True)
+class LineChanges:
+    """Where a file's text changed between two versions (the note's commit and HEAD)."""
 
-    status: str
-    """git's letter: ``M`` modified, ``A`` added, ``D`` deleted, ``R`` renamed, ``T`` type."""
-    old_path: str | None
-    new_path: str | None
-    hunks: list[tuple[int, int, int, int]] = field(default_factory=list)
-    """(old start, old count, new start, new count); a count of 0 means an insertion or
-    deletion *after* that line."""
-    binary: bool = False
-    complete: bool = True
-    """``False`` when the patch could not be matched to this file (no line-level answer)."""
+    hunks: tuple[tuple[int, int, int, int], ...] = ()
+    """(old start, old count, new start, new count), as in ``git diff -U0``: a count of 0 means
+    lines inserted or deleted *after* that line."""
+    exact: bool = True
+    """``False`` for binary or very long files: no line-level answer, every range changed."""
 
     def lines_changed(self, start: int, end: int) -> bool:
         """Whether any hunk touches the old lines ``start``-``end``."""
-        if self.binary or not self.complete or self.status == "T":
+        if not self.exact:
             return True
         for old_start, old_count, _, _ in self.hunks:
             if old_count == 0:
@@ -276,7 +278,7 @@ class FileChange:
         return False
 
     def moved_lines(self, start: int, end: int) -> tuple[int, int]:
-        """Where the old lines ``start``-``end`` are at HEAD (when they did not change)."""
+        """Where the old lines ``start``-``end`` are in the new text (when they did not change)."""
         delta = 0
         for old_start, old_count, _, new_count in self.hunks:
             before = old_start + old_count - 1 < start if old_count else old_start < start
@@ -285,91 +287,25 @@ class FileChange:
         return start + delta, end + delta
 
 
-@dataclass(slots=True)
-class TreeDiff:
-    """The changes of some paths between one commit and HEAD."""
+def compare_lines(old: bytes, new: bytes) -> LineChanges:
+    """The hunks between two versions of a file, computed here rather than by one ``git diff``
+    per commit: both blobs come from a single ``git cat-file --batch`` for the whole build.
 
-    by_old_path: dict[str, FileChange] = field(default_factory=dict)
-    added: set[str] = field(default_factory=set)
-    covered: set[str] = field(default_factory=set)
-    """Paths this diff was asked about: only for those does "not in the diff" mean "unchanged"."""
-    failed: bool = False
-    """git could not diff: references are then not compared (shown as ``unpinned``)."""
-
-    def update(self, changes: Iterable[FileChange], asked: Iterable[str]) -> None:
-        for change in changes:
-            if change.old_path is not None:
-                self.by_old_path[change.old_path] = change
-            else:
-                assert change.new_path is not None
-                self.added.add(change.new_path)
-        self.covered.update(asked)
-
-
-def parse_diff(text: str) -> list[FileChange]:
-    """Parse ``git diff --raw -p -z -U0 -M``: raw records name the files exactly, then the patch
-    sections follow in the same order and give the hunks."""
-    if not text:
-        return []
-    raw, _, patch = text.partition("\0\0")
-    changes = _parse_raw(raw.split("\0"))
-    sections = _patch_sections(patch)
-    if len(sections) != len(changes):
-        for change in changes:
-            change.complete = False
-        return changes
-    for change, section in zip(changes, sections, strict=True):
-        for line in section:
-            match = _HUNK.match(line)
-            if match:
-                change.hunks.append(
-                    (
-                        int(match[1]),
-                        1 if match[2] is None else int(match[2]),
-                        int(match[3]),
-                        1 if match[4] is None else int(match[4]),
-                    )
-                )
-            elif line.startswith("Binary files ") or line == "GIT binary patch":
-                change.binary = True
-    return changes
-
-
-def _parse_raw(tokens: list[str]) -> list[FileChange]:
-    changes: list[FileChange] = []
-    position = 0
-    while position < len(tokens):
-        token = tokens[position]
-        if not token.startswith(":"):
-            position += 1
-            continue
-        status = token.split()[-1][:1]
-        if status in ("R", "C"):
-            old, new = tokens[position + 1], tokens[position + 2]
-            position += 3
-        else:
-            old = new = tokens[position + 1]
-            position += 2
-        changes.append(
-            FileChange(
-                status,
-                None if status == "A" else old,
-                None if status == "D" else new,
-            )
-        )
-    return changes
-
-
-def _patch_sections(patch: str) -> list[list[str]]:
-    # Patch content lines start with "+", "-", " " or "\", so a line starting "diff --git " is
-    # always a file header.
-    sections: list[list[str]] = []
-    for line in patch.split("\n"):
-        if line.startswith("diff --git "):
-            sections.append([])
-        elif sections:
-            sections[-1].append(line)
-    return sections
+    (difflib may cut hunks differently from git's diff, but both are minimal enough that
+    "did these lines change" gets the same answer for an edit, an insertion or a deletion.)
+    """
+    if b"\0" in old[:8000] or b"\0" in new[:8000]:  # git's own test for binary content
+        return LineChanges(exact=False)
+    a, b = old.split(b"\n"), new.split(b"\n")
+    if max(len(a), len(b)) > MAX_DIFF_LINES:
+        return LineChanges(exact=False)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    hunks = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            # git numbers an empty side by the line it follows: "-5,0" is "after line 5".
+            hunks.append((i1 + 1 if i2 > i1 else i1, i2 - i1, j1 + 1 if j2 > j1 else j1, j2 - j1))
+    return LineChanges(tuple(hunks))
 
 
 # --- the result ---------------------------------------------------------------------------------

@@ -33,10 +33,15 @@ OPEN = "in_progress"
 
 def check_consistency(graph: Graph, settings: ThoughtsSettings) -> list[Diagnostic]:
     """Every consistency problem of the graph, sorted by file and line."""
+    arrows = _supersede_arrows(graph)
+    cycles = [
+        component for component in _strongly_connected(arrows) if _is_cycle(component, arrows)
+    ]
     found = [
         *_plans_on_open_research(graph, settings),
-        *_supersedes_cycles(graph, settings),
-        *_one_sided_supersedes(graph, settings),
+        *_supersedes_cycles(graph, settings, arrows, cycles),
+        # Inside a cycle, "add superseded_by" would be the wrong advice.
+        *_one_sided_supersedes(graph, settings, {node for cycle in cycles for node in cycle}),
     ]
     return sorted(found, key=Diagnostic.sort_key)
 
@@ -53,9 +58,10 @@ def _plans_on_open_research(graph: Graph, settings: ThoughtsSettings) -> Iterabl
             OPEN,
         ):
             continue
-        yield from _diagnostic(
+        yield _at(
             settings,
             PLAN_ON_OPEN_RESEARCH,
+            edge.source,
             edge,
             f"plan is {DONE} but builds on research still {OPEN}: {research.id}",
             f"finish the research and set its status to {DONE}, "
@@ -63,43 +69,60 @@ def _plans_on_open_research(graph: Graph, settings: ThoughtsSettings) -> Iterabl
         )
 
 
-def _supersedes_cycles(graph: Graph, settings: ThoughtsSettings) -> Iterable[Diagnostic]:
-    # "A supersedes B" and "B superseded_by A" are one fact: an arrow from newer to older.
+def _supersede_arrows(graph: Graph) -> dict[str, list[tuple[str, Edge]]]:
+    """Arrows from newer to older note: "A supersedes B" and "B superseded_by A" are one fact."""
     arrows: dict[str, list[tuple[str, Edge]]] = {}
     for edge in graph.edges:
         if edge.kind == SUPERSEDES:
             arrows.setdefault(edge.source, []).append((edge.target, edge))
         elif edge.kind == SUPERSEDED_BY:
             arrows.setdefault(edge.target, []).append((edge.source, edge))
-    for component in _strongly_connected(arrows):
+    return arrows
+
+
+def _is_cycle(component: list[str], arrows: dict[str, list[tuple[str, Edge]]]) -> bool:
+    if len(component) > 1:
+        return True
+    only = component[0]
+    return any(target == only for target, _ in arrows.get(only, []))
+
+
+def _supersedes_cycles(
+    graph: Graph,
+    settings: ThoughtsSettings,
+    arrows: dict[str, list[tuple[str, Edge]]],
+    cycles: list[list[str]],
+) -> Iterable[Diagnostic]:
+    for component in cycles:
         members = set(component)
-        if len(component) == 1:
-            only = component[0]
-            if not any(target == only for target, _ in arrows.get(only, [])):
-                continue
         cycle = _cycle_text(_cycle(arrows, min(members), members))
         for node_id in sorted(members):
-            # Report where the cycle is written: the note's own arrow inside the cycle, or, when
-            # only others point at it (superseded_by), its first incoming one.
-            edge = next(
-                (e for target, e in arrows.get(node_id, []) if target in members),
+            # Report at the note's own supersedes/superseded_by entry inside the cycle, if any
+            # (a note only pointed at from the cycle has none).
+            written = next(
+                (
+                    edge
+                    for edge in graph.edges_from(node_id)
+                    if edge.kind in (SUPERSEDES, SUPERSEDED_BY) and edge.target in members
+                ),
                 None,
             )
-            written_here = edge is not None and edge.source == node_id
             yield _at(
                 settings,
                 SUPERSEDES_CYCLE,
                 node_id,
-                edge if written_here else None,
+                written,
                 f"supersedes cycle: {cycle}",
                 "a note can only supersede older notes; remove the supersedes or "
                 "superseded_by entry that points back",
             )
 
 
-def _one_sided_supersedes(graph: Graph, settings: ThoughtsSettings) -> Iterable[Diagnostic]:
+def _one_sided_supersedes(
+    graph: Graph, settings: ThoughtsSettings, in_cycles: set[str]
+) -> Iterable[Diagnostic]:
     for edge in graph.edges:
-        if edge.kind != SUPERSEDES or edge.source == edge.target:
+        if edge.kind != SUPERSEDES or {edge.source, edge.target} <= in_cycles:
             continue
         confirmed = any(
             back.kind == SUPERSEDED_BY and back.target == edge.source
@@ -116,12 +139,6 @@ def _one_sided_supersedes(graph: Graph, settings: ThoughtsSettings) -> Iterable[
             f"add `superseded_by: {edge.source}` to its frontmatter",
             field=SUPERSEDED_BY,
         )
-
-
-def _diagnostic(
-    settings: ThoughtsSettings, code: str, edge: Edge, message: str, hint: str
-) -> Iterable[Diagnostic]:
-    yield _at(settings, code, edge.source, edge, message, hint)
 
 
 def _at(

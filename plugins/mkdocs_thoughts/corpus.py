@@ -93,7 +93,7 @@ class NoteLoader:
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
             self._cache = {path: note for path, note in self._cache.items() if path in live}
         corpus = Corpus(notes, [], self.notes_root, self.repo_root, self.is_git)
-        self._check_relations(corpus)
+        self._check_relations(corpus, complete=paths is None)
         self._check_commits(corpus)
         return corpus
 
@@ -126,10 +126,12 @@ class NoteLoader:
         relative = text[len(prefix) :] if text.startswith(prefix) else text
         return relative.replace(os.sep, "/")
 
-    def _check_relations(self, corpus: Corpus) -> None:
+    def _check_relations(self, corpus: Corpus, *, complete: bool) -> None:
         # A note's per-file diagnostics are cached; corpus-level ones are recomputed every load,
         # so they live on a fresh list per note.
-        index = NoteIndex(self._all_notes(corpus), self.repo_root, self.notes_root)
+        # Checking a few files still resolves their relations against every note of the site.
+        every_note = corpus.notes if complete else [self._read(p) for p in self.discover()]
+        index = NoteIndex(every_note, self.repo_root, self.notes_root)
         for note in corpus.notes:
             note.diagnostics = [d for d in note.diagnostics if d.code not in _CORPUS_RULES]
             sink = DiagnosticSink(note.rel_path, self.settings)
@@ -149,12 +151,6 @@ class NoteLoader:
                         value.field,
                     )
             note.diagnostics = note.diagnostics + sink.items
-
-    def _all_notes(self, corpus: Corpus) -> list[Note]:
-        # Checking a few files still resolves their relations against every note of the site.
-        if len(corpus.notes) == len(self._cache):
-            return corpus.notes
-        return [self._read(path) for path in self.discover()]
 
     def _check_commits(self, corpus: Corpus) -> None:
         if not self.settings.check_commits:

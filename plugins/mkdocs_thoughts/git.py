@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +91,9 @@ def run_git_bytes(repo_root: Path, *args: str, stdin: bytes | None = None) -> by
         raise GitError(f"cannot run git: {error.strerror or error}") from None
     if completed.returncode != 0:
         lines = completed.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        reason = lines[-1] if lines else f"exit status {completed.returncode}"
+        # git's own verdict is the "fatal:" line; usage hints may follow it.
+        verdicts = [line for line in lines if line.startswith(("fatal: ", "error: "))]
+        reason = (verdicts or lines or [f"exit status {completed.returncode}"])[0]
         raise GitError(f"git {args[0]} failed: {reason}")
     return completed.stdout
 
@@ -155,6 +157,43 @@ class CommitObject:
     """The author's UTC offset in minutes."""
 
 
+def cat_file(
+    repo_root: Path, requests: Sequence[str], *, contents: bool
+) -> list[tuple[str, str, bytes | None]]:
+    """Ask ``git cat-file`` about many objects in one process, in order.
+
+    Each request is anything git names an object by (``abc1234^{commit}``, ``<sha>:<path>``, a
+    blob id); each answer is (object id, type, contents or ``None``). A missing object answers
+    ("", "missing", None), an ambiguous short SHA ("", "ambiguous", None).
+    """
+    if not requests:
+        return []
+    mode = "--batch" if contents else "--batch-check"
+    out = run_git_bytes(
+        repo_root,
+        "cat-file",
+        f"{mode}=%(objectname) %(objecttype) %(objectsize)",
+        stdin="".join(f"{request}\n" for request in requests).encode("utf-8"),
+    )
+    answers: list[tuple[str, str, bytes | None]] = []
+    position = 0
+    for _ in requests:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode("utf-8", errors="replace").rsplit(" ", 2)
+        position = end + 1
+        if len(header) == 3 and header[2].isdigit() and header[1] != "missing":
+            data = None
+            if contents:
+                size = int(header[2])
+                data = out[position : position + size]
+                position += size + 1  # the object, then the newline git writes after it
+            answers.append((header[0], header[1], data))
+        else:
+            # "<request> missing" or "<request> ambiguous": the request may hold spaces.
+            answers.append(("", header[-1], None))
+    return answers
+
+
 def read_commits(repo_root: Path, shas: Iterable[str]) -> dict[str, CommitObject | ResolvedSha]:
     """Resolve many (short) SHAs with one ``git cat-file --batch``.
 
@@ -162,29 +201,14 @@ def read_commits(repo_root: Path, shas: Iterable[str]) -> dict[str, CommitObject
     :class:`ResolvedSha` with ``full=None``.
     """
     wanted = sorted(set(shas))
-    if not wanted:
-        return {}
-    request = "".join(f"{sha}^{{commit}}\n" for sha in wanted).encode("utf-8")
-    out = run_git_bytes(
-        repo_root,
-        "cat-file",
-        "--batch=%(objectname) %(objecttype) %(objectsize)",
-        stdin=request,
-    )
-    answers: dict[str, CommitObject | ResolvedSha] = {}
-    position = 0
-    for sha in wanted:
-        end = out.index(b"\n", position)
-        header = out[position:end].decode("ascii", errors="replace").split()
-        position = end + 1
-        if len(header) == 3 and header[1] == "commit":
-            size = int(header[2])
-            text = out[position : position + size].decode("utf-8", errors="replace")
-            answers[sha] = parse_commit_object(header[0], text)
-            position += size + 1  # the object, then the newline git writes after it
+    answers = cat_file(repo_root, [f"{sha}^{{commit}}" for sha in wanted], contents=True)
+    found: dict[str, CommitObject | ResolvedSha] = {}
+    for sha, (object_id, kind, data) in zip(wanted, answers, strict=True):
+        if kind == "commit" and data is not None:
+            found[sha] = parse_commit_object(object_id, data.decode("utf-8", errors="replace"))
         else:
-            answers[sha] = ResolvedSha(sha, None, ambiguous=header[-1:] == ["ambiguous"])
-    return answers
+            found[sha] = ResolvedSha(sha, None, ambiguous=kind == "ambiguous")
+    return found
 
 
 def parse_commit_object(sha: str, text: str) -> CommitObject:
@@ -263,34 +287,13 @@ def read_ref_tips(repo_root: Path) -> list[tuple[str, str]]:
     return tips
 
 
-def list_files(repo_root: Path, commit: str) -> list[str]:
-    """Every file path in ``commit``'s tree (one ``git ls-tree``)."""
-    out = run_git(repo_root, "ls-tree", "-r", "-z", "--name-only", commit)
-    return [name for name in out.split("\0") if name]
-
-
-def diff_trees(repo_root: Path, old: str, new: str, paths: Iterable[str]) -> str:
-    """``git diff`` from ``old`` to ``new`` limited to ``paths``: NUL-separated raw records
-    (exact names, statuses, renames) followed by the zero-context patch, in the same file order.
-    """
-    pathspec = [f":(literal){path}" for path in sorted(set(paths))]
-    if not pathspec:
-        return ""
-    return run_git(
-        repo_root,
-        "diff",
-        "--raw",
-        "-p",
-        "-z",
-        "-U0",
-        "-M",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        old,
-        new,
-        "--",
-        *pathspec,
-    )
+def list_tree(repo_root: Path, commit: str) -> dict[str, str]:
+    """Every file in ``commit``'s tree with its blob id (one ``git ls-tree``)."""
+    out = run_git(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    files: dict[str, str] = {}
+    for entry in out.split("\0"):
+        info, _, path = entry.partition("\t")
+        parts = info.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            files[path] = parts[2]
+    return files

@@ -4,11 +4,14 @@ A build runs a constant number of git processes, however many notes there are:
 
 - ``git rev-parse`` (shallow?, HEAD, every ref): the cache key, and the only process when nothing
   moved since the last build;
+- ``git for-each-ref``: every ref's commit (tags peeled);
 - ``git log --all --topo-order --name-status -M``: every commit (SHA, parents, author, dates,
-  subject, the refs pointing at it) and every file it touched;
-- ``git ls-tree -r HEAD``: the paths that exist now;
+  subject) and every file it touched;
+- ``git ls-tree -r HEAD``: the files that exist now, with their blob ids;
 - ``git cat-file --batch``: only for SHAs the log does not know (on no ref, missing, ambiguous);
-- ``git diff C HEAD -- <paths>``: one per distinct note commit whose note cites code.
+- ``git cat-file --batch-check``: every cited path at every note commit (``<sha>:<path>``);
+- ``git cat-file --batch``: both versions of files whose cited lines must be compared (the
+  line diff itself runs in Python, so there is no ``git diff`` per note commit).
 
 Everything else (which ref holds a commit, how far behind HEAD it is, a file's history, how many
 commits touched a cited file since the note) is computed from the parsed graph in Python.
@@ -26,18 +29,27 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .coderefs import CodeRef, Drift, RefCandidate, RefStatus, TreeDiff, find_candidates, parse_diff
+from .coderefs import (
+    CodeRef,
+    Drift,
+    LineChanges,
+    RefCandidate,
+    RefStatus,
+    compare_lines,
+    find_candidates,
+)
 from .forges import Forge
 from .git import (
     CommitObject,
     GitError,
     RepoState,
-    diff_trees,
+    cat_file,
     find_repo_root,
     git_available,
-    list_files,
+    list_tree,
     read_commits,
     read_history,
+    read_ref_tips,
     read_repo_state,
 )
 
@@ -48,6 +60,7 @@ _HEX = re.compile(r"[0-9a-f]{4,40}")
 
 # Which ref to name when several hold a commit that HEAD does not: branches people know first.
 _REF_ORDER = ("refs/heads/", "refs/remotes/", "refs/pull/", "refs/merge-requests/", "refs/tags/")
+_IGNORED_REFS = ("refs/stash", "refs/notes/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +202,10 @@ class GitInfo:
         self._history: _History | None = None
         self._refreshed = False
         self._resolved: dict[str, int | CommitObject | Where] = {}
-        self._diffs: dict[str, TreeDiff] = {}
+        self._blob_at: dict[tuple[str, str], str | None] = {}
+        """(commit, path) -> blob id there, or ``None`` when the path is not a file there."""
+        self._line_changes: dict[tuple[str, str], LineChanges] = {}
+        """(old blob, new blob) -> where the text changed."""
         self._found: dict[str, tuple[str, list[RefCandidate]]] = {}
 
     # --- the cache ------------------------------------------------------------------------------
@@ -216,21 +232,24 @@ class GitInfo:
         if state == self.state and self._history is not None:
             return False
         try:
-            history = _History(read_history(self.root), state, list_files(self.root, state.head))
+            history = _History(
+                read_history(self.root),
+                state,
+                read_ref_tips(self.root),
+                list_tree(self.root, state.head),
+            )
         except (GitError, ValueError) as error:
             self._switch_off(f"git failed ({error}); git facts are off for this build")
             return True
         self._history, self.state = history, state
         self.builds += 1
         self._resolved.clear()
-        self._diffs.clear()
         self.notices = self._state_notices()
         return True
 
     def _switch_off(self, why: str) -> None:
         self._history = self.state = None
         self._resolved.clear()
-        self._diffs.clear()
         self.notices = [f"{self.root}: {why}"]
 
     def _state_notices(self) -> list[str]:
@@ -370,23 +389,23 @@ class GitInfo:
 
     def prepare(self, notes: Iterable[NoteSource]) -> None:
         """Batch the git work for many notes: one ``cat-file`` for their SHAs, one ancestry
-        sweep, and one ``diff`` per distinct commit covering every path its notes cite."""
+        sweep, one ``cat-file --batch-check`` for every cited path at every note commit, and one
+        ``cat-file --batch`` for the file versions whose lines must be compared."""
         history = self._history
         if history is None:
             return
         sources = list(notes)
         self._resolve_many(source.commit for source in sources if source.commit)
         indexes: set[int] = set()
-        paths: dict[str, set[str]] = defaultdict(set)
+        wanted: list[tuple[str, list[RefCandidate]]] = []
         for source in sources:
             full, index = self._note_commit(source.commit)
             if index is not None:
                 indexes.add(index)
             if full is not None and full != history.head_sha:
-                paths[full] |= self._pathspec(self._candidates(source.rel_path, source.body))
+                wanted.append((full, self._candidates(source.rel_path, source.body)))
         history.ensure_ancestry(indexes)
-        for full, wanted in paths.items():
-            self._ensure_diff(full, wanted)
+        self._fetch(wanted)
 
     def code_refs(
         self, note_body: str, note_rel_path: str, note_commit: str | None
@@ -397,14 +416,13 @@ class GitInfo:
             return []
         candidates = self._candidates(note_rel_path, note_body)
         full, index = self._note_commit(note_commit)
-        diff: TreeDiff | None = None
         if full is not None and full != history.head_sha:
-            diff = self._ensure_diff(full, self._pathspec(candidates))
             if index is not None:
                 history.ensure_ancestry([index])
+            self._fetch([(full, candidates)])
         refs = []
         for candidate in candidates:
-            ref = self._code_ref(candidate, full, index, diff)
+            ref = self._code_ref(candidate, full, index)
             if ref is not None:
                 refs.append(ref)
         return refs
@@ -442,39 +460,81 @@ class GitInfo:
             self._found[rel_path] = cached
         return cached[1]
 
-    def _pathspec(self, candidates: Iterable[RefCandidate]) -> set[str]:
-        """Every path git knows among the candidates, with the names each was renamed to (so the
-        diff can pair a rename)."""
+    def _fetch(self, wanted: Iterable[tuple[str, list[RefCandidate]]]) -> None:
+        """Look up, in at most two processes, what the references of these (commit, candidates)
+        pairs need: each cited path's blob at the commit, then both versions of every file whose
+        cited lines must be compared (``<commit>:<path>`` is immutable, so answers are kept for
+        good, across HEAD moves)."""
+        history = self._history
+        assert history is not None and self.root is not None
+        ask: dict[tuple[str, str], None] = {}
+        for full, candidates in wanted:
+            for candidate in candidates:
+                for path in candidate.alternatives:
+                    known = path in history.head_blobs or path in history.touches
+                    if known and (full, path) not in self._blob_at and "\n" not in path:
+                        ask[full, path] = None
+        if ask:
+            try:
+                answers = cat_file(self.root, [f"{c}:{p}" for c, p in ask], contents=False)
+            except GitError as error:
+                self.notices.append(f"{self.root}: {error}; code drift is unknown")
+                answers = [("", "missing", None)] * len(ask)
+            for key, (object_id, kind, _) in zip(ask, answers, strict=True):
+                self._blob_at[key] = object_id if kind == "blob" else None
+        pairs: dict[tuple[str, str], None] = {}
+        for full, candidates in wanted:
+            index = history.index.get(full)
+            for candidate in candidates:
+                if candidate.start is None:
+                    continue
+                found = self._locate(candidate, full, index)
+                if found is None:
+                    continue
+                _, old, _, new = found
+                if old and new and old != new and (old, new) not in self._line_changes:
+                    pairs[old, new] = None
+        self._compare(pairs)
+
+    def _compare(self, pairs: Iterable[tuple[str, str]]) -> None:
+        assert self.root is not None
+        pairs = list(pairs)
+        blobs = sorted({blob for pair in pairs for blob in pair})
+        if not blobs:
+            return
+        try:
+            answers = cat_file(self.root, blobs, contents=True)
+        except GitError as error:
+            self.notices.append(f"{self.root}: {error}; changed lines are unknown")
+            answers = [("", "missing", None)] * len(blobs)
+        text = {blob: data for blob, (_, _, data) in zip(blobs, answers, strict=True)}
+        for old, new in pairs:
+            before, after = text.get(old), text.get(new)
+            if before is None or after is None:
+                self._line_changes[old, new] = LineChanges(exact=False)
+            else:
+                self._line_changes[old, new] = compare_lines(before, after)
+
+    def _locate(
+        self, candidate: RefCandidate, full: str, index: int | None
+    ) -> tuple[str, str | None, str | None, str | None] | None:
+        """(path as cited, its blob at the commit, its path at HEAD, its blob at HEAD), or
+        ``None`` when no alternative exists at either commit."""
         history = self._history
         assert history is not None
-        paths: set[str] = set()
-        for candidate in candidates:
-            for path in candidate.alternatives:
-                if path in history.head_files or path in history.touches:
-                    paths.add(path)
-                    paths |= history.renamed_forward(path)
-        return paths
-
-    def _ensure_diff(self, full: str, paths: set[str]) -> TreeDiff:
-        diff = self._diffs.setdefault(full, TreeDiff())
-        missing = paths - diff.covered
-        if missing and not diff.failed:
-            assert self.root is not None and self._history is not None
-            try:
-                text = diff_trees(self.root, full, self._history.head_sha, missing)
-            except GitError as error:
-                self.notices.append(f"{self.root}: {error}; drift against {full[:7]} unknown")
-                diff.failed = True
-                return diff
-            diff.update(parse_diff(text), missing)
-        return diff
+        for path in candidate.alternatives:
+            old = self._blob_at.get((full, path))
+            if old is None and path not in history.head_blobs:
+                continue
+            current: str | None = path
+            if old is not None and path not in history.head_blobs:
+                current = history.renamed_to_at_head(path, index)
+            new = history.head_blobs.get(current) if current else None
+            return path, old, current, new
+        return None
 
     def _code_ref(
-        self,
-        candidate: RefCandidate,
-        full: str | None,
-        index: int | None,
-        diff: TreeDiff | None,
+        self, candidate: RefCandidate, full: str | None, index: int | None
     ) -> CodeRef | None:
         history = self._history
         assert history is not None
@@ -494,10 +554,10 @@ class GitInfo:
                 **more,  # type: ignore[arg-type]
             )
 
-        if full is None or diff is None or diff.failed:
-            # No commit to compare with (none written, unknown, or HEAD itself).
+        if full is None or full == history.head_sha:
+            # Nothing to compare with (no commit, an unknown one, or HEAD itself).
             for path in candidate.alternatives:
-                if path in history.head_files:
+                if path in history.head_blobs:
                     unchanged = full == history.head_sha
                     return make(
                         path,
@@ -509,18 +569,12 @@ class GitInfo:
                         commits_since=0 if unchanged else None,
                     )
             return None
-        for path in candidate.alternatives:
-            at_head = path in history.head_files
-            change = diff.by_old_path.get(path)
-            at_commit = change is not None or (
-                at_head and path in diff.covered and path not in diff.added
-            )
-            if at_commit or at_head:
-                break
-        else:
+        found = self._locate(candidate, full, index)
+        if found is None:
             return None  # not a repository path at either commit
+        path, old, current, new = found
         since = history.touching_since(index, path) if index is not None else None
-        if not at_commit:
+        if old is None:
             return make(
                 path,
                 RefStatus.NOT_AT_COMMIT,
@@ -530,24 +584,27 @@ class GitInfo:
                 current_end=end,
                 commits_since=since,
             )
-        if change is None:
+        if current is None or new is None:
+            return make(path, RefStatus.DELETED, full, current_path=None, commits_since=since)
+        renamed = current != path
+        if old == new:
             return make(
                 path,
-                RefStatus.UNCHANGED,
+                RefStatus.RENAMED if renamed else RefStatus.UNCHANGED,
                 full,
-                current_path=path,
+                current_path=current,
                 current_start=start,
                 current_end=end,
+                lines_changed=False if renamed and start is not None else None,
                 commits_since=since,
             )
-        if change.status == "D":
-            return make(path, RefStatus.DELETED, full, current_path=None, commits_since=since)
         lines_changed = moved_start = moved_end = None
         if start is not None and end is not None:
-            lines_changed = change.lines_changed(start, end)
+            changes = self._line_changes.get((old, new), LineChanges(exact=False))
+            lines_changed = changes.lines_changed(start, end)
             if not lines_changed:
-                moved_start, moved_end = change.moved_lines(start, end)
-        if change.status in ("R", "C"):
+                moved_start, moved_end = changes.moved_lines(start, end)
+        if renamed:
             status = RefStatus.RENAMED
         elif lines_changed is False:
             status = RefStatus.LINES_UNCHANGED
@@ -557,7 +614,7 @@ class GitInfo:
             path,
             status,
             full,
-            current_path=change.new_path,
+            current_path=current,
             current_start=moved_start,
             current_end=moved_end,
             lines_changed=lines_changed,
@@ -619,7 +676,13 @@ def _commit_info(found: CommitObject) -> CommitInfo:
 class _History:
     """The parsed commit graph. Indexes run parents first: 0 is a root, HEAD is near the end."""
 
-    def __init__(self, log: str, state: RepoState, head_files: Iterable[str]) -> None:
+    def __init__(
+        self,
+        log: str,
+        state: RepoState,
+        ref_tips: Iterable[tuple[str, str]],
+        head_blobs: dict[str, str],
+    ) -> None:
         records = log.split("\x1e")[1:]
         count = len(records)
         self.shas: list[str] = [""] * count
@@ -629,12 +692,11 @@ class _History:
         """path -> (index, status, other path) for every commit touching it, newest first.
         A rename is ``R`` (other: the old name) on the new path and ``r`` on the old one."""
         self.renamed_to: dict[str, set[str]] = defaultdict(set)
-        tips: list[tuple[str, int]] = []
         infos: list[CommitInfo | None] = [None] * count
         for position, record in enumerate(records):
             index = count - 1 - position  # git printed children first
             header, _, changes = record.partition("\0")
-            sha, parents, name, email, authored, committed, refs, subject = header.split("\x1f", 7)
+            sha, parents, name, email, authored, committed, subject = header.split("\x1f", 6)
             self.shas[index] = sha
             parent_shas[index] = parents.split()
             infos[index] = CommitInfo(
@@ -646,7 +708,6 @@ class _History:
                 datetime.fromisoformat(committed),
                 subject,
             )
-            tips.extend((ref, index) for ref in _decorations(refs))
             self._add_changes(index, changes)
         self.commits = [info for info in infos if info is not None]
         if len(self.commits) != count:
@@ -664,10 +725,17 @@ class _History:
         for parents_of in self.parents:
             for parent in parents_of:
                 self.children_count[parent] += 1
-        self.head_files = frozenset(head_files)
+        self.head_blobs = head_blobs
+        """path -> blob id of every file in HEAD's tree."""
         self._sorted = sorted(self.shas)
         self.on_head = self._reach(self.head, bytearray(count))
-        self.owner = self._owners(tips)
+        self.owner = self._owners(
+            [
+                (ref, self.index[sha])
+                for ref, sha in ref_tips
+                if sha in self.index and not ref.startswith(_IGNORED_REFS)
+            ]
+        )
         self.ancestry: dict[int, int] = {}
         """index -> bit set (an int) of the commit's ancestors and itself, for wanted commits."""
         self.behind: dict[int, int] = {}
@@ -773,6 +841,31 @@ class _History:
                     stack.append(new)
         return found
 
+    def renamed_to_at_head(self, path: str, index: int | None) -> str | None:
+        """The name at HEAD of a file ``path`` at commit ``index``, through the renames in HEAD's
+        history since then (``None``: deleted). Without an index (a commit on no ref) every
+        rename in HEAD's history counts."""
+        bits = self.ancestry.get(index) if index is not None else None
+        name, after, seen = path, -1, {path}
+        while True:
+            steps = [
+                (other, new)
+                for other, status, new in self.touches.get(name, ())
+                if status == "r"
+                and other > after
+                and self.on_head[other]
+                and (bits is None or not (bits >> other) & 1)
+            ]
+            if not steps:
+                return None
+            after, new_name = min(steps)  # the first rename after the previous one
+            if new_name is None or new_name in seen:
+                return None
+            name = new_name
+            seen.add(name)
+            if name in self.head_blobs:
+                return name
+
     def touching_since(self, index: int, path: str) -> int:
         """Commits in HEAD's history, not in commit ``index``'s, that touched ``path`` or a
         later name of it."""
@@ -806,28 +899,18 @@ class _History:
             visited.add(name)
             previous.append(name)
         if not collected:
-            return FileHistory(path, path in self.head_files, None, None, 0)
+            return FileHistory(path, path in self.head_blobs, None, None, 0)
         ordered = sorted(collected, reverse=True)
         authors = tuple(dict.fromkeys(self.commits[index].author_name for index in ordered))
         return FileHistory(
             path,
-            path in self.head_files,
+            path in self.head_blobs,
             created=self.commits[ordered[-1]],
             last_changed=self.commits[ordered[0]],
             commits=len(ordered),
             authors=authors,
             previous_paths=tuple(previous),
         )
-
-
-def _decorations(text: str) -> list[str]:
-    """``HEAD -> refs/heads/main, tag: refs/tags/v1`` -> the full ref names."""
-    refs = []
-    for item in text.split(", "):
-        item = item.removeprefix("HEAD -> ").removeprefix("tag: ").strip()
-        if item.startswith("refs/") and not item.endswith("/HEAD"):
-            refs.append(item)
-    return refs
 
 
 def _ref_rank(ref: str) -> tuple[int, str]:

@@ -118,6 +118,9 @@ class Graph:
         )
         self.external: list[Relation] = list(external)
         """Relations that name no note here: URLs, ids such as ``PRD-002``, missing targets."""
+        self._external: dict[str, list[Relation]] = {}
+        for relation in self.external:
+            self._external.setdefault(relation.source.rel_path, []).append(relation)
         self.type_titles = dict(type_titles or {})
         """Display name of each note type ("Plans"), for "Plans built on this"."""
         self.field_kinds = dict(field_kinds or {})
@@ -162,10 +165,9 @@ class Graph:
 
     def citations(self, note: Note | str) -> list[tuple[str, list[str]]]:
         """The note's relation values that are URLs or ids (``PRD-002``), grouped by label."""
-        node_id = _id(note)
         groups: dict[str, list[str]] = {}
-        for relation in self.external:
-            if relation.source.rel_path != node_id or relation.kind is TargetKind.MISSING:
+        for relation in self._external.get(_id(note), ()):
+            if relation.kind is TargetKind.MISSING:
                 continue
             if relation.origin is not Origin.FIELD:
                 continue
@@ -200,20 +202,29 @@ class Graph:
                     queue.append(other)
         return distances
 
-    def local(self, note: Note | str, depth: int = 2, max_nodes: int | None = None) -> Graph:
+    def local(
+        self,
+        note: Note | str,
+        depth: int = 2,
+        max_nodes: int | None = None,
+        *,
+        distances: dict[str, int] | None = None,
+    ) -> Graph:
         """The subgraph around a note: neighbours to ``depth`` hops, at most ``max_nodes`` of them
-        (the note itself, then the closest and most strongly related first)."""
+        (the note itself, then the closest and most strongly related first). ``distances``: the
+        note's :meth:`neighbourhood`, when the caller has it already."""
         centre = _id(note)
-        distances = self.neighbourhood(centre, depth)
-        chosen = self._choose(centre, distances, max_nodes)
-        return self.subgraph(chosen)
+        if distances is None:
+            distances = self.neighbourhood(centre, depth)
+        return self.subgraph(self._choose(centre, distances, max_nodes))
 
     def subgraph(self, ids: Iterable[str]) -> Graph:
         keep = set(ids)
         return Graph(
             (self.nodes[node_id] for node_id in keep),
-            (edge for edge in self.edges if edge.source in keep and edge.target in keep),
-            external=(r for r in self.external if r.source.rel_path in keep),
+            # Through the adjacency lists: a note page's local graph must not scan every edge.
+            (edge for node_id in keep for edge in self._out[node_id] if edge.target in keep),
+            external=(r for node_id in keep for r in self._external.get(node_id, ())),
             type_titles=self.type_titles,
             field_kinds=self.field_kinds,
         )

@@ -14,10 +14,11 @@ becomes ``-``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from .graph import BODY_KINDS, Edge, Graph, Node
 from .graph_layout import Layout, column_layout, local_layout, type_order
@@ -99,7 +100,7 @@ def render_local_svg(
     """A note's neighbourhood to ``depth`` hops, at most ``max_nodes`` nodes, the note centred."""
     centre = note if isinstance(note, str) else note.rel_path
     reachable = graph.neighbourhood(centre, depth)
-    local = graph.local(centre, depth, max_nodes)
+    local = graph.local(centre, depth, max_nodes, distances=reachable)
     # Only the edges of paths out from the note: ties among its neighbours turn a readable
     # picture of one note's context into a hairball.
     tree = Graph(
@@ -107,8 +108,8 @@ def render_local_svg(
         (
             edge
             for edge in local.edges
-            if centre in (edge.source, edge.target)
-            or {reachable[edge.source], reachable[edge.target]} == {1, 2}
+            if reachable[edge.source] + reachable[edge.target] in (1, 2, 3)
+            and reachable[edge.source] != reachable[edge.target]
         ),
         type_titles=local.type_titles,
     )
@@ -131,7 +132,10 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
     types = sorted({node.type or "" for node in nodes}, key=lambda t: _type_rank(t, layout))
     statuses = sorted({node.status or "" for node in nodes} - {""}, key=_status_rank)
 
-    legend, legend_height = _legend(graph, types, statuses, kinds, layout.width)
+    titles = tuple(graph.type_titles.get(name, name) for name in types)
+    legend, legend_height = _legend(
+        tuple(types), titles, tuple(statuses), tuple(kinds), layout.width
+    )
     width, height = layout.width, layout.height + legend_height
     count = f"{len(nodes)} note{'s' * (len(nodes) != 1)}, {len(edges)} relation" + "s" * (
         len(edges) != 1
@@ -141,8 +145,8 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
         f'data-graph="{mode}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-label="{_attr("Note graph: " + count)}">',
         f"<title>{_text('Note graph: ' + count)}</title>",
-        f"<style>{_style(ident, types, statuses, kinds)}</style>",
-        _markers(ident, kinds),
+        f"<style>{_style(ident, tuple(types), tuple(statuses), tuple(kinds))}</style>",
+        _markers(ident, tuple(kinds)),
         legend,
         f'<g transform="translate(0,{legend_height})">',
         _bands(layout),
@@ -242,17 +246,23 @@ def _label(node: Node, x: int, y: int, layout: Layout) -> str:
     return f'<text x="{x + RADIUS + 5}" y="{y + 4}">{text}</text>'
 
 
+@functools.lru_cache(maxsize=256)
 def _legend(
-    graph: Graph, types: list[str], statuses: list[str], kinds: list[str], width: int
+    types: tuple[str, ...],
+    titles: tuple[str, ...],
+    statuses: tuple[str, ...],
+    kinds: tuple[str, ...],
+    width: int,
 ) -> tuple[str, int]:
-    """A legend above the graph: the node colours, outlines and edge styles that occur in it."""
+    """A legend above the graph: the node colours, outlines and edge styles that occur in it.
+    Cached, like the styles: a site has a handful of combinations over thousands of pages."""
     circle = f'<circle cx="6" cy="-4" r="{RADIUS}"/>'
     sections = [
         (
             "Type",
             [
-                (f'<g class="t-{_ident(name)}">{circle}</g>', 16, graph.type_titles.get(name, name))
-                for name in types
+                (f'<g class="t-{_ident(name)}">{circle}</g>', 16, title)
+                for name, title in zip(types, titles, strict=True)
             ],
         ),
         (
@@ -290,7 +300,8 @@ def _legend(
     return '<g class="tg-legend">' + "".join(lines) + "</g>", y - LEGEND_LINE + 10
 
 
-def _markers(ident: str, kinds: Iterable[str]) -> str:
+@functools.lru_cache(maxsize=256)
+def _markers(ident: str, kinds: tuple[str, ...]) -> str:
     markers = [
         f'<marker id="{ident}-m-{_ident(kind)}" viewBox="0 0 8 8" refX="8" refY="4" '
         f'markerWidth="6" markerHeight="6" markerUnits="userSpaceOnUse" orient="auto">'
@@ -300,7 +311,10 @@ def _markers(ident: str, kinds: Iterable[str]) -> str:
     return "<defs>" + "".join(markers) + "</defs>" if markers else ""
 
 
-def _style(ident: str, types: list[str], statuses: list[str], kinds: list[str]) -> str:
+@functools.lru_cache(maxsize=256)
+def _style(
+    ident: str, types: tuple[str, ...], statuses: tuple[str, ...], kinds: tuple[str, ...]
+) -> str:
     scope = f"#{ident}"
     rules = [
         f"{scope}{{font:12px system-ui,sans-serif}}",
@@ -347,13 +361,16 @@ def safe_href(url: str) -> str:
     return url.strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _text(value: str) -> str:
-    """Escape for XML text (also drops characters XML 1.0 cannot hold)."""
+    """Escape for XML text (also drops characters XML 1.0 cannot hold). Cached: every note's
+    title is escaped again for each local graph it appears in."""
     return (
         _INVALID_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _attr(value: str) -> str:
     """Escape for a double- or single-quoted XML attribute."""
     return _text(value).replace('"', "&quot;").replace("'", "&#39;")

@@ -32,7 +32,6 @@ _PATH_IN_PROSE = re.compile(r"(?:^|(?<=\s))([^\s'\"`<>()]+?\.md)(?=$|[\s:#),;])"
 _TYPO_RATIO = 0.93
 """How alike two file names must be to suggest one for the other (two or three characters off in
 a 40-character name); looser, and deleted notes get confident wrong suggestions in the corpora."""
-_LEADING_DOTS = re.compile(r"^(?:\.{1,2}/|/)+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[_-]\d{2}-\d{2}(?:-\d{2})?)?[_-]")
 
 # After a newline: a literal first character lets the regex engine skip ahead (3x faster than ^).
@@ -97,11 +96,18 @@ class NoteIndex:
         self.by_slug: dict[str, list[Note]] = {}
         # Plain strings: resolving tens of thousands of references through pathlib is slow.
         self._repo_text = os.path.normpath(repo_root)
-        self._repo_prefix = self._repo_text.rstrip(os.sep) + os.sep
         self._notes_text = os.path.normpath(notes_root)
         self._notes_parent_text = os.path.dirname(self._notes_text)
+        # A reference may reach any file of the repository (and the notes root, should it be
+        # configured outside), nothing else: not even a note handed in from elsewhere.
+        self._allowed = tuple(
+            root.rstrip(os.sep) + os.sep for root in {self._repo_text, self._notes_text}
+        )
         for note in notes:
-            self.by_path[os.path.normpath(note.path)] = note
+            path = os.path.normpath(note.path)
+            if not path.startswith(self._allowed):
+                continue
+            self.by_path[path] = note
             name = _base_name(note.doc_uri)
             self.by_name.setdefault(name, []).append(note)
             self.by_stem.setdefault(name.removesuffix(".md"), []).append(note)
@@ -142,7 +148,7 @@ class NoteIndex:
             bases.insert(0, bases.pop(1))
         for base in bases:
             candidate = os.path.normpath(os.path.join(base, relative))
-            if candidate != self._repo_text and not candidate.startswith(self._repo_prefix):
+            if not candidate.startswith(self._allowed):
                 continue  # a path from a note never reaches outside the repository
             note = self.by_path.get(candidate)
             if note is not None:
@@ -159,17 +165,18 @@ class NoteIndex:
         ]
         if len(same_name) <= 1:
             return same_name[0] if same_name else None
-        # Several notes share the name: the one whose path the written path ends with (or that
-        # ends with it), else the one beside the source.
-        written = "/" + _LEADING_DOTS.sub("", path_text.lower())
-        matching = [
-            note
+        # Several notes share the name: the one whose path agrees with the written one in the
+        # most trailing folders (`old/plans/x.md` -> `shared/plans/x.md`), else the one beside
+        # the source.
+        written = path_text.lower().replace("\\", "/").split("/")
+        agreement = {
+            note.rel_path: _common_tail(written, note.rel_path.lower().split("/"))
             for note in same_name
-            if ("/" + note.rel_path.lower()).endswith(written)
-            or written.endswith("/" + note.rel_path.lower())
-        ]
-        if len(matching) == 1:
-            return matching[0]
+        }
+        best = max(agreement.values())
+        winners = [note for note in same_name if agreement[note.rel_path] == best]
+        if best > 1 and len(winners) == 1:
+            return winners[0]
         beside = [note for note in same_name if note.path.parent == source.path.parent]
         return beside[0] if len(beside) == 1 else None
 
@@ -318,6 +325,14 @@ def _path_text(text: str) -> str | None:
     # "thoughts/shared/research/x.md (section 3)": a single path inside prose.
     paths = _PATH_IN_PROSE.findall(text)
     return paths[0] if len(paths) == 1 else None
+
+
+def _common_tail(left: list[str], right: list[str]) -> int:
+    """How many trailing path segments two paths share."""
+    count = 0
+    while count < min(len(left), len(right)) and left[-1 - count] == right[-1 - count]:
+        count += 1
+    return count
 
 
 def _base_name(path_text: str) -> str:

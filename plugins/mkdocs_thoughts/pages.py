@@ -38,8 +38,10 @@ class PageSpec:
 
 
 def type_folder(settings: ThoughtsSettings, note_type: str, notes: Iterable[Note]) -> str:
-    """Where a type's index lives: the folder most of its notes are in (e.g. ``shared/research``)."""
-    folders = Counter(posixpath.dirname(note.doc_uri) for note in notes if note.note_type == note_type)
+    """Where a type's index lives: the folder most of its notes are in (``shared/research``)."""
+    folders = Counter(
+        posixpath.dirname(note.doc_uri) for note in notes if note.note_type == note_type
+    )
     if folders:
         return min(folders.items(), key=lambda item: (-item[1], item[0]))[0]
     return settings.types[note_type].folders[0]
@@ -98,15 +100,28 @@ class PageWriter:
         title = _markdown_text(spec.title)
         return f"# {title}\n\n{marker}\n"
 
-    def fill(self, spec: PageSpec, markdown: str, page_url: str) -> str:
-        """Put the generated part where the page's marker is (or at the end without one)."""
-        marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
+    def marker(self, spec: PageSpec) -> str | None:
+        """The comment the generated part replaces (``None`` when another plugin fills the page)."""
         if spec.kind == "tags" and self.material_tags:
+            return None
+        return SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
+
+    def with_marker(self, spec: PageSpec, markdown: str) -> str:
+        """The page's Markdown, with the marker appended when the author wrote none."""
+        marker = self.marker(spec)
+        if marker is None or marker in markdown:
             return markdown
-        html = self.html(spec, page_url)
-        if marker in markdown:
-            return markdown.replace(marker, f"\n{html}\n", 1)
-        return f"{markdown.rstrip()}\n\n{html}\n"
+        return f"{markdown.rstrip()}\n\n{marker}\n"
+
+    def fill(self, spec: PageSpec, html: str, page_url: str) -> str:
+        """Put the generated HTML where the marker is in the page's HTML.
+
+        This happens after Markdown, which would otherwise re-parse thousands of table rows.
+        """
+        marker = self.marker(spec)
+        if marker is None or marker not in html:
+            return html
+        return html.replace(marker, self.html(spec, page_url), 1)
 
     def html(self, spec: PageSpec, page_url: str) -> str:
         model, render = self.model, self.renderer.render

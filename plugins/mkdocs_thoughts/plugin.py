@@ -96,15 +96,15 @@ class ThoughtsPlugin(BasePlugin):
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is None:
                 inclusion = InclusionLevel.UNDEFINED if spec.nav else InclusionLevel.NOT_IN_NAV
-                files.append(
-                    File.generated(config, spec.src_uri, content="", inclusion=inclusion)
-                )
+                files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
                 self.generated.add(spec.src_uri)
         for asset in ASSETS:
             content = resources.files(__package__).joinpath("assets", asset).read_bytes()
             files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=content))
 
-        url_of = {note.doc_uri: files.get_file_from_path(note.doc_uri) for note in self.corpus.notes}
+        url_of = {
+            note.doc_uri: files.get_file_from_path(note.doc_uri) for note in self.corpus.notes
+        }
         self.model = SiteModel(
             self.corpus,
             self.settings,
@@ -157,7 +157,10 @@ class ThoughtsPlugin(BasePlugin):
         uri = page.file.src_uri
         spec = self.specs.get(uri)
         if spec is not None:
-            return self.writer.fill(spec, markdown, page.url)
+            if spec.kind != "home":
+                # The notes themselves are indexed; their listings would only repeat them.
+                page.meta.setdefault("search", {"exclude": True})
+            return self.writer.with_marker(spec, markdown)
         row = self.model.by_uri.get(uri)
         if row is None:
             return markdown
@@ -167,18 +170,21 @@ class ThoughtsPlugin(BasePlugin):
         page.meta["tags"] = list(row.tags)
         return row.note.body
 
-    def on_page_content(
-        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.writer is not None
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None:
+            return self.writer.fill(spec, html, page.url)
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # The header goes into the finished page, after the search plugin has indexed the
+        # content: the note's facts are listed on the indexes, and parsing ~30 more tags on every
+        # note was the largest cost the plugin added to a build.
         header = self.headers.get(page.file.src_uri)
         if header is None:
-            return html
-        # After the title, when the note has one.
-        end = html.find("</h1>")
-        if end == -1:
-            return header + html
-        end += len("</h1>")
-        return html[:end] + header + html[end:]
+            return output
+        return insert_after_title(output, header)
 
     def _report(self, corpus: Corpus, *, strict: bool) -> None:
         for notice in corpus.notices:
@@ -203,3 +209,16 @@ class ThoughtsPlugin(BasePlugin):
 def _url(files: Files, uri: str) -> str:
     file = files.get_file_from_path(uri)
     return file.url if file is not None else uri
+
+
+def insert_after_title(output: str, header: str) -> str:
+    """``header`` after the article's first heading, or at the start of the article."""
+    article = output.find("<article")
+    if article == -1:
+        return output
+    end = output.find("</h1>", article)
+    if end != -1:
+        end += len("</h1>")
+    else:
+        end = output.find(">", article) + 1
+    return output[:end] + header + output[end:]

@@ -6,13 +6,13 @@ text as safe.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .site import css_token, tag_anchor
 from .urls import relative_url
@@ -37,18 +37,22 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["rel"] = _rel
+        self._page_url = ""
+        # `rel` reads the page being rendered from the renderer rather than from the template
+        # context, so the shared macros can be imported once instead of re-run with each render.
+        self.env.filters["rel"] = self._rel
         self.env.filters["css"] = css_token
-        self.env.globals["tag_url"] = lambda tag: f"{tags_url}#{tag_anchor(tag, slugify)}"
+        self.env.globals["tag_url"] = functools.lru_cache(maxsize=None)(
+            lambda tag: f"{tags_url}#{tag_anchor(tag, slugify)}"
+        )
 
     def render(self, template: str, page_url: str, **context: Any) -> str:
         """Render ``template`` for the page at the site-root URL ``page_url``."""
+        self._page_url = page_url
         return self.env.get_template(template).render(page_url=page_url, **context)
 
-
-@pass_context
-def _rel(context: Context, url: str | None) -> str:
-    """A site-root URL as a link relative to the page being rendered."""
-    if url is None:
-        return ""
-    return relative_url(url, context["page_url"])
+    def _rel(self, url: str | None) -> str:
+        """A site-root URL as a link relative to the page being rendered."""
+        if url is None:
+            return ""
+        return relative_url(url, self._page_url)

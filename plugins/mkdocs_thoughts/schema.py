@@ -193,6 +193,11 @@ class ThoughtsSettings(BaseModel):
     check_commits: bool = Field(
         True, description="Whether `git_commit` is resolved against the repository."
     )
+    date_precision: Literal["time", "day"] = Field(
+        "time",
+        description="`time`: `date` needs a time and time zone; `day`: a day alone is accepted "
+        "(for teams whose template wrote only the day).",
+    )
 
     @field_validator("rules")
     @classmethod
@@ -316,7 +321,9 @@ class NoteFields(BaseModel):
 
     model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
 
-    date: dt.datetime | None = Field(None, description="When the note was written, with time zone.")
+    date: dt.datetime | dt.date | None = Field(
+        None, description="When the note was written, with time zone."
+    )
     researcher: str | None = Field(None, description="Who wrote it.")
     git_commit: str | None = Field(None, description="The commit the note describes (7-40 hex).")
     branch: str | None = None
@@ -330,7 +337,8 @@ class NoteFields(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, value: object, info: ValidationInfo) -> dt.datetime | dt.date:
-        return _timestamp(value, info, needs_time=True)
+        settings: ThoughtsSettings = (info.context or {})["settings"]
+        return _timestamp(value, info, needs_time=settings.date_precision == "time")
 
     @field_validator("last_updated", mode="before")
     @classmethod
@@ -348,7 +356,8 @@ class NoteFields(BaseModel):
             raise _fail(
                 Rule.BAD_VALUE,
                 f"git_commit {text!r} has text after the SHA",
-                f"keep only the SHA ({with_prose.group(1)}) and move the rest into the note body",
+                f"keep only the SHA ({with_prose.group(1)}); `thoughts fix --write` keeps the rest "
+                "as a YAML comment",
             )
         raise _fail(
             Rule.BAD_VALUE,

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import posixpath
-
 
 def relative_url(target: str, from_page: str) -> str:
     """The link from the page at ``from_page`` to ``target``; both are site-root URLs.
 
-    A page URL ending in ``/`` (directory URLs) is a folder; one ending in a file name is not.
+    A URL ending in ``/`` (directory URLs) or empty (the home page) is a folder; one ending in a
+    file name is not. Called for every link of every generated page, so it avoids posixpath.
     """
-    base = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page)
-    base = base.strip("/") or "."
-    target_path, _, fragment = target.partition("#")
-    relative = posixpath.relpath(target_path.strip("/") or ".", base)
+    target_path, hash_, fragment = target.partition("#")
+    base = from_page.strip("/").split("/") if from_page.strip("/") else []
+    if from_page and not from_page.endswith("/"):
+        base = base[:-1]  # a file URL: links are relative to its folder
+    parts = target_path.strip("/").split("/") if target_path.strip("/") else []
+    common = 0
+    for mine, theirs in zip(base, parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    pieces = [".."] * (len(base) - common) + parts[common:]
+    relative = "/".join(pieces)
     is_folder = target_path == "" or target_path.endswith("/")
-    if is_folder and relative != ".":
-        relative += "/"
-    elif relative == ".":
+    if not relative:
         relative = "./"
-    return relative + (f"#{fragment}" if fragment else "")
+    elif is_folder:
+        relative += "/"
+    return relative + hash_ + fragment

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import check, fix, init, meta, new, schema
+from . import check, fix, graph, init, meta, new, schema
 
-COMMANDS: tuple[ModuleType, ...] = (check, new, meta, fix, schema, init)
+COMMANDS: tuple[ModuleType, ...] = (check, new, meta, fix, schema, init, graph)

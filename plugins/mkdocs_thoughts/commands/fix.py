@@ -34,7 +34,11 @@ def run(args: argparse.Namespace) -> int:
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    corpus = loader.load(paths or None)
+    # Load the whole site first: relations then resolve against every note even when PATHs
+    # pick a few, so a note is judged the way a full `thoughts check` judges it.
+    corpus = loader.load()
+    if paths:
+        corpus = loader.load(paths)
     fixes = fix_notes(
         corpus.notes,
         loader.settings,

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     config = Path(args.config)
     folder = config.parent
     if config.exists() and not args.force:
-        text = config.read_text(encoding="utf-8")
+        text = config.read_bytes().decode("utf-8")  # not read_text: keep CRLF line ends
         new_text = add_plugin(text)
         if new_text == text:
             print(f"{config}: the {PLUGIN_NAME} plugin is already configured")
@@ -153,7 +153,7 @@ def _add_to_sequence(text: str, plugins: yaml.SequenceNode) -> str:
         separator = ", " if plugins.value else ""
         return _insert(text, close, close, f"{separator}{PLUGIN_NAME}")
     indent = " " * plugins.start_mark.column
-    at = _after_line(text, plugins.value[-1].end_mark)
+    at = _after_line(text, _last_leaf(plugins.value[-1]).end_mark)
     return _insert(text, at, at, f"{indent}- {PLUGIN_NAME}{_newline(text)}")
 
 
@@ -163,8 +163,17 @@ def _add_to_mapping(text: str, plugins: yaml.MappingNode) -> str:
         separator = ", " if plugins.value else ""
         return _insert(text, close, close, f"{separator}{PLUGIN_NAME}: {{}}")
     indent = " " * plugins.start_mark.column
-    at = _after_line(text, plugins.value[-1][1].end_mark)
+    at = _after_line(text, _last_leaf(plugins.value[-1][1]).end_mark)
     return _insert(text, at, at, f"{indent}{PLUGIN_NAME}: {{}}{_newline(text)}")
+
+
+def _last_leaf(node: yaml.Node) -> yaml.Node:
+    """The last scalar or flow collection inside ``node``: a block collection's own end mark
+    lies past any blank lines and comments that follow it."""
+    while isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node
 
 
 def _after_line(text: str, end: yaml.Mark) -> int:

@@ -44,6 +44,10 @@ def note_schema(settings: ThoughtsSettings, type_name: str | None = None) -> dic
     """The configured frontmatter schema; with ``type_name``, that type's required fields too."""
     schema: dict[str, Any] = {"$schema": DIALECT, **frontmatter_json_schema(settings)}
     schema["title"] = "Note frontmatter"
+    schema["description"] = (
+        "The YAML frontmatter of a research note, as configured in mkdocs.yml. Which fields a "
+        "note must have depends on its type: see $defs, or `thoughts schema --type TYPE`."
+    )
     properties: dict[str, Any] = schema["properties"]
     status = properties.get("status", {})
     if "enum" in status:

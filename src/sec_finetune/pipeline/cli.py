@@ -72,7 +72,9 @@ def _print_summary(reports: list[StageReport], root: Path) -> None:
             f"[{r.run_status}] ({where}) {r.seconds:.2f}s"
         )
         for f in r.files:
-            if f.outcome == "skipped":
+            if f.outcome == "processed" and f.status != "ok":
+                print(f"      note    {f.name}: {f.status} — {f.detail.get('reason', '')}")
+            elif f.outcome == "skipped":
                 print(f"      skipped {f.name}: {f.status} — {f.detail.get('reason', '')}")
             elif f.outcome == "failed":
                 print(f"      FAILED  {f.name}: {f.error}")
@@ -85,7 +87,6 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"configuration error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
     stages: list[StageName] = list(STAGE_ORDER) if args.stage == "all" else [args.stage]
-    reports: list[StageReport] = []
     try:
         reports = run_pipeline(
             stages,
@@ -96,8 +97,8 @@ def run_command(args: argparse.Namespace) -> int:
             progress=lambda line: print(line, flush=True),
         )
     except PipelineError as exc:
-        if reports:
-            _print_summary(reports, settings.paths.project_root)
+        if exc.reports:
+            _print_summary(exc.reports, settings.paths.project_root)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     _print_summary(reports, settings.paths.project_root)

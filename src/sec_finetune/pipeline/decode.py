@@ -15,6 +15,7 @@ from dataclasses import dataclass
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
+_C1 = re.compile("[\x80-\x9f]")
 # U+0080..U+009F are C1 control characters that never appear on purpose in a filing;
 # they come from cp1252 bytes decoded as Latin-1 or from ``&#128;``-``&#159;``.
 # Bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in cp1252: map them to nothing.
@@ -47,7 +48,7 @@ def declared_encoding(raw: bytes) -> str | None:
 
 def fix_c1_controls(text: str) -> str:
     """Reinterpret stray C1 control characters as the Windows-1252 characters meant."""
-    if not any("\x80" <= ch <= "\x9f" for ch in text):
+    if _C1.search(text) is None:
         return text  # fast path: the common case for modern filings
     return text.translate(_C1_TO_CP1252)
 

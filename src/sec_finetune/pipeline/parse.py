@@ -54,9 +54,10 @@ _HAS_TAG = re.compile(r"<\s*(html|body|p|div|table|font|span|br)\b", re.IGNORECA
 
 _BULLET_MARK = re.compile(r"^(?:[•·●◦▪■□❑➢►\-–—*o]|\(?[0-9]{1,2}[.)]|\(?[a-z]{1,3}\))$")
 _BULLET_START = re.compile(r"^[•·●◦▪■□❑➢►]\s*")
+# "7", "- 7 -", "Page 7", "F-7", and lower-case roman numerals up to 39 ("iv").
 _PAGE_NUMBER = re.compile(
-    r"^(?:page\s+)?[-–—(]?\s*(?:\d{1,3}|[ivxlc]{1,6}|[a-z]-\d{1,3}|f-\s?\d{1,3})\s*[-–—)]?$",
-    re.IGNORECASE,
+    r"^(?:[Pp]age\s+)?[-–—(]?\s*(?:\d{1,3}|x{0,3}(?:ix|iv|v?i{0,3})|[A-Za-z]-\s?\d{1,3})"
+    r"\s*[-–—)]?$"
 )
 _NAVIGATION = re.compile(
     r"^(?:table of contents|index to financial statements|index|back to (?:table of )?contents"
@@ -134,7 +135,7 @@ def _emphasis(runs: list[_Run]) -> tuple[float, float, float, int]:
     prefix: list[str] = []
     in_prefix = True
     for run in runs:
-        n = sum(1 for ch in run.text if not ch.isspace() and ch != "\u00a0")
+        n = sum(map(len, run.text.split()))  # non-space characters (nbsp is space)
         total += n
         if run.style.bold:
             bold += n
@@ -167,9 +168,8 @@ def classify(text: str, tag: str, emphasis: float, in_list: bool) -> BlockKind:
         return "list"
     if emphasis >= 0.8 and len(text) <= 400 and any(ch.isalpha() for ch in text):
         return "heading"
-    letters = [ch for ch in text if ch.isalpha()]
     # 1990s filings set headings in plain capitals without any markup.
-    if len(text) <= 120 and len(letters) >= 4 and all(ch.isupper() for ch in letters):
+    if len(text) <= 120 and text.isupper() and sum(ch.isalpha() for ch in text) >= 4:
         return "heading"
     return "paragraph"
 
@@ -325,7 +325,7 @@ def _end(tag: str, out: _Collector) -> None:
         out.end_table()
     elif tag in _CELL_TAGS:
         out.end_cell()
-    elif tag in _BLOCK_TAGS and out.table is None and tag not in _SKIP_TAGS:
+    elif tag in _BLOCK_TAGS and out.table is None:
         if out.block_tags and out.block_tags[-1] == tag:
             out.flush()
             out.block_tags.pop()
@@ -337,9 +337,10 @@ def _end(tag: str, out: _Collector) -> None:
 
 def drop_page_furniture(blocks: list[Block]) -> tuple[list[Block], int]:
     """Remove page numbers, "Table of Contents" back-links and running page footers such as
-    "Apple Inc. | 2024 Form 10-K | 5": the same short line, differing only in its digits,
-    repeated on many pages. A repeated line *without* varying digits ("Not applicable.")
-    is content and stays."""
+    "Apple Inc. | 2024 Form 10-K | 5": the same short line, differing only in the number at
+    its start or end, on three or more pages. A repeated line *without* such a varying
+    number ("Not applicable.", "See Note 5." once) is content and stays."""
+
     def template(b: Block) -> str | None:
         # Only a number at the very start or end can be a page number.
         if b.kind == "table" or len(b.text) > 100:

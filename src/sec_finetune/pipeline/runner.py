@@ -37,7 +37,13 @@ RAW_SUFFIXES = (".html", ".htm")
 
 
 class PipelineError(RuntimeError):
-    """The invocation as a whole cannot run (no inputs, no upstream run, bad config)."""
+    """The invocation as a whole cannot run (no inputs, no upstream run, bad config).
+
+    ``reports`` holds the stages that did run before the error (``run_pipeline``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.reports: list[StageReport] = []
 
 
 @dataclass(slots=True)
@@ -225,6 +231,63 @@ def _run_one(
         return None, f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
+def _resolve_inputs(
+    stage: Stage, settings: Settings, input_path: Path | None
+) -> tuple[list[Path], list[dict[str, Any]]]:
+    """The stage's input files and the upstream run (if any) they come from."""
+    root = settings.paths.project_root
+    if stage.upstream is None:
+        source = input_path or settings.paths.raw_dir
+        files, upstream = _raw_inputs(source), []
+        where = rel_path(source, root)
+    else:
+        record = _upstream_run(stage, settings, input_path)
+        where = rel_path(record.run_dir, root)
+        upstream = [{"stage": stage.upstream, "run_id": record.run_id, "run_dir": where}]
+        files = _upstream_files(record, stage)
+    if not files:
+        raise PipelineError(f"stage {stage.name}: no input files in {where}")
+    return files, upstream
+
+
+def _describe_inputs(files: list[Path], root: Path) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.name,
+            "path": rel_path(p, root),
+            "sha256": sha256_file(p),
+            "bytes": p.stat().st_size,
+        }
+        for p in files
+    ]
+
+
+def _process_file(
+    stage: Stage, run: RunContext, path: Path, config: dict[str, Any], state: Any, root: Path
+) -> tuple[FileReport, dict[str, Any] | None]:
+    """Run the stage on one file and write its output; never raises for a bad file."""
+    t0 = time.perf_counter()
+    key = stage.key_of(path)
+    result, error = _run_one(stage, path, config, state)
+    report = FileReport(path.name, key, "failed", "failed", rel_path(path, root), error=error)
+    output: dict[str, Any] | None = None
+    if result is not None:
+        report.outcome, report.status, report.detail = result.outcome, result.status, result.detail
+        if result.data is not None:
+            out_name = stage.output_name(key)
+            out_path = run.write_json(out_name, result.data)
+            report.output = rel_path(out_path, root)
+            output = {
+                "name": out_name,
+                "path": report.output,
+                "sha256": sha256_file(out_path),
+                "bytes": out_path.stat().st_size,
+                "input": path.name,
+            }
+    report.seconds = round(time.perf_counter() - t0, 3)
+    return report, output
+
+
 def run_stage(
     name: StageName,
     settings: Settings,
@@ -240,60 +303,27 @@ def run_stage(
     started = time.perf_counter()
     stage = stage_for(name, settings)
     root = settings.paths.project_root
-    upstream: list[dict[str, Any]] = []
-    if stage.upstream is None:
-        files = _raw_inputs(input_path or settings.paths.raw_dir)
-    else:
-        record = _upstream_run(stage, settings, input_path)
-        upstream = [
-            {
-                "stage": stage.upstream,
-                "run_id": record.run_id,
-                "run_dir": rel_path(record.run_dir, root),
-            }
-        ]
-        files = _upstream_files(record, stage)
-    if not files:
-        where = (
-            upstream[0]["run_dir"]
-            if upstream
-            else rel_path(input_path or settings.paths.raw_dir, root)
-        )
-        raise PipelineError(f"stage {name}: no input files in {where}")
-
+    files, upstream = _resolve_inputs(stage, settings, input_path)
     try:
         config = {"stage": name, **stage.config(settings)}
         state = stage.prepare(settings)
     except (OSError, ValueError) as exc:
         raise PipelineError(f"stage {name}: bad configuration: {exc}") from exc
     config_hash = config_sha256(config)
-    inputs = [
-        {
-            "name": p.name,
-            "path": rel_path(p, root),
-            "sha256": sha256_file(p),
-            "bytes": p.stat().st_size,
-        }
-        for p in files
-    ]
+    inputs = _describe_inputs(files, root)
     base = stage.base_dir(settings)
     _check_writable_target(base, settings)
 
     if not force:
         reusable = find_reusable_run(base, name, inputs_sha256(inputs), config_hash)
         if reusable is not None:
-            rel = rel_path(reusable.run_dir, root)
             progress(
                 f"[{name}] skipped: {len(files)} input file(s) and config unchanged since run "
-                f"{reusable.run_id} ({rel}); use --force to re-run"
+                f"{reusable.run_id} ({rel_path(reusable.run_dir, root)}); use --force to re-run"
             )
+            seconds = round(time.perf_counter() - started, 3)
             return StageReport(
-                name,
-                reusable.run_dir,
-                reusable.run_id,
-                "completed",
-                reused=True,
-                seconds=round(time.perf_counter() - started, 3),
+                name, reusable.run_dir, reusable.run_id, "completed", reused=True, seconds=seconds
             )
 
     reports: list[FileReport] = []
@@ -303,33 +333,10 @@ def run_stage(
     ) as run:
         run.save_config(config)
         for n, path in enumerate(files, start=1):
-            t0 = time.perf_counter()
-            result, error = _run_one(stage, path, config, state)
-            key = stage.key_of(path)
-            report = FileReport(
-                path.name, key, "failed", "failed", rel_path(path, root), error=error
-            )
-            if result is not None:
-                report.outcome, report.status, report.detail = (
-                    result.outcome,
-                    result.status,
-                    result.detail,
-                )
-                if result.data is not None:
-                    out_name = stage.output_name(key)
-                    out_path = run.write_json(out_name, result.data)
-                    report.output = rel_path(out_path, root)
-                    outputs.append(
-                        {
-                            "name": out_name,
-                            "path": report.output,
-                            "sha256": sha256_file(out_path),
-                            "bytes": out_path.stat().st_size,
-                            "input": path.name,
-                        }
-                    )
-            report.seconds = round(time.perf_counter() - t0, 3)
+            report, output = _process_file(stage, run, path, config, state, root)
             reports.append(report)
+            if output is not None:
+                outputs.append(output)
             progress(_progress_line(name, n, len(files), report))
         run.record_lineage(
             build_lineage(
@@ -346,10 +353,8 @@ def run_stage(
         )
         seconds = round(time.perf_counter() - started, 3)
         summary = _summary(stage, reports, upstream)
-        run.save_metrics(
-            {k: summary[k] for k in ("files", "processed", "skipped", "failed")}
-            | {"seconds": seconds}
-        )
+        counts = {k: summary[k] for k in ("files", "processed", "skipped", "failed")}
+        run.save_metrics({**counts, "seconds": seconds})
         if all(r.outcome == "failed" for r in reports):
             run.fail(f"all {len(reports)} input file(s) failed")
         else:
@@ -364,8 +369,12 @@ def _progress_line(stage: str, n: int, total: int, r: FileReport) -> str:
     elif r.outcome == "skipped":
         why = f"{r.status}: {r.detail.get('reason', '')}"
     else:
-        facts = ", ".join(f"{k}={v}" for k, v in r.detail.items() if not isinstance(v, dict | list))
-        why = f"{r.status}" + (f" ({facts[:100]})" if facts else "")
+        facts = ", ".join(
+            f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in r.detail.items()
+            if not isinstance(v, dict | list)
+        )
+        why = f"{r.status}" + (f" ({facts})" if facts else "")
     return f"[{stage}] {n}/{total} {r.name}: {r.outcome} — {why} [{r.seconds:.2f}s]"
 
 
@@ -384,9 +393,13 @@ def run_pipeline(
     reports: list[StageReport] = []
     upstream_dir = input_path
     for name in order:
-        report = run_stage(
-            name, settings, input_path=upstream_dir, force=force, notes=notes, progress=progress
-        )
+        try:
+            report = run_stage(
+                name, settings, input_path=upstream_dir, force=force, notes=notes, progress=progress
+            )
+        except PipelineError as exc:
+            exc.reports = reports
+            raise
         reports.append(report)
         if report.run_status != "completed":
             progress(f"[{name}] run failed; later stages not started")

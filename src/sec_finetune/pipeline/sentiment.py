@@ -102,6 +102,14 @@ class Lexicon:
         }
 
 
+def _is_number(value: str | None) -> bool:
+    try:
+        float((value or "").strip())
+    except ValueError:
+        return False
+    return True
+
+
 def _rows(text: str) -> list[dict[str, str]]:
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     reader = csv.DictReader(lines)
@@ -127,21 +135,20 @@ def parse_lexicon(text: str, *, source: str, inflect: bool) -> Lexicon:
             if word and cat.strip():
                 cats.setdefault(_norm_category(cat), set()).add(word)
     else:
-        numeric = [
+        candidates = [
             col for norm, col in columns.items() if norm != "word" and norm not in _LM_NON_CATEGORY
         ]
+        numeric = [col for col in candidates if any(_is_number(r.get(col)) for r in rows)]
+        # A category column without members is still a category (counts will be 0).
+        cats = {_norm_category(col): set() for col in numeric}
         for row in rows:
             word = (row.get(word_col) or "").strip().lower()
             if not word:
                 continue
             for col in numeric:
                 value = (row.get(col) or "").strip()
-                try:
-                    member = float(value) > 0  # a year added; negative = removed
-                except ValueError:
-                    continue  # non-numeric columns (e.g. "Source") are not categories
-                if member:
-                    cats.setdefault(_norm_category(col), set()).add(word)
+                if _is_number(value) and float(value) > 0:  # a year added; negative = removed
+                    cats[_norm_category(col)].add(word)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Lexicon({c: frozenset(w) for c, w in cats.items()}, source, digest, inflect)
 

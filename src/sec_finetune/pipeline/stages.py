@@ -68,14 +68,26 @@ def filing_meta(key: str) -> dict[str, Any]:
     }
 
 
-def _code_sha256(*modules: ModuleType) -> str:
-    """Fingerprint of the code a stage runs: editing it counts as a config change, so an
-    unchanged-looking re-run after a parser fix is not wrongly skipped."""
+# The code each stage runs. Its fingerprint is part of the stage's config, so editing it
+# counts as a config change and a re-run after a parser fix is not wrongly skipped.
+_STAGE_MODULES: dict[StageName, tuple[ModuleType, ...]] = {
+    "parse": (blocks_mod, decode_mod, parse_mod),
+    "extract": (blocks_mod, extract_mod),
+    "segment": (blocks_mod, segment_mod, tokens_mod),
+    "features": (features_mod, readability_mod, sentiment_mod, tokens_mod),
+}
+
+
+def code_files(stage: StageName) -> list[Path]:
+    """Source files whose content defines what ``stage`` computes (this module included)."""
+    return [*(Path(str(m.__file__)) for m in _STAGE_MODULES[stage]), Path(__file__)]
+
+
+def _code_sha256(stage: StageName) -> str:
     digest = hashlib.sha256()
-    for module in sorted((*modules, blocks_mod), key=lambda m: m.__name__):
-        digest.update(module.__name__.encode())
-        digest.update(Path(str(module.__file__)).read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    for path in code_files(stage):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -95,6 +107,7 @@ def _header(schema_doc: dict[str, Any], key: str, source: Path) -> dict[str, Any
     # bytes then always give the same output bytes, whichever run directory they sat in
     # (the run's lineage.json has the full paths).
     return {
+        "schema": schema_doc["schema"],
         "filing": filing_meta(key),
         "source": {"name": source.name, "sha256": sha256_file(source)},
         **schema_doc,
@@ -108,7 +121,7 @@ def _parse_config(s: Settings) -> dict[str, Any]:
     return {
         "encoding_fallback": s.preprocessing.encoding_fallback,
         "drop_tables": s.preprocessing.drop_tables,
-        "code_sha256": _code_sha256(parse_mod, decode_mod),
+        "code_sha256": _code_sha256("parse"),
     }
 
 
@@ -135,7 +148,7 @@ def _extract_config(s: Settings) -> dict[str, Any]:
         "section": s.extraction.section,
         "section_title": s.extraction.section_title,
         "min_section_chars": s.extraction.min_section_chars,
-        "code_sha256": _code_sha256(extract_mod),
+        "code_sha256": _code_sha256("extract"),
     }
 
 
@@ -157,7 +170,7 @@ def _extract_file(path: Path, key: str, config: dict[str, Any], state: Any) -> F
             None,
             {"reason": f"no Item {config['section']} heading (Items found: {items})"},
         )
-    detail = {"chars": result["chars"], "starts_with": result["text"][:80]}
+    detail = {"chars": result["chars"], "starts_with": result["text"][:60]}
     if status != "ok":
         detail["reason"] = f"Item {config['section']} says: {result['text'][:60]!r}"
     return FileResult("processed", status, _header(result, key, path), detail)
@@ -170,7 +183,7 @@ def _segment_config(s: Settings) -> dict[str, Any]:
     return {
         "min_segment_chars": s.segmentation.min_segment_chars,
         "max_segment_chars": s.segmentation.max_segment_chars,
-        "code_sha256": _code_sha256(segment_mod, tokens_mod),
+        "code_sha256": _code_sha256("segment"),
     }
 
 
@@ -209,7 +222,7 @@ def _features_config(s: Settings) -> dict[str, Any]:
             "categories": list(s.sentiment.categories),
             "lexicon": {"source": source, "sha256": lexicon.sha256},
         },
-        "code_sha256": _code_sha256(features_mod, readability_mod, sentiment_mod, tokens_mod),
+        "code_sha256": _code_sha256("features"),
     }
 
 

@@ -30,11 +30,6 @@ def real_filings_dir() -> Path:
     return SHARED_SEC10K
 
 
-@pytest.fixture(scope="session")
-def sample_filing() -> Path:
-    return SAMPLE_FILING
-
-
 def clear_settings_env(mp: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.upper().startswith("SEC_FINETUNE_"):

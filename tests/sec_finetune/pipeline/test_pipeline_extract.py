@@ -22,8 +22,8 @@ def extract_html(html: str, **kwargs: Any) -> dict[str, Any]:
 def test_toc_as_short_paragraphs_is_skipped_for_the_real_section() -> None:
     html = f"""
     <p><b>TABLE OF CONTENTS</b></p>
-    <p>Item 1. Business 3</p><p>Item 1A. Risk Factors 7</p><p>Item 1B. Unresolved Staff Comments 12</p>
-    <p>Item 2. Properties 12</p>
+    <p>Item 1. Business 3</p><p>Item 1A. Risk Factors 7</p>
+    <p>Item 1B. Unresolved Staff Comments 12</p><p>Item 2. Properties 12</p>
     <p><b>Item 1. Business</b></p><p>We make widgets.</p>
     <p><b>Item 1A. Risk Factors</b></p><p>{BODY}</p>
     <p><b>Item 1B. Unresolved Staff Comments</b></p><p>None.</p>
@@ -78,10 +78,13 @@ def test_not_applicable_and_too_short_are_distinct_outcomes() -> None:
         "<p><b>Item 2. Properties</b></p>"
     )
     assert short["status"] == "too_short"
-    assert extract_html(
-        "<p><b>Item 1A. Risk Factors</b></p><p>See Item 7.</p><p><b>Item 2. Properties</b></p>",
-        min_section_chars=5,
-    )["status"] == "ok"
+    assert (
+        extract_html(
+            "<p><b>Item 1A. Risk Factors</b></p><p>See Item 7.</p><p><b>Item 2. Properties</b></p>",
+            min_section_chars=5,
+        )["status"]
+        == "ok"
+    )
 
 
 def test_cross_references_are_not_headings() -> None:

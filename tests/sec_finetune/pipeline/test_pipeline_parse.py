@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sec_finetune.pipeline.decode import decode_html, declared_encoding, fix_c1_controls
+from sec_finetune.pipeline.decode import declared_encoding, decode_html, fix_c1_controls
 from sec_finetune.pipeline.parse import ParseError, parse_filing
 
 
@@ -68,7 +68,13 @@ def test_inline_styles_set_emphasis() -> None:
     that is not emphasised at all, so the paragraph is a paragraph.</p>
     <p style="font-weight:bold"><span style="font-weight:normal">Not bold after all</span></p>"""
     blocks = blocks_of(html)
-    assert [b["kind"] for b in blocks] == ["heading", "heading", "heading", "paragraph", "paragraph"]
+    assert [b["kind"] for b in blocks] == [
+        "heading",
+        "heading",
+        "heading",
+        "paragraph",
+        "paragraph",
+    ]
     assert blocks[0]["bold"] == 1.0 and blocks[1]["bold"] == 1.0
     assert blocks[2]["italic"] == 1.0 and blocks[2]["bold"] == 0.0
     assert blocks[3]["emph_prefix"] == len("Underlined")
@@ -118,7 +124,9 @@ def test_layout_tables_are_unpacked_and_data_tables_kept() -> None:
 
 
 def test_lists_and_headings_tags() -> None:
-    html = "<h2>Overview</h2><ul><li>first point</li><li>second point</li></ul><p>• typed bullet</p>"
+    html = (
+        "<h2>Overview</h2><ul><li>first point</li><li>second point</li></ul><p>• typed bullet</p>"
+    )
     assert [(b["kind"], b["text"]) for b in blocks_of(html)] == [
         ("heading", "Overview"),
         ("list", "first point"),
@@ -134,11 +142,26 @@ def test_page_furniture_is_dropped_but_repeated_content_stays() -> None:
         for n in range(1, 5)
     )
     found = texts(pages)
-    assert found == [t for n in range(1, 5) for t in (f"Body text of page {n} ends here.", "Not applicable.")]
+    assert found == [
+        t for n in range(1, 5) for t in (f"Body text of page {n} ends here.", "Not applicable.")
+    ]
+
+
+@pytest.mark.parametrize("page", ["7", "- 7 -", "Page 7", "F-7", "iv", "xii", "—"])
+def test_page_numbers_are_dropped(page: str) -> None:
+    assert texts(f"<p>Body.</p><p>{page}</p>") == ["Body."]
+
+
+@pytest.mark.parametrize("word", ["Civil", "civil", "ill", "I", "2024", "LIX"])
+def test_short_words_and_years_are_not_page_numbers(word: str) -> None:
+    assert texts(f"<p>Body.</p><p>{word}</p>") == ["Body.", word]
 
 
 def test_paragraph_cut_by_a_page_break_is_rejoined() -> None:
-    html = "<p>The Company sells widgets to</p><p>12</p><p>manufacturers worldwide.</p><p>Next one.</p>"
+    html = (
+        "<p>The Company sells widgets to</p><p>12</p>"
+        "<p>manufacturers worldwide.</p><p>Next one.</p>"
+    )
     assert texts(html) == ["The Company sells widgets to manufacturers worldwide.", "Next one."]
 
 

@@ -67,7 +67,10 @@ def test_one_syllable_text_by_hand() -> None:
 
 
 def test_risk_factor_sentence_by_hand() -> None:
-    text = "Litigation may adversely affect our financial condition. Regulatory uncertainty is considerable."
+    text = (
+        "Litigation may adversely affect our financial condition. "
+        "Regulatory uncertainty is considerable."
+    )
     # Syllables: Litigation 4, may 1, adversely 3, affect 2, our 1, financial 3, condition 3,
     #   Regulatory 5, uncertainty 4, is 1, considerable 5  -> 32 in 11 words, 2 sentences.
     # Complex (3+): Litigation, adversely, financial, condition, Regulatory, uncertainty,

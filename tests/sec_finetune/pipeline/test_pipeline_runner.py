@@ -50,10 +50,17 @@ def test_all_stages_write_runs_with_lineage(project: Path, make_settings: MakeSe
     assert parse.run_dir is not None and parse.run_dir.parent == project / "data/interim/parsed"
     assert (parse.run_dir / "SAMP_10K_2023_parsed.json").is_file()
     assert extract.run_dir is not None and (extract.run_dir / "SAMP_10K_2023_item1a.json").is_file()
-    assert segment.run_dir is not None and (segment.run_dir / "SAMP_10K_2023_segments.json").is_file()
+    assert (
+        segment.run_dir is not None and (segment.run_dir / "SAMP_10K_2023_segments.json").is_file()
+    )
     assert features.run_dir is not None and features.run_dir.parent == project / "data/processed"
     final = json.loads((features.run_dir / "SAMP_10K_2023_segmented_risks.json").read_text())
-    assert final["filing"] == {"key": "SAMP_10K_2023", "ticker": "SAMP", "form": "10K", "year": 2023}
+    assert final["filing"] == {
+        "key": "SAMP_10K_2023",
+        "ticker": "SAMP",
+        "form": "10K",
+        "year": 2023,
+    }
     risks = [s for s in final["segments"] if s["kind"] == "risk"]
     assert [s["heading"] for s in risks] == [
         "The Company depends on a small number of suppliers for key components.",
@@ -223,7 +230,7 @@ def test_no_item_1a_is_a_recorded_outcome(project: Path, make_settings: MakeSett
         "<p><b>Item 1: Business</b></p><p>We sell things.</p>"
         "<p><b>Item 2: Properties</b></p><p>An office.</p>"
     )
-    parse, extract, segment, _ = run_pipeline(STAGE_ORDER, make_settings())
+    _, extract, segment, _ = run_pipeline(STAGE_ORDER, make_settings())
     assert extract.run_dir is not None
     summary = read_run(extract.run_dir)["summary"]
     assert summary["by_file"] == {"OLD_10K_1999": "no_item_1a", "SAMP_10K_2023": "ok"}
@@ -270,5 +277,45 @@ def test_settings_from_environment_relocate_outputs(
     )
     assert result.returncode == 0, result.stderr
     assert "[features] 1/1 SAMP_10K_2023_segments.json: processed" in result.stdout
-    assert len(list((out / "processed").glob("*_features*/SAMP_10K_2023_segmented_risks.json"))) == 1
+    assert (
+        len(list((out / "processed").glob("*_features*/SAMP_10K_2023_segmented_risks.json"))) == 1
+    )
     assert not (project / "data" / "interim").exists()
+
+
+def test_user_lexicon_csv_is_used_and_tracked(project: Path, make_settings: MakeSettings) -> None:
+    lexicon = project / "lm.csv"
+    lexicon.write_text(
+        "Word,Negative,Positive,Uncertainty,Litigious,Syllables\n"
+        "LAWSUITS,2009,0,0,2009,2\nDEFECTIVE,2009,0,0,0,3\nMAY,0,0,2009,0,1\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(sentiment={"lexicon_path": "lm.csv"})
+    reports = run_pipeline(STAGE_ORDER, settings)
+    features = reports[-1]
+    assert features.run_dir is not None
+    lin = lineage(features.run_dir)
+    assert lin["config"]["sentiment"]["lexicon"] == {"source": "lm.csv", "sha256": sha256(lexicon)}
+    doc = json.loads((features.run_dir / "SAMP_10K_2023_segmented_risks.json").read_text())
+    litigation = doc["segments"][3]
+    assert litigation["heading"].endswith("product liability claims and litigation.")
+    # Exact matches only: "lawsuits" (negative, litigious), "defective" (negative) and the
+    # three "may" (heading + body); no inflections for a user dictionary.
+    assert litigation["sentiment"]["counts"] == {
+        "negative": 2, "positive": 0, "uncertainty": 3, "litigious": 1,
+    }  # fmt: skip
+    # Editing the dictionary re-runs features only.
+    lexicon.write_text(lexicon.read_text() + "COSTLY,2009,0,0,0,2\n", encoding="utf-8")
+    assert [r.reused for r in run_pipeline(STAGE_ORDER, settings)] == [True, True, True, False]
+    # A category the dictionary does not have is a configuration error, before any run.
+    bad = make_settings(sentiment={"lexicon_path": "lm.csv", "categories": ["modal"]})
+    with pytest.raises(PipelineError, match="no category"):
+        run_stage("features", bad)
+
+
+def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["pipeline", "run", "--help"])
+    assert exit_info.value.code == 0
+    assert "--stage {parse,extract,segment,features,all}" in capsys.readouterr().out
+    assert main([]) == 2 and main(["nonsense"]) == 2

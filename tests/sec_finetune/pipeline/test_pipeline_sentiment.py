@@ -8,7 +8,13 @@ import pytest
 
 from sec_finetune.pipeline.sentiment import LexiconError, load_lexicon, sentiment
 
-LM_CSV = """Word,Seq_num,Word Count,Word Proportion,Average Proportion,Std Dev,Doc Count,Negative,Positive,Uncertainty,Litigious,Strong_Modal,Weak_Modal,Constraining,Complexity,Syllables,Source
+# The column layout of the Loughran-McDonald master dictionary CSV (rows invented).
+LM_HEADER = (
+    "Word,Seq_num,Word Count,Word Proportion,Average Proportion,Std Dev,Doc Count,"
+    "Negative,Positive,Uncertainty,Litigious,Strong_Modal,Weak_Modal,Constraining,"
+    "Complexity,Syllables,Source"
+)
+LM_CSV = f"""{LM_HEADER}
 ABANDON,1,100,1e-05,1e-05,1e-04,50,2009,0,0,0,0,0,0,0,2,12of12inf
 ABANDONED,2,90,1e-05,1e-05,1e-04,40,2009,0,0,0,0,0,0,0,3,12of12inf
 BENEFIT,3,80,1e-05,1e-05,1e-04,30,0,2009,0,0,0,0,0,0,3,12of12inf

@@ -1,0 +1,78 @@
+"""Benchmark: full site build of N generated notes, with the plugin against two baselines.
+
+  A. plain MkDocs + Material, default nav (every note listed in the nav)
+  B. Material without the plugin, notes kept out of the nav (explicit small nav)
+  C. Material with the thoughts plugin (its own small nav, indexes, headers)
+
+Run: .venv/bin/python hack/bench_site.py [--notes 3000] [--skip-default-nav]
+Targets: C/A <= 0.2 and C/B <= 1.25. Prints times and ratios. Each build runs in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notegen import generate
+
+BASE = "site_name: bench\ndocs_dir: thoughts\ntheme:\n  name: material\n  font: false\n"
+CONFIGS = {
+    "A: Material, default nav": BASE + "plugins:\n  - search\n",
+    "B: Material, notes out of nav": BASE + "plugins:\n  - search\nnav:\n  - Home: index.md\n",
+    "C: Material + thoughts plugin": BASE + "plugins:\n  - search\n  - thoughts:\n"
+    "      check_commits: false\n",
+}
+
+
+def build(root: Path, config: str) -> float:
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(config)
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(mkdocs), "build", "--quiet", "--site-dir", str(root / "site")],
+        cwd=root,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--notes", type=int, default=3000)
+    parser.add_argument("--skip-default-nav", action="store_true", help="skip the slow baseline A")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N, builds interleaved")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        generate(root / "thoughts", options.notes)
+        (root / "thoughts/index.md").write_text("# Home\n\n<!-- thoughts:summary -->\n")
+        times: dict[str, float] = {}
+        for attempt in range(options.repeat):
+            for name, config in CONFIGS.items():
+                if name.startswith("A") and (options.skip_default_nav or attempt > 0):
+                    continue  # the quadratic baseline is slow enough to run once
+                times[name] = min(times.get(name, float("inf")), build(root, config))
+        for name, seconds in times.items():
+            print(f"{name:34s} {seconds:8.2f} s", flush=True)
+    ours = times["C: Material + thoughts plugin"]
+    ok = True
+    if "A: Material, default nav" in times:
+        ratio = ours / times["A: Material, default nav"]
+        ok &= ratio <= 0.2
+        print(f"C / A (target <= 0.20): {ratio:.3f}")
+    ratio = ours / times["B: Material, notes out of nav"]
+    ok &= ratio <= 1.25
+    print(f"C / B (target <= 1.25): {ratio:.3f}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""The git facts of notes, against real repositories built with fixed authors and dates."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gitfixtures import ADA, GRACE, GitRepo, Scenario, isolate_git, many_commits_stream
+from mkdocs_thoughts.coderefs import RefStatus
+from mkdocs_thoughts.gitinfo import GitInfo, NoteSource, Placement, Where
+
+NOTE = Scenario.NOTE
+
+
+@pytest.fixture(autouse=True)
+def _no_machine_git_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """A scenario no test changes."""
+    return Scenario(tmp_path_factory.mktemp("gitinfo") / "repo")
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Scenario:
+    """A scenario of the test's own, to move refs in."""
+    return Scenario(tmp_path / "repo")
+
+
+def ready(root: Path, **options: Any) -> GitInfo:
+    info = GitInfo(root, **options)
+    assert info.refresh()
+    return info
+
+
+class GitCalls:
+    """Counts git processes by subcommand while installed."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def reset(self) -> None:
+        self.counts.clear()
+
+
+@pytest.fixture
+def git_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], GitCalls]]:
+    real_run = subprocess.run
+
+    def start() -> GitCalls:
+        calls = GitCalls()
+
+        def counting(command: Any, *args: Any, **kwargs: Any) -> Any:
+            if command and command[0] == "git":
+                words = [w for w in command[1:] if not w.startswith("-")]
+                # Skip the "-c name=value" pairs to find the subcommand.
+                words = [w for w in words if "=" not in w]
+                calls.counts[words[0] if words else "?"] += 1
+            return real_run(command, *args, **kwargs)
+
+        monkeypatch.setattr(subprocess, "run", counting)
+        return calls
+
+    yield start
+
+
+# --- commits ------------------------------------------------------------------------------------
+
+
+def test_commit_facts(shared: Scenario) -> None:
+    info = ready(shared.repo.root)
+    commit = info.commit(shared.c2[:7])
+    assert commit is not None
+    assert commit.sha == shared.c2
+    assert commit.short_sha == shared.c2[:7]
+    assert commit.subject == "Tune parser"
+    assert (commit.author_name, commit.author_email) == GRACE
+    assert commit.authored == datetime(2025, 1, 6, 10, 0, tzinfo=UTC)
+    assert commit.parents == (shared.c1,)
+    assert info.resolve(shared.c2[:9].upper()) == shared.c2
+    assert info.head is not None and info.head.sha == shared.c5
+    assert info.head_ref == "refs/heads/main"
+    assert info.notices == []
+    assert info.commit("0000000") is None
+
+
+def test_placement_on_head_on_a_squashed_branch_and_missing(shared: Scenario) -> None:
+    info = ready(shared.repo.root)
+    assert info.placement(shared.c1[:7]) == Placement(
+        shared.c1[:7], Where.HEAD, shared.c1, "refs/heads/main"
+    )
+    assert info.placement(shared.c1).problem() is None
+    assert info.placement(shared.t1).where is Where.HEAD  # merged with a merge commit
+    squashed = info.placement(shared.f1)
+    assert (squashed.where, squashed.ref, squashed.ref_name) == (
+        Where.OTHER_REF,
+        "refs/heads/feature",
+        "feature",
+    )
+    message, hint = squashed.problem() or ("", "")
+    assert message == f"git_commit {shared.f1} is not in HEAD's history; only feature has it"
+    assert "squash" in hint
+    missing = info.placement("deadbeef")
+    assert missing.where is Where.MISSING
+    assert missing.problem() == (
+        "git_commit deadbeef is not a commit of this repository",
+        "fetch all refs (`git fetch --all`), or correct the SHA",
+    )
+    assert info.placement("main").where is Where.MISSING  # a branch name is not a SHA
+
+
+def test_placement_names_the_pull_request_ref_once_the_branch_is_gone(
+    scenario: Scenario,
+) -> None:
+    scenario.repo.git("branch", "-D", "feature")
+    info = ready(scenario.repo.root)
+    placement = info.placement(scenario.f1[:10])
+    assert (placement.where, placement.ref, placement.ref_name) == (
+        Where.OTHER_REF,
+        "refs/pull/1/head",
+        "pull/1/head",
+    )
+
+
+def test_behind_head_equals_rev_list_count_for_every_commit(shared: Scenario) -> None:
+    info = ready(shared.repo.root)
+    for name, sha in shared.all_commits.items():
+        expected = shared.repo.rev_list_count(f"{sha}..HEAD")
+        assert info.behind_head(sha[:7]) == expected, name
+    assert info.behind_head(shared.c1) == 7
+    assert info.behind_head(shared.f1) == 5  # s, t1, c4, m, c5
+    assert info.behind_head("deadbeef") is None
+
+
+def test_unreachable_commit_is_read_from_the_object_store(scenario: Scenario) -> None:
+    repo = scenario.repo
+    repo.write("scratch.txt", "x\n")
+    lost = repo.commit("Experiment", GRACE)
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    info = ready(repo.root)
+    placement = info.placement(lost[:8])
+    assert (placement.where, placement.sha) == (Where.UNREACHABLE, lost)
+    assert placement.problem() is not None
+    commit = info.commit(lost[:8])
+    assert commit is not None
+    assert (commit.subject, commit.author_name, commit.parents) == (
+        "Experiment",
+        "Grace Hopper",
+        (scenario.c5,),
+    )
+    assert commit.authored == datetime(2025, 1, 6, 19, 0, tzinfo=UTC)
+    assert info.behind_head(lost) is None
+
+
+def test_ambiguous_short_sha(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "many")
+    repo.write("a.txt", "a\n")
+    repo.commit("first")
+    repo.fast_import(many_commits_stream(1500))
+    shas = repo.git("rev-list", "--all").split()
+    prefixes = Counter(sha[:4] for sha in shas)
+    shared_prefix = next(prefix for prefix, count in prefixes.items() if count > 1)
+    info = ready(repo.root)
+    placement = info.placement(shared_prefix)
+    assert placement.where is Where.AMBIGUOUS
+    assert placement.problem() == (
+        f"git_commit {shared_prefix} is ambiguous",
+        "write more characters of the SHA",
+    )
+    assert info.commit(shared_prefix) is None
+
+
+def test_detached_head(scenario: Scenario) -> None:
+    scenario.repo.git("checkout", "-q", "--detach", scenario.c3)
+    info = ready(scenario.repo.root)
+    assert info.head_ref is None
+    assert info.notices == [
+        f"{info.root}: HEAD is detached at {scenario.c3[:7]}; "
+        "'on the default branch' means in HEAD's history"
+    ]
+    assert info.placement(scenario.c1) == Placement(scenario.c1, Where.HEAD, scenario.c1, None)
+    later = info.placement(scenario.c5)
+    assert (later.where, later.ref_name) == (Where.OTHER_REF, "main")
+    assert info.behind_head(scenario.c1) == 2
+
+
+# --- file histories -----------------------------------------------------------------------------
+
+
+def test_file_history_of_a_note(shared: Scenario) -> None:
+    history = ready(shared.repo.root).file_history(NOTE)
+    assert history.tracked
+    assert history.created is not None and history.created.sha == shared.c1
+    assert history.created.author_name == ADA[0]
+    assert history.last_changed is not None and history.last_changed.sha == shared.c4
+    assert history.last_changed.author_name == GRACE[0]
+    assert history.commits == 2
+    assert history.authors == ("Grace Hopper", "Ada Lovelace")
+
+
+def test_file_history_follows_renames_and_keeps_deleted_files(shared: Scenario) -> None:
+    info = ready(shared.repo.root)
+    renamed = info.file_history("src/new_name.py")
+    assert renamed.previous_paths == ("src/old_name.py",)
+    assert renamed.created is not None and renamed.created.sha == shared.c1
+    assert renamed.last_changed is not None and renamed.last_changed.sha == shared.c3
+    assert renamed.commits == 2
+    gone = info.file_history("src/gone.py")
+    assert not gone.tracked and gone.commits == 2
+    assert gone.last_changed is not None and gone.last_changed.subject == "Rename and remove"
+    # Only HEAD's history counts: the feature branch's own commits to b.py do not.
+    b = info.file_history("src/b.py")
+    assert b.commits == 2 and b.last_changed is not None and b.last_changed.sha == shared.s
+    untracked = info.file_history("thoughts/shared/research/draft.md")
+    assert (untracked.tracked, untracked.commits, untracked.created) == (False, 0, None)
+
+
+# --- degrading ----------------------------------------------------------------------------------
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    info = GitInfo(tmp_path)
+    assert info.refresh() is True
+    assert info.refresh() is False
+    assert info.notices == [
+        f"{tmp_path}: not a git repository; commit facts, file histories and code links are off"
+    ]
+    assert not info.available
+    assert info.placement("abcdef1").where is Where.NO_GIT
+    assert info.commit("abcdef1") is None
+    assert info.behind_head("abcdef1") is None
+    assert info.code_refs("`src/a.py:1`", "n.md", "abcdef1") == []
+    facts = info.facts(NoteSource("n.md", "`src/a.py`", "abcdef1"))
+    assert facts.history.commits == 0 and facts.refs == ()
+    info.prepare([NoteSource("n.md", "x", None)])
+
+
+def test_repository_without_commits(tmp_path: Path) -> None:
+    GitRepo(tmp_path / "empty")
+    info = GitInfo(tmp_path / "empty")
+    info.refresh()
+    assert info.notices == [f"{info.root}: the repository has no commits yet; git facts are off"]
+    assert info.placement("abcdef1").where is Where.NO_GIT
+
+
+def test_shallow_clone(shared: Scenario, tmp_path: Path) -> None:
+    clone = shared.repo.clone_shallow(tmp_path / "clone")
+    info = ready(clone.root)
+    assert info.shallow
+    [notice] = info.notices
+    assert "shallow clone (1 commits of history)" in notice
+    assert "git fetch --unshallow" in notice and "fetch-depth: 0" in notice
+    head = info.head
+    assert head is not None and head.sha == shared.c5
+    assert info.behind_head(shared.c5) == 0
+    missing = info.placement(shared.c1[:7])
+    assert missing.where is Where.MISSING
+    assert missing.problem() == (
+        f"git_commit {shared.c1[:7]} is not a commit of this repository",
+        "this is a shallow clone: `git fetch --unshallow`, or fetch-depth: 0 in CI",
+    )
+    # History stops at the cut: the note seems created by the one commit there is.
+    history = info.file_history(NOTE)
+    assert history.commits == 1 and history.created is not None
+    assert history.created.sha == shared.c5
+    [ref] = info.code_refs("`src/a.py:3`", NOTE, shared.c1)
+    assert ref.status is RefStatus.UNPINNED
+
+
+# --- the cache ----------------------------------------------------------------------------------
+
+
+def test_refresh_rereads_only_when_head_or_refs_move(
+    scenario: Scenario, git_calls: Callable[[], GitCalls]
+) -> None:
+    info = ready(scenario.repo.root)
+    assert info.builds == 1
+    calls = git_calls()
+    assert info.refresh() is False
+    assert calls.counts == {"rev-parse": 1}
+    assert info.builds == 1
+    scenario.repo.git("branch", "spare", scenario.c2)
+    assert info.refresh() is True
+    assert info.builds == 2
+    scenario.repo.write("new.txt", "n\n")
+    new = scenario.repo.commit("New commit")
+    assert info.refresh() is True
+    assert info.head is not None and info.head.sha == new
+    assert info.behind_head(scenario.c5) == 1
+
+
+def test_constant_git_processes_for_fifty_notes(
+    scenario: Scenario, git_calls: Callable[[], GitCalls]
+) -> None:
+    commits = [scenario.c1, scenario.c2, scenario.c3, scenario.f1, scenario.c5]
+    bodies = [
+        "`src/a.py:10-12` and src/b.py:5",
+        "[h](../../../src/new_name.py#L2) and `README.md`",
+        "`src/later.py:1-2`, `src/gone.py`",
+    ]
+    notes = [
+        NoteSource(
+            f"thoughts/shared/research/n{number}.md",
+            bodies[number % 3],
+            commits[number % 5][: 7 + number % 3],
+        )
+        for number in range(50)
+    ]
+    notes.append(NoteSource("thoughts/shared/research/none.md", "`src/a.py`", None))
+    notes.append(NoteSource("thoughts/shared/research/bad.md", "`src/a.py`", "deadbee"))
+    calls = git_calls()
+    info = GitInfo(scenario.repo.root)
+    info.refresh()
+    info.prepare(notes)
+    facts = [info.facts(note) for note in notes]
+    # One each of rev-parse, for-each-ref, log and ls-tree; three cat-file: the SHA the log does
+    # not know, every cited path at every note commit, and the file versions to compare.
+    # However many notes and distinct commits there are.
+    assert calls.counts == {
+        "rev-parse": 1,
+        "for-each-ref": 1,
+        "log": 1,
+        "ls-tree": 1,
+        "cat-file": 3,
+    }
+    assert all(fact.refs for fact in facts)
+    assert facts[0].behind_head == 7 and facts[0].placement is not None
+    calls.reset()
+    # A serve rebuild with nothing moved: one rev-parse, and every answer from memory.
+    assert info.refresh() is False
+    again = [info.facts(note) for note in notes]
+    assert again == facts
+    assert calls.counts == {"rev-parse": 1}
+
+
+def test_single_note_queries_without_prepare_ask_only_what_is_new(
+    shared: Scenario, git_calls: Callable[[], GitCalls]
+) -> None:
+    info = ready(shared.repo.root)
+    calls = git_calls()
+    info.code_refs("`src/a.py:3`", NOTE, shared.c2)
+    info.code_refs("`src/a.py:5` and `src/b.py:1`", NOTE, shared.c2)
+    info.code_refs("`src/a.py:5`", NOTE, shared.c2)
+    # Known SHAs resolve from the log. The first note asks where a.py was at c2 (it has not
+    # changed since, so there is nothing to compare); the second asks about b.py, which did
+    # change, so both versions are read; the third is answered from memory.
+    assert calls.counts == {"cat-file": 3}
+
+
+def test_facts_bundle_everything_for_a_note(shared: Scenario) -> None:
+    info = ready(shared.repo.root)
+    facts = info.facts(NoteSource(NOTE, "See `src/a.py:24-26` and `src/b.py:5`.", shared.c1[:7]))
+    assert facts.commit is not None and facts.commit.sha == shared.c1
+    assert facts.placement is not None and facts.placement.where is Where.HEAD
+    assert facts.behind_head == 7
+    assert facts.history.commits == 2
+    assert [ref.status for ref in facts.refs] == [
+        RefStatus.CHANGED,
+        RefStatus.LINES_UNCHANGED,
+    ]
+    assert (facts.drift.references, facts.drift.drifted, facts.drift.score) == (2, 1, 0.5)
+    no_commit = info.facts(NoteSource(NOTE, "", None))
+    assert (no_commit.commit, no_commit.placement, no_commit.behind_head) == (None, None, None)
+
+
+def test_note_source_from_a_loaded_note(tmp_path: Path) -> None:
+    from mkdocs_thoughts.corpus import NoteLoader
+    from mkdocs_thoughts.schema import ThoughtsSettings
+
+    notes_root = tmp_path / "thoughts"
+    folder = notes_root / "shared" / "research"
+    folder.mkdir(parents=True)
+    (folder / "2025-01-06_09-00_x.md").write_text(
+        "---\ngit_commit: abcdef1\n---\n# X\n\nSee `src/a.py:3`.\n", encoding="utf-8"
+    )
+    settings = ThoughtsSettings(check_commits=False)
+    [note] = NoteLoader(settings, notes_root, tmp_path).load().notes
+    source = NoteSource.of(note)
+    assert source.rel_path == "thoughts/shared/research/2025-01-06_09-00_x.md"
+    assert source.commit == "abcdef1"
+    assert "`src/a.py:3`" in source.body
