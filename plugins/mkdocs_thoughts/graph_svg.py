@@ -213,23 +213,29 @@ def _towards(x: int, y: int, tx: float, ty: float, distance: float) -> tuple[int
 def _node(node: Node, layout: Layout, url_for: UrlFor) -> str:
     x, y = layout.positions[node.id]
     is_centre = node.id == layout.centre
+    href = url_for(node.note) if node.note is not None else None
+    opening, tooltip, closing = _node_parts(node, href, is_centre)
+    radius = CENTRE_RADIUS if is_centre else RADIUS
+    circle = f'<circle cx="{x}" cy="{y}" r="{radius}"/>'
+    return opening + tooltip + circle + _label(node, x, y, layout) + closing
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _node_parts(node: Node, href: str | None, is_centre: bool) -> tuple[str, str, str]:
+    """The escaped markup of a node that does not depend on where it is drawn. Cached: a note
+    shows up in the local graphs of all its neighbours."""
     classes = f"t-{_ident(node.type or '')} s-{_ident(node.status or '')}" + " tg-c" * is_centre
     tags = " ".join("-".join(tag.split()) for tag in node.tags)
     attributes = (
         f'class="{classes}" data-type="{_attr(node.type or "")}" '
         f'data-status="{_attr(node.status or "")}" data-tags="{_attr(tags)}"'
     )
-    details = " · ".join(
-        part
-        for part in (node.type, node.status, node.date.isoformat() if node.date else "")
-        if part
-    )
+    day = node.date.isoformat() if node.date else ""
+    details = " · ".join(part for part in (node.type, node.status, day) if part)
     tooltip = f"<title>{_text(node.title + (chr(10) + details if details else ''))}</title>"
-    radius = CENTRE_RADIUS if is_centre else RADIUS
-    inner = tooltip + f'<circle cx="{x}" cy="{y}" r="{radius}"/>' + _label(node, x, y, layout)
-    if node.note is None:
-        return f"<g {attributes}>{inner}</g>"
-    return f'<a href="{_attr(safe_href(url_for(node.note)))}" {attributes}>{inner}</a>'
+    if href is None:
+        return f"<g {attributes}>", tooltip, "</g>"
+    return f'<a href="{_attr(safe_href(href))}" {attributes}>', tooltip, "</a>"
 
 
 def _label(node: Node, x: int, y: int, layout: Layout) -> str:
