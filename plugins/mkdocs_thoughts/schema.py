@@ -173,7 +173,8 @@ class ThoughtsSettings(BaseModel):
         description="Fields that point at other notes, and the kind of edge each makes.",
     )
     extra_fields: list[str] = Field(
-        default_factory=list, description="Keys a team uses that are not unknown."
+        default_factory=lambda: ["runs"],
+        description="Keys a team uses that are not unknown (`runs` cites experiment runs).",
     )
     unknown_keys: Literal["warn", "ignore", "error"] = Field(
         "warn", description="What an unknown frontmatter key is."
