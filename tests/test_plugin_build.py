@@ -83,3 +83,26 @@ def test_invalid_plugin_option_is_a_config_error(tmp_path: Path, captured: Captu
         "plugins.thoughts.unknown_keys: Input should be" in m
         for m in captured.messages(logging.ERROR)
     )
+
+
+def test_properdocs_builds_the_same_site(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    site(tmp_path, "complete")
+    properdocs = Path(sys.executable).with_name("properdocs")
+    completed = subprocess.run(
+        [str(properdocs), "build", "--strict"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
+    built = tmp_path / "site"
+    assert (built / "shared/research/2025-12-03_18-14-34_schema/index.html").is_file()
+    listing = (built / "shared/research/index.html").read_text()
+    assert "Schema design" in listing and "th-row" in listing
+
+    site(tmp_path, "complet")
+    failed = subprocess.run(
+        [str(properdocs), "build", "--strict"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert failed.returncode != 0
+    assert "TH103" in failed.stderr
