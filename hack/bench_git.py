@@ -17,8 +17,8 @@ citing code), then times in one run:
   ``--sample 0`` times every note (about an hour on a small machine).
 
 Then a one-note rebuild as in ``mkdocs serve``: ``refresh()`` with nothing moved, plus one
-note's facts; the target is under 0.2 s. Exit status 1 when ours is not 20x faster or the
-rebuild is too slow.
+note's facts; the target is under 0.2 s. Exit status 1 when ours is not 20x faster than their
+cheapest variant, or the rebuild is too slow.
 """
 
 from __future__ import annotations
@@ -272,7 +272,9 @@ def run(notes: int, commits: int, sample: int | None) -> bool:
         serial = their["serial, last change"] + their["serial, creation"]
         print(f"  parallel, both dates   {default:8.2f} s  ratio {default / our_time:6.1f}x")
         print(f"  serial, both dates     {serial:8.2f} s  ratio {serial / our_time:6.1f}x")
-        only_last = their["parallel, last change"] / our_time
+        # The most conservative comparison: their cheapest way to get only the last change,
+        # although ours also gives creation, counts, placement and code drift.
+        cheapest = min(their["parallel, last change"], their["serial, last change"]) / our_time
 
         # One-note rebuild in `mkdocs serve`: nothing moved, one page asks for its facts.
         one = sources[len(sources) // 2]
@@ -294,13 +296,13 @@ def run(notes: int, commits: int, sample: int | None) -> bool:
         moved_time = timed(lambda: (info.refresh(), info.prepare(sources), info.facts(one)))
         print(f"one-note rebuild, nothing moved: {min(rebuild) * 1000:7.1f} ms (target < 200)")
         print(f"one-note rebuild, note edited:   {edit_time * 1000:7.1f} ms")
-        print(f"rebuild after a new commit:      {moved_time:7.2f} s (full recompute)")
+        print(f"rebuild after a new commit:      {moved_time:7.2f} s (history re-read)")
         fast = min(rebuild) < 0.2
         print(
-            f"ours vs theirs (their plugin default, last change only): {only_last:.1f}x; "
-            f"with creation dates: {default / our_time:.1f}x (target >= 20)"
+            f"ours vs theirs, their cheapest (last change only): {cheapest:.1f}x; "
+            f"their default with creation dates: {default / our_time:.1f}x (target >= 20)"
         )
-        return fast and default / our_time >= 20
+        return fast and cheapest >= 20
 
 
 if __name__ == "__main__":

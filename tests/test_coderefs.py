@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from gitfixtures import Scenario, isolate_git
+from gitfixtures import GitRepo, Scenario, isolate_git
+from mkdocs_thoughts import gitinfo
 from mkdocs_thoughts.coderefs import (
     CodeRef,
     Drift,
@@ -16,6 +18,7 @@ from mkdocs_thoughts.coderefs import (
     find_candidates,
 )
 from mkdocs_thoughts.forges import Forge
+from mkdocs_thoughts.git import GitError
 from mkdocs_thoughts.gitinfo import GitInfo
 
 NOTE = Scenario.NOTE  # thoughts/shared/research/note.md
@@ -349,3 +352,55 @@ def test_skip_prefixes_keep_notes_out_of_code_references(scenario: Scenario, inf
     skipping = GitInfo(scenario.repo.root, skip_prefixes=("thoughts/",))
     skipping.refresh()
     assert [r.path for r in skipping.code_refs(body, NOTE, scenario.c1)] == ["src/b.py"]
+
+
+def test_renamed_twice_and_edited_on_the_way(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "renames")
+    repo.lines("x.py", [f"x{n}" for n in range(1, 21)])
+    first = repo.commit("Add x")
+    repo.git("mv", "x.py", "y.py")
+    lines = [f"x{n}" for n in range(1, 21)]
+    lines[14] = "x15 edited"
+    repo.lines("y.py", lines)
+    second = repo.commit("x becomes y")
+    repo.git("mv", "y.py", "z.py")
+    repo.commit("y becomes z")
+    info = GitInfo(repo.root)
+    info.refresh()
+    refs = by_label(info.code_refs("`x.py:2-3` and `x.py:15`", "note.md", first))
+    assert [
+        (r.status, r.current_path, r.lines_changed, r.commits_since) for r in refs.values()
+    ] == [
+        (RefStatus.RENAMED, "z.py", False, 2),
+        (RefStatus.RENAMED, "z.py", True, 2),
+    ]
+    assert (refs["x.py:2-3"].current_start, refs["x.py:2-3"].current_end) == (2, 3)
+    # At the second commit x.py no longer existed, and it does not at HEAD: not a reference.
+    assert info.code_refs("`x.py:2`", "note.md", second) == []
+
+
+def test_huge_files_are_not_read_and_count_as_changed(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gitinfo, "MAX_DIFF_BYTES", 10)
+    info = GitInfo(scenario.repo.root)
+    info.refresh()
+    [ref] = info.code_refs("`src/a.py:10-12`", NOTE, scenario.c1)
+    assert (ref.status, ref.lines_changed, ref.current_start) == (RefStatus.CHANGED, True, None)
+
+
+def test_git_failing_mid_build_leaves_references_unpinned(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = GitInfo(scenario.repo.root)
+    info.refresh()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise GitError("git cat-file failed: fatal: out of memory")
+
+    monkeypatch.setattr(gitinfo, "cat_file", broken)
+    [ref] = info.code_refs("`src/a.py:10-12`", NOTE, scenario.c1)
+    assert (ref.status, ref.sha) == (RefStatus.UNPINNED, scenario.c5)
+    assert info.notices == [
+        f"{info.root}: git cat-file failed: fatal: out of memory; code drift is unknown"
+    ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_thoughts.consistency import check_consistency
+from mkdocs_thoughts.consistency import check_consistency, check_references
 from mkdocs_thoughts.diagnostics import Diagnostic
 from mkdocs_thoughts.graph import graph_from_corpus
+from mkdocs_thoughts.links import NoteIndex
 from mkdocs_thoughts.schema import ThoughtsSettings
 from test_links import PLAN, RESEARCH, load, note_text
 
@@ -101,3 +102,30 @@ def test_one_sided_supersedes(tmp_path: Path) -> None:
     assert (problem.code, problem.path, problem.severity) == ("TH313", A, "warning")
     assert problem.field == "superseded_by" and problem.line is None
     assert f"superseded_by: {B}" in problem.hint
+
+
+def test_reference_diagnostics(tmp_path: Path) -> None:
+    settings = ThoughtsSettings(check_commits=False)
+    moved = "thoughts/shared/plans/2025-12-01_10-00_tokenizer.md"  # it lives in research/
+    body = f"See `thoughts/shared/research/2025-11-30_09-00_tokenizer.md`, `{moved}`.\n"
+    corpus, _ = load(
+        tmp_path,
+        {RESEARCH: note_text("R"), PLAN: note_text("P", based_on=moved, body=body)},
+        settings,
+    )
+    index = NoteIndex(corpus.notes, corpus.repo_root, corpus.notes_root)
+    relations = [r for note in corpus.notes for r in index.relations(note)]
+    found = check_references(relations, index, settings)
+    assert [(d.code, d.field, d.severity) for d in found] == [
+        ("TH315", "based_on", "warning"),
+        ("TH314", None, "warning"),
+        ("TH315", None, "warning"),
+    ]
+    assert {d.hint for d in found} == {f"did you mean {RESEARCH}?"}
+    # A bare file name in another folder is a way of writing a relation, not a mistake.
+    corpus, _ = load(
+        tmp_path / "bare", {RESEARCH: note_text("R"), PLAN: note_text("P", based_on=RESEARCH[25:])}
+    )
+    index = NoteIndex(corpus.notes, corpus.repo_root, corpus.notes_root)
+    relations = [r for note in corpus.notes for r in index.relations(note)]
+    assert check_references(relations, index, settings) == []

@@ -158,7 +158,7 @@ def test_missing_fields_from_git_with_one_log(
 
     monkeypatch.setattr(subprocess, "run", counting)
     assert run(capsys, "--write")[0] == 0
-    assert sum("log" in call for call in calls) == 1
+    assert sum("--diff-filter=A" in call for call in calls) == 1
     for name in names:
         minute = name[14:16]
         assert (repo.root / RESEARCH / name).read_text() == (

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from gitfixtures import ADA, GRACE, GitRepo, Scenario, isolate_git, many_commits_stream
 from mkdocs_thoughts.coderefs import RefStatus
+from mkdocs_thoughts.git import cat_file, list_tree, parse_commit_object
 from mkdocs_thoughts.gitinfo import GitInfo, NoteSource, Placement, Where
 
 NOTE = Scenario.NOTE
@@ -390,3 +391,54 @@ def test_note_source_from_a_loaded_note(tmp_path: Path) -> None:
     assert source.rel_path == "thoughts/shared/research/2025-01-06_09-00_x.md"
     assert source.commit == "abcdef1"
     assert "`src/a.py:3`" in source.body
+
+
+def test_a_commit_only_an_annotated_tag_holds(scenario: Scenario) -> None:
+    repo = scenario.repo
+    repo.git("checkout", "-q", "-b", "release", scenario.c3)
+    repo.write("RELEASE.txt", "1.0\n")
+    tagged = repo.commit("Release notes")
+    repo.git("tag", "-a", "v1.0", "-m", "Version 1.0")
+    repo.git("checkout", "-q", "main")
+    repo.git("branch", "-D", "release")
+    info = ready(repo.root)
+    placement = info.placement(tagged)
+    assert (placement.where, placement.ref, placement.ref_name) == (
+        Where.OTHER_REF,
+        "refs/tags/v1.0",
+        "v1.0",
+    )
+
+
+def test_parse_commit_object_keeps_the_author_offset() -> None:
+    text = (
+        "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+        "parent 1111111111111111111111111111111111111111\n"
+        "author Ada Lovelace <ada@example.org> 1736157600 +0130\n"
+        "committer Grace Hopper <grace@example.org> 1736161200 -0500\n"
+        "\n"
+        "Subject line\n\nBody.\n"
+    )
+    found = parse_commit_object("2" * 40, text)
+    assert (found.author_name, found.author_email, found.authored) == (
+        "Ada Lovelace",
+        "ada@example.org",
+        1736157600,
+    )
+    assert (found.author_offset, found.committed, found.subject) == (90, 1736161200, "Subject line")
+    assert found.parents == ("1" * 40,)
+
+
+def test_cat_file_answers_in_order_with_paths_holding_spaces(shared: Scenario) -> None:
+    repo = GitRepo(shared.repo.root.parent / "spaces")
+    repo.write("docs/my notes.md", "hello\n")
+    sha = repo.commit("spaces")
+    answers = cat_file(
+        repo.root, [f"{sha}:docs/my notes.md", f"{sha}:docs/none here.md", "zzzz"], contents=True
+    )
+    assert [(kind, size, data) for _, kind, size, data in answers] == [
+        ("blob", 6, b"hello\n"),
+        ("missing", 0, None),
+        ("missing", 0, None),
+    ]
+    assert list_tree(repo.root, sha)["docs/my notes.md"] == (answers[0][0], 6)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.consistency import check_consistency, check_references
 from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.graph import Graph, build_graph, collect_relations, graph_from_corpus
 from mkdocs_thoughts.graph_export import graph_data, to_dot, to_json, to_mermaid
@@ -296,3 +297,6 @@ def test_lightfast_corpus() -> None:
     }
     moved = [r for r in relations if r.by_name]
     assert len(moved) == 5  # notes that moved between folders, or bare file names
+    references = Counter(d.code for d in check_references(relations, index, settings))
+    assert references == {"TH314": 55, "TH315": 2}
+    assert check_consistency(graph, settings) == []

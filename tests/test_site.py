@@ -235,7 +235,17 @@ def test_home_summary_counts_and_newest(site: Path) -> None:
 def test_nav_is_small(site: Path) -> None:
     page = soup(site, "report")
     nav = [a.get_text(strip=True) for a in page.select("nav.md-nav--primary > ul > li > a")]
-    assert nav == ["Home", "Research", "Plans", "PRs", "Tags", "Status", "Researchers", "Report"]
+    assert nav == [
+        "Home",
+        "Research",
+        "Plans",
+        "PRs",
+        "Tags",
+        "Status",
+        "Researchers",
+        "Drift",
+        "Report",
+    ]
 
 
 def test_assets_are_local(site: Path) -> None:

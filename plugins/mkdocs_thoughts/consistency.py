@@ -5,6 +5,11 @@ TH311  a complete plan builds on research still in progress (warning): the plan 
 TH312  notes supersede each other in a cycle (error): no note of the cycle is the current one.
 TH313  a note supersedes another that does not say it is superseded by it (warning; the fix is one
        line in the older note, which readers of that note would otherwise never learn).
+
+And two about references themselves (TH301, a relation field naming no note, is corpus.py's):
+TH314  a link or backticked path in a body names no note (warning: often a note deleted since).
+TH315  a path names no file, but the note of that file name elsewhere was taken (warning: the note
+       moved; the link on the page is broken until the path is corrected).
 """
 
 from __future__ import annotations
@@ -13,13 +18,18 @@ from collections.abc import Iterable
 
 from .diagnostics import Diagnostic
 from .graph import BUILDS_ON, SUPERSEDED_BY, SUPERSEDES, Edge, Graph
+from .links import NoteIndex, Origin, Relation, TargetKind
 from .schema import Rule, Severity, ThoughtsSettings
 
+BODY_TARGET_MISSING = "TH314"
+MOVED_TARGET = "TH315"
 PLAN_ON_OPEN_RESEARCH = "TH311"
 SUPERSEDES_CYCLE = "TH312"
 SUPERSEDES_ONE_SIDED = "TH313"
 
 DEFAULT_SEVERITIES = {
+    BODY_TARGET_MISSING: Severity.WARNING,
+    MOVED_TARGET: Severity.WARNING,
     PLAN_ON_OPEN_RESEARCH: Severity.WARNING,
     SUPERSEDES_CYCLE: Severity.ERROR,
     SUPERSEDES_ONE_SIDED: Severity.WARNING,
@@ -43,6 +53,48 @@ def check_consistency(graph: Graph, settings: ThoughtsSettings) -> list[Diagnost
         # Inside a cycle, "add superseded_by" would be the wrong advice.
         *_one_sided_supersedes(graph, settings, {node for cycle in cycles for node in cycle}),
     ]
+    return sorted((d for d in found if d.severity != Severity.OFF), key=Diagnostic.sort_key)
+
+
+def check_references(
+    relations: Iterable[Relation], index: NoteIndex, settings: ThoughtsSettings
+) -> list[Diagnostic]:
+    """TH314 for body references that name no note, TH315 for paths that only resolved by file
+    name; each with the path to write instead when there is one."""
+    found: list[Diagnostic] = []
+    for relation in relations:
+        value = relation.value
+        if relation.kind is TargetKind.MISSING and relation.origin is not Origin.FIELD:
+            suggestion = index.suggest(value.text, relation.source)
+            code = BODY_TARGET_MISSING
+            message = f"{value.text!r} is not a note here"
+            hint = (
+                f"did you mean {suggestion}?"
+                if suggestion
+                else "the note may have been deleted or renamed; fix or remove the reference"
+            )
+        elif relation.by_name and relation.target is not None and "/" in value.text:
+            code = MOVED_TARGET
+            message = f"{value.text!r} names no file; the note of that name is elsewhere"
+            hint = f"did you mean {relation.target.rel_path}?"
+        else:
+            continue
+        severity = _severity(settings, code)
+        if severity is Severity.OFF:
+            continue
+        field = value.field if relation.origin is Origin.FIELD else None
+        found.append(
+            Diagnostic(
+                relation.source.rel_path,
+                value.at.line,
+                value.at.column,
+                code,
+                severity.value,
+                field,
+                message,
+                hint,
+            )
+        )
     return sorted(found, key=Diagnostic.sort_key)
 
 

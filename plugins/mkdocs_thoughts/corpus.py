@@ -6,16 +6,21 @@ targets) or the repository (commits) run here, after all notes are loaded.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
-import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import build_note
+from .consistency import check_consistency, check_references
 from .diagnostics import Diagnostic, DiagnosticSink
-from .git import find_repo_root, git_available, resolve_shas
+from .forges import Forge
+from .git import find_repo_root
+from .gitinfo import GitInfo, NoteSource, Where
+from .graph import Graph, build_graph
 from .links import NoteIndex, Relation, TargetKind
 from .notes import FOLDER_PAGES, Note
 from .schema import Rule, ThoughtsSettings
@@ -31,6 +36,8 @@ class Corpus:
     repo_root: Path
     is_git: bool
     notices: list[str] = field(default_factory=list)
+    graph: Graph | None = None
+    """Notes and their typed edges (relation fields and body links), built on every load."""
     """Problems with the whole run rather than a note (e.g. no git repository)."""
 
     @property
@@ -42,20 +49,29 @@ class Corpus:
 class NoteLoader:
     """Finds and parses notes, caching each by (path, mtime, size)."""
 
-    def __init__(self, settings: ThoughtsSettings, notes_root: Path, project_dir: Path) -> None:
+    def __init__(
+        self,
+        settings: ThoughtsSettings,
+        notes_root: Path,
+        project_dir: Path,
+        *,
+        forge: Forge | None = None,
+    ) -> None:
         """``project_dir`` (where mkdocs.yml is) stands in for the repository root outside git."""
         self.settings = settings
         self.notes_root = notes_root.resolve()
         found_root = find_repo_root(project_dir.resolve())
         self.is_git = found_root is not None
         self.repo_root = (found_root or project_dir).resolve()
+        notes_prefix = self._relative(self.notes_root, self.repo_root) + "/"
+        # Kept with the loader so `mkdocs serve` reads the history again only when refs move.
+        self.git = GitInfo(self.repo_root, forge, skip_prefixes=(notes_prefix,))
         self._folder_types = {
             folder: name
             for name, note_type in settings.types.items()
             for folder in note_type.folders
         }
         self._cache: dict[Path, Note] = {}
-        self._commit_cache: dict[str, tuple[str | None, bool]] = {}
         self.reads = 0
         """How many files were parsed (not served from the cache); tests and benchmarks read it."""
 
@@ -87,6 +103,10 @@ class NoteLoader:
         return None
 
     def load(self, paths: Sequence[Path] | None = None) -> Corpus:
+        with _collector_paused():
+            return self._load(paths)
+
+    def _load(self, paths: Sequence[Path] | None) -> Corpus:
         files = self.discover(paths)
         notes = [self._read(path) for path in files]
         live = set(files)
@@ -94,7 +114,7 @@ class NoteLoader:
             self._cache = {path: note for path, note in self._cache.items() if path in live}
         corpus = Corpus(notes, [], self.notes_root, self.repo_root, self.is_git)
         self._check_relations(corpus, complete=paths is None)
-        self._check_commits(corpus)
+        self._check_git(corpus)
         return corpus
 
     def _read(self, path: Path) -> Note:
@@ -139,7 +159,7 @@ class NoteLoader:
                 relation = index.resolve(note, value)
                 corpus.relations.append(relation)
                 if relation.kind is TargetKind.MISSING:
-                    suggestion = index.suggest(value.text)
+                    suggestion = index.suggest(value.text, note)
                     sink.add(
                         Rule.MISSING_TARGET,
                         f"{value.field} points at {value.text!r}, which is not a note here",
@@ -151,54 +171,58 @@ class NoteLoader:
                         value.field,
                     )
             note.diagnostics = note.diagnostics + sink.items
+        self._check_graph(corpus, index)
 
-    def _check_commits(self, corpus: Corpus) -> None:
+    def _check_graph(self, corpus: Corpus, index: NoteIndex) -> None:
+        """The graph of fields and body links, and the rules over it (TH311-TH315)."""
+        body = [relation for note in corpus.notes for relation in index.body_relations(note)]
+        corpus.graph = build_graph(corpus.notes, [*corpus.relations, *body], self.settings)
+        found = check_references(body, index, self.settings)
+        found += check_consistency(corpus.graph, self.settings)
+        by_path: dict[str, list[Diagnostic]] = {}
+        for item in found:
+            by_path.setdefault(item.path, []).append(item)
+        for note in corpus.notes:
+            if note.rel_path in by_path:
+                note.diagnostics = note.diagnostics + by_path[note.rel_path]
+
+    def _check_git(self, corpus: Corpus) -> None:
+        """Commits that git does not know (TH302) and cited code missing at a note's commit
+        (TH303), from one pass over the history shared with the site's git facts."""
         if not self.settings.check_commits:
             return
-        if not (self.is_git and git_available()):
-            corpus.notices.append(
-                f"{self.repo_root}: not a git repository; git_commit values are not checked"
-            )
+        git = self.git
+        git.refresh()
+        corpus.notices.extend(git.notices)
+        if not git.available:
             return
-        shas = {note.meta.git_commit for note in corpus.notes if note.meta.git_commit}
-        unknown = sorted(shas - set(self._commit_cache))
-        if unknown:
-            try:
-                resolved = resolve_shas(self.repo_root, unknown)
-            except (OSError, subprocess.CalledProcessError) as error:
-                corpus.notices.append(
-                    f"{self.repo_root}: git failed ({error}); commits not checked"
-                )
-                return
-            for sha, answer in resolved.items():
-                self._commit_cache[sha] = (answer.full, answer.ambiguous)
+        git.prepare(NoteSource.of(note) for note in corpus.notes)
         for note in corpus.notes:
-            sha = note.meta.git_commit
-            if not sha:
-                continue
-            full, ambiguous = self._commit_cache[sha]
-            if full is not None:
-                continue
-            at = note.field_position(self._written_key(note, "git_commit"))
             sink = DiagnosticSink(note.rel_path, self.settings)
-            sink.add(
-                Rule.UNKNOWN_COMMIT,
-                f"git_commit {sha} is ambiguous in this repository"
-                if ambiguous
-                else f"git_commit {sha} is not a commit of this repository",
-                "write more characters of the SHA"
-                if ambiguous
-                else "fetch all refs (`git fetch --all`, or fetch-depth: 0 in CI), "
-                "or correct the SHA",
-                at.line if at else None,
-                at.column if at else None,
-                "git_commit",
-            )
+            facts = git.facts(NoteSource.of(note))
+            problem = facts.placement.problem() if facts.placement else None
+            if problem and facts.placement.where in (Where.MISSING, Where.AMBIGUOUS):
+                at = note.field_position(self._written_key(note, "git_commit"))
+                sink.add(
+                    Rule.UNKNOWN_COMMIT,
+                    *problem,
+                    at.line if at else None,
+                    at.column if at else None,
+                    "git_commit",
+                )
+            for ref in facts.refs:
+                ref_problem = ref.problem()
+                if ref_problem:
+                    sink.add(
+                        Rule.CODE_NOT_AT_COMMIT,
+                        *ref_problem,
+                        note.body_line - 1 + ref.line,
+                        ref.column,
+                    )
             note.diagnostics = note.diagnostics + sink.items
 
     def resolved_commit(self, sha: str) -> str | None:
-        entry = self._commit_cache.get(sha)
-        return entry[0] if entry else None
+        return self.git.resolve(sha) if self.git.available else None
 
     def _written_key(self, note: Note, canonical: str) -> str:
         """The key the note used for a canonical field (it may be an alias such as `commit`)."""
@@ -209,4 +233,30 @@ class NoteLoader:
         return canonical
 
 
-_CORPUS_RULES = frozenset({Rule.MISSING_TARGET.value, Rule.UNKNOWN_COMMIT.value})
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading allocates tens of thousands of objects that all live on; the cyclic garbage
+    collector would traverse them again and again for nothing (a sixth of the check's time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_CORPUS_RULES = frozenset(
+    rule.value
+    for rule in (
+        Rule.MISSING_TARGET,
+        Rule.UNKNOWN_COMMIT,
+        Rule.CODE_NOT_AT_COMMIT,
+        Rule.PLAN_ON_OPEN_RESEARCH,
+        Rule.SUPERSEDES_CYCLE,
+        Rule.SUPERSEDES_ONE_SIDED,
+        Rule.BODY_TARGET_MISSING,
+        Rule.MOVED_TARGET,
+        Rule.RUN_NOT_FOUND,
+    )
+)

@@ -159,12 +159,12 @@ class CommitObject:
 
 def cat_file(
     repo_root: Path, requests: Sequence[str], *, contents: bool
-) -> list[tuple[str, str, bytes | None]]:
+) -> list[tuple[str, str, int, bytes | None]]:
     """Ask ``git cat-file`` about many objects in one process, in order.
 
     Each request is anything git names an object by (``abc1234^{commit}``, ``<sha>:<path>``, a
-    blob id); each answer is (object id, type, contents or ``None``). A missing object answers
-    ("", "missing", None), an ambiguous short SHA ("", "ambiguous", None).
+    blob id); each answer is (object id, type, size, contents or ``None``). A missing object
+    answers ("", "missing", 0, None), an ambiguous short SHA ("", "ambiguous", 0, None).
     """
     if not requests:
         return []
@@ -175,22 +175,22 @@ def cat_file(
         f"{mode}=%(objectname) %(objecttype) %(objectsize)",
         stdin="".join(f"{request}\n" for request in requests).encode("utf-8"),
     )
-    answers: list[tuple[str, str, bytes | None]] = []
+    answers: list[tuple[str, str, int, bytes | None]] = []
     position = 0
     for _ in requests:
         end = out.index(b"\n", position)
         header = out[position:end].decode("utf-8", errors="replace").rsplit(" ", 2)
         position = end + 1
         if len(header) == 3 and header[2].isdigit() and header[1] != "missing":
+            size = int(header[2])
             data = None
             if contents:
-                size = int(header[2])
                 data = out[position : position + size]
                 position += size + 1  # the object, then the newline git writes after it
-            answers.append((header[0], header[1], data))
+            answers.append((header[0], header[1], size, data))
         else:
             # "<request> missing" or "<request> ambiguous": the request may hold spaces.
-            answers.append(("", header[-1], None))
+            answers.append(("", header[-1], 0, None))
     return answers
 
 
@@ -203,7 +203,7 @@ def read_commits(repo_root: Path, shas: Iterable[str]) -> dict[str, CommitObject
     wanted = sorted(set(shas))
     answers = cat_file(repo_root, [f"{sha}^{{commit}}" for sha in wanted], contents=True)
     found: dict[str, CommitObject | ResolvedSha] = {}
-    for sha, (object_id, kind, data) in zip(wanted, answers, strict=True):
+    for sha, (object_id, kind, _, data) in zip(wanted, answers, strict=True):
         if kind == "commit" and data is not None:
             found[sha] = parse_commit_object(object_id, data.decode("utf-8", errors="replace"))
         else:
@@ -287,13 +287,13 @@ def read_ref_tips(repo_root: Path) -> list[tuple[str, str]]:
     return tips
 
 
-def list_tree(repo_root: Path, commit: str) -> dict[str, str]:
-    """Every file in ``commit``'s tree with its blob id (one ``git ls-tree``)."""
-    out = run_git(repo_root, "ls-tree", "-r", "-z", "--full-tree", commit)
-    files: dict[str, str] = {}
+def list_tree(repo_root: Path, commit: str) -> dict[str, tuple[str, int]]:
+    """Every file in ``commit``'s tree with its blob id and size (one ``git ls-tree``)."""
+    out = run_git(repo_root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit)
+    files: dict[str, tuple[str, int]] = {}
     for entry in out.split("\0"):
         info, _, path = entry.partition("\t")
         parts = info.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            files[path] = parts[2]
+        if len(parts) == 4 and parts[1] == "blob":
+            files[path] = (parts[2], int(parts[3]) if parts[3].isdigit() else 0)
     return files

@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from .notes import Note
 
 _HEX = re.compile(r"[0-9a-f]{4,40}")
+MAX_DIFF_BYTES = 4_000_000
+"""Larger files are not read to compare lines; a line range in one counts as changed."""
 
 # Which ref to name when several hold a commit that HEAD does not: branches people know first.
 _REF_ORDER = ("refs/heads/", "refs/remotes/", "refs/pull/", "refs/merge-requests/", "refs/tags/")
@@ -178,7 +180,7 @@ class GitInfo:
     """The git facts of one repository, cached until HEAD or a ref moves.
 
     Call :meth:`refresh` once per build (cheap when nothing moved), then :meth:`prepare` with all
-    notes so their SHAs resolve in one process and their diffs run once per commit; the query
+    notes, so their SHAs, cited files and changed lines are each read in one process; the query
     methods then answer from memory. Every query also works without ``prepare``, batching less.
     """
 
@@ -206,6 +208,9 @@ class GitInfo:
         """(commit, path) -> blob id there, or ``None`` when the path is not a file there."""
         self._line_changes: dict[tuple[str, str], LineChanges] = {}
         """(old blob, new blob) -> where the text changed."""
+        self._sizes: dict[str, int] = {}
+        self._unreadable: set[str] = set()
+        """Note commits whose files git could not read this build."""
         self._found: dict[str, tuple[str, list[RefCandidate]]] = {}
 
     # --- the cache ------------------------------------------------------------------------------
@@ -230,6 +235,8 @@ class GitInfo:
             self._switch_off(_why_off(error))
             return changed
         if state == self.state and self._history is not None:
+            self.notices = self._state_notices()  # last build's failures are not this one's
+            self._unreadable.clear()
             return False
         try:
             history = _History(
@@ -244,6 +251,7 @@ class GitInfo:
         self._history, self.state = history, state
         self.builds += 1
         self._resolved.clear()
+        self._unreadable.clear()
         self.notices = self._state_notices()
         return True
 
@@ -478,10 +486,14 @@ class GitInfo:
             try:
                 answers = cat_file(self.root, [f"{c}:{p}" for c, p in ask], contents=False)
             except GitError as error:
+                # Not knowing is not "missing": these notes' references are shown unpinned.
                 self.notices.append(f"{self.root}: {error}; code drift is unknown")
-                answers = [("", "missing", None)] * len(ask)
-            for key, (object_id, kind, _) in zip(ask, answers, strict=True):
+                self._unreadable.update(commit for commit, _ in ask)
+                return
+            for key, (object_id, kind, size, _) in zip(ask, answers, strict=True):
                 self._blob_at[key] = object_id if kind == "blob" else None
+                if kind == "blob":
+                    self._sizes[object_id] = size
         pairs: dict[tuple[str, str], None] = {}
         for full, candidates in wanted:
             index = history.index.get(full)
@@ -497,17 +509,23 @@ class GitInfo:
         self._compare(pairs)
 
     def _compare(self, pairs: Iterable[tuple[str, str]]) -> None:
-        assert self.root is not None
+        assert self.root is not None and self._history is not None
+        sizes = self._history.head_sizes
         pairs = list(pairs)
-        blobs = sorted({blob for pair in pairs for blob in pair})
-        if not blobs:
-            return
+        # A huge file (data, a lock file) is not worth reading: its cited lines count as changed.
+        small = {
+            blob
+            for pair in pairs
+            for blob in pair
+            if max(self._sizes.get(blob, 0), sizes.get(blob, 0)) <= MAX_DIFF_BYTES
+        }
+        blobs = sorted(small)
         try:
             answers = cat_file(self.root, blobs, contents=True)
         except GitError as error:
             self.notices.append(f"{self.root}: {error}; changed lines are unknown")
-            answers = [("", "missing", None)] * len(blobs)
-        text = {blob: data for blob, (_, _, data) in zip(blobs, answers, strict=True)}
+            answers = [("", "missing", 0, None)] * len(blobs)
+        text = {blob: data for blob, (_, _, _, data) in zip(blobs, answers, strict=True)}
         for old, new in pairs:
             before, after = text.get(old), text.get(new)
             if before is None or after is None:
@@ -554,7 +572,7 @@ class GitInfo:
                 **more,  # type: ignore[arg-type]
             )
 
-        if full is None or full == history.head_sha:
+        if full is None or full == history.head_sha or full in self._unreadable:
             # Nothing to compare with (no commit, an unknown one, or HEAD itself).
             for path in candidate.alternatives:
                 if path in history.head_blobs:
@@ -681,7 +699,7 @@ class _History:
         log: str,
         state: RepoState,
         ref_tips: Iterable[tuple[str, str]],
-        head_blobs: dict[str, str],
+        head_files: dict[str, tuple[str, int]],
     ) -> None:
         records = log.split("\x1e")[1:]
         count = len(records)
@@ -725,8 +743,9 @@ class _History:
         for parents_of in self.parents:
             for parent in parents_of:
                 self.children_count[parent] += 1
-        self.head_blobs = head_blobs
+        self.head_blobs = {path: blob for path, (blob, _) in head_files.items()}
         """path -> blob id of every file in HEAD's tree."""
+        self.head_sizes = {blob: size for blob, size in head_files.values()}
         self._sorted = sorted(self.shas)
         self.on_head = self._reach(self.head, bytearray(count))
         self.owner = self._owners(
@@ -758,13 +777,13 @@ class _History:
             else:
                 position += 1
 
-    def _reach(self, start: int, marks: bytearray, stop: bytearray | None = None) -> bytearray:
-        """Mark ``start`` and its ancestors (not going past commits already marked in ``stop``)."""
+    def _reach(self, start: int, marks: bytearray) -> bytearray:
+        """Mark ``start`` and its ancestors."""
         stack = [start]
         parents = self.parents
         while stack:
             index = stack.pop()
-            if marks[index] or (stop is not None and stop[index]):
+            if marks[index]:
                 continue
             marks[index] = 1
             stack.extend(parents[index])

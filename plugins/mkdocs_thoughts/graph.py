@@ -50,7 +50,7 @@ INCOMING_LABELS: dict[str, str] = {
     "related": "Related",
 }
 """Headings of what points at a note. ``builds_on`` is named by the source's type ("Plans built on
-this"); every other kind, body links included, is "Referenced by"."""
+this"); any other kind (``cites``, body links, configured kinds) is "Referenced by"."""
 
 REFERENCED_BY = "Referenced by"
 

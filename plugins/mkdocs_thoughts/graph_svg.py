@@ -71,13 +71,23 @@ def render_graph_svg(
     types: Sequence[str] = DEFAULT_TYPES,
     labels: bool | None = None,
     newest_first: bool = True,
+    body_links: bool = True,
     svg_id: str = "tg-graph",
 ) -> str:
     """The site graph: bands by note type, newest notes at the top, every node a link.
 
     ``types``: the type order of the bands (others follow, untyped notes last); ``labels``:
-    titles beside the nodes (default: only for graphs of at most 120 notes).
+    titles beside the nodes (default: only for graphs of at most 120 notes); ``body_links``:
+    also draw links and mentions from note bodies (in big corpora most edges are these, and
+    they are most of the browser's drawing time).
     """
+    if not body_links:
+        graph = Graph(
+            graph.nodes.values(),
+            (edge for edge in graph.edges if not edge.is_body),
+            type_titles=graph.type_titles,
+            field_kinds=graph.field_kinds,
+        )
     layout = column_layout(
         graph,
         type_order(graph, types),
@@ -97,7 +107,8 @@ def render_local_svg(
     max_nodes: int = 30,
     svg_id: str = "tg-local",
 ) -> str:
-    """A note's neighbourhood to ``depth`` hops, at most ``max_nodes`` nodes, the note centred."""
+    """A note's neighbourhood to ``depth`` hops, at most ``max_nodes`` nodes, the note centred
+    (``note`` must be in ``graph``)."""
     centre = note if isinstance(note, str) else note.rel_path
     reachable = graph.neighbourhood(centre, depth)
     local = graph.local(centre, depth, max_nodes, distances=reachable)
@@ -160,7 +171,7 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
     if layout.hidden:
         parts.append(
             f'<text class="tg-more" x="{layout.width // 2}" y="{layout.height - 10}" '
-            f'text-anchor="middle">{_text(f"+{layout.hidden} more within two hops")}</text>'
+            f'text-anchor="middle">+{layout.hidden} more not shown</text>'
         )
     parts += ["</g>", "</svg>"]
     return "\n".join(part for part in parts if part) + "\n"
@@ -196,10 +207,10 @@ def _curve(x1: int, y1: int, x2: int, y2: int, start_radius: int, end_radius: in
     """A gentle quadratic curve, bent to the left of its direction so that A->B and B->A stay
     apart, and bent more within a column so it passes beside the nodes between its ends."""
     dx, dy = x2 - x1, y2 - y1
-    length = math.hypot(dx, dy) or 1.0
     bend = 0.12 if abs(dx) > 2 * RADIUS else 0.3
-    cx = (x1 + x2) / 2 - dy / length * length * bend
-    cy = (y1 + y2) / 2 + dx / length * length * bend
+    # The control point: the midpoint moved sideways by `bend` times the length.
+    cx = (x1 + x2) / 2 - dy * bend
+    cy = (y1 + y2) / 2 + dx * bend
     sx, sy = _towards(x1, y1, cx, cy, start_radius)
     ex, ey = _towards(x2, y2, cx, cy, end_radius + 1)
     return f"M{sx} {sy}Q{round(cx)} {round(cy)} {ex} {ey}"

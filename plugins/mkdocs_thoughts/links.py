@@ -3,7 +3,8 @@
 Real notes write a target as a path from the repository root, a path relative to the note, a bare
 file name living in another notes folder, with ``:123`` or ``#anchor`` suffixes, or as a URL or an
 id such as ``PRD-002``; only path-like values are expected to name a note. Bodies refer to notes
-with Markdown links (``[x](../plans/y.md)``) and with backticked paths (```thoughts/.../y.md```).
+with Markdown links (``[x](../plans/y.md)``) and with backticked paths (`` `thoughts/.../y.md` ``).
+Every path resolves inside the repository or not at all.
 """
 
 from __future__ import annotations
@@ -187,10 +188,11 @@ class NoteIndex:
         matches = self.by_stem.get(_base_name(text), [])
         return matches[0] if len(matches) == 1 else None
 
-    def suggest(self, path_text: str) -> str | None:
+    def suggest(self, path_text: str, source: Note | None = None) -> str | None:
         """The note a missing target most likely meant, for a did-you-mean: one with the same
         file name elsewhere, the same topic under another date (notes get redated), or a name
-        a typo away. Deliberately strict: a confident wrong guess costs more than none."""
+        a typo away; never ``source`` itself. Deliberately strict: a confident wrong guess
+        costs more than none."""
         name = _base_name(_SUFFIX.sub("", path_text.strip().strip("`'\"<>")))
         if not name:
             return None
@@ -200,7 +202,7 @@ class NoteIndex:
         if not candidates:
             match = difflib.get_close_matches(name, list(self.by_name), n=1, cutoff=_TYPO_RATIO)
             candidates = self.by_name[match[0]] if match else []
-        return min((note.rel_path for note in candidates), default=None)
+        return min((note.rel_path for note in candidates if note is not source), default=None)
 
     def relations(
         self, note: Note, *, body: bool = True, folder: str | None = None

@@ -58,6 +58,7 @@ def plan_pages(settings: ThoughtsSettings, notes: list[Note]) -> list[PageSpec]:
         PageSpec("tags.md", "Tags", "tags"),
         PageSpec("status.md", "Status", "status"),
         PageSpec("researchers/index.md", "Researchers", "researchers"),
+        PageSpec("drift.md", "Drift", "drift"),
         PageSpec("report.md", "Report", "report"),
     ]
     people = sorted({note.meta.researcher for note in notes if note.meta.researcher})
@@ -142,6 +143,8 @@ class PageWriter:
             return render("rows.html", page_url, rows=rows)
         if spec.kind == "report":
             return self._report(page_url)
+        if spec.kind == "drift":
+            return render("drift.html", page_url, rows=model.by_drift())
         if spec.kind == "home":
             return self._home(page_url)
         raise ValueError(f"unknown page kind {spec.kind!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -14,16 +15,22 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .code_links import link_code_refs
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
+from .forges import Forge, ForgeError
+from .gitinfo import NoteGitFacts, NoteSource
 from .pages import PageSpec, PageWriter, plan_pages
 from .render import Renderer
+from .run_links import RunLinks, attach_problems, link_runs
+from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
+from .runs import RunSet, discover_runs
 from .schema import SettingsError, ThoughtsSettings, load_settings
 from .site import SiteModel
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("thoughts.css", "thoughts.js")
+ASSETS = ("thoughts.css", "thoughts.js", "runs.css", "runs.js")
 ASSET_DIR = "assets/thoughts"
 
 
@@ -42,6 +49,11 @@ class ThoughtsPlugin(BasePlugin):
         self.show_banners = True
         self.previous_headers: dict[str, str] = {}
         self.headers: dict[str, str] = {}
+        self.git_facts: dict[str, NoteGitFacts] = {}
+        self.runs: RunSet | None = None
+        self.run_links: RunLinks | None = None
+        self.run_pages: RunPages | None = None
+        self.run_specs: dict[str, RunPageSpec] = {}
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -64,13 +76,31 @@ class ThoughtsPlugin(BasePlugin):
         notes_root = Path(config.docs_dir)
         if self.settings.notes_root:
             notes_root = project_dir / self.settings.notes_root
+        try:
+            forge = Forge.from_config(
+                config.repo_url,
+                kind=self.settings.forge,
+                commit_url_template=self.settings.commit_url_template,
+                blob_url_template=self.settings.blob_url_template,
+            )
+        except ForgeError as error:
+            raise PluginError(f"plugins.thoughts: {error}") from None
         if self.loader is None or self.loader.notes_root != notes_root.resolve():
-            self.loader = NoteLoader(self.settings, notes_root, project_dir)
+            self.loader = NoteLoader(self.settings, notes_root, project_dir, forge=forge)
         else:
             self.loader.settings = self.settings
+            self.loader.git.forge = forge
         # Loaded here, not in on_files, because the nav (set below) names the index pages, whose
         # place depends on where the notes are.
         self.corpus = self.loader.load()
+        try:
+            self.runs = discover_runs(self.loader.repo_root, tuple(self.settings.run_globs))
+        except ValueError as error:
+            raise PluginError(f"plugins.thoughts.run_globs: {error}") from None
+        self.run_links = link_runs(self.corpus.notes, self.runs, self.loader.repo_root)
+        attach_problems(self.corpus.notes, self.run_links.problems)
+        for item in self.runs.problems:
+            log.info(f"{item.location()}: {item.code} {item.message} (hint: {item.hint})")
         self.show_banners = self.is_serving or not config.strict
         self._report(self.corpus, strict=bool(config.strict))
         specs = plan_pages(self.settings, self.corpus.notes)
@@ -79,6 +109,8 @@ class ThoughtsPlugin(BasePlugin):
             # Material renders the whole nav into every page: listing notes one by one there makes a
             # build quadratic in the number of notes. They are reached through the indexes instead.
             config.nav = [{spec.title: spec.src_uri} for spec in specs if spec.nav]
+            if len(self.runs):
+                config.nav.insert(-2, {"Runs": RUNS_INDEX_URI})
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             path = f"{ASSET_DIR}/{asset}"
@@ -105,11 +137,20 @@ class ThoughtsPlugin(BasePlugin):
         url_of = {
             note.doc_uri: files.get_file_from_path(note.doc_uri) for note in self.corpus.notes
         }
+        assert self.loader is not None
+        git = self.loader.git
+        self.git_facts = (
+            {note.rel_path: git.facts(NoteSource.of(note)) for note in self.corpus.notes}
+            if git.available
+            else {}
+        )
         self.model = SiteModel(
             self.corpus,
             self.settings,
             {uri: file.url for uri, file in url_of.items() if file is not None},
-            resolve_sha=self.loader.resolved_commit if self.loader else lambda sha: None,
+            commit_url=git.commit_url,
+            resolve_sha=self.loader.resolved_commit,
+            git_facts=self.git_facts,
         )
         material_tags = "material/tags" in config.plugins or "tags" in config.plugins
         renderer = Renderer(tags_url=_url(files, "tags.md"))
@@ -125,8 +166,44 @@ class ThoughtsPlugin(BasePlugin):
             file = files.get_file_from_path(uri)
             assert file is not None
             file.content = self.writer.generated_markdown(self.specs[uri])
+        self._add_run_pages(files, config, renderer, git.commit_url)
         self._mark_changed_headers(files)
         return files
+
+    def _add_run_pages(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        renderer: Renderer,
+        commit_url: Callable[[str], str | None],
+    ) -> None:
+        assert self.runs is not None and self.run_links is not None and self.corpus is not None
+        note_urls = {}
+        for note in self.corpus.notes:
+            file = files.get_file_from_path(note.doc_uri)
+            if file is not None:
+                note_urls[note.rel_path] = file.url
+        self.run_pages = RunPages(
+            self.runs,
+            self.run_links,
+            renderer,
+            note_urls=note_urls,
+            commit_url=commit_url,
+            url_of=lambda uri: _url(files, uri),
+        )
+        self.run_specs = {}
+        if not len(self.runs):
+            return
+        for spec in self.run_pages.specs():
+            self.run_specs[spec.src_uri] = spec
+            if files.get_file_from_path(spec.src_uri) is None:
+                inclusion = (
+                    InclusionLevel.UNDEFINED if spec.run is None else InclusionLevel.NOT_IN_NAV
+                )
+                content = self.run_pages.markdown(spec)
+                files.append(
+                    File.generated(config, spec.src_uri, content=content, inclusion=inclusion)
+                )
 
     def _mark_changed_headers(self, files: Files) -> None:
         """Under `mkdocs serve --dirty`, rebuild notes whose header changed though their file did
@@ -136,11 +213,13 @@ class ThoughtsPlugin(BasePlugin):
         for row in self.model.rows.values():
             if row.url is None:
                 continue
+            cards = self.run_pages.card(row.note, row.url) if self.run_pages else ""
             header = self.writer.renderer.render(
                 "note_header.html",
                 row.url,
                 row=row,
                 banner=row.note.diagnostics if self.show_banners else [],
+                extra=cards,
             )
             self.headers[row.note.doc_uri] = header
             if self.previous_headers.get(row.note.doc_uri, header) != header:
@@ -155,6 +234,8 @@ class ThoughtsPlugin(BasePlugin):
     ) -> str:
         assert self.model is not None and self.writer is not None and self.corpus is not None
         uri = page.file.src_uri
+        if uri in self.run_specs and self.run_pages is not None:
+            return self.run_pages.with_marker(markdown)
         spec = self.specs.get(uri)
         if spec is not None:
             if spec.kind != "home":
@@ -168,10 +249,16 @@ class ThoughtsPlugin(BasePlugin):
         # plugins, and the title follows topic > first heading > file name.
         page.meta["title"] = escape(row.title)
         page.meta["tags"] = list(row.tags)
-        return row.note.body
+        if row.git is None:
+            return row.note.body
+        assert self.loader is not None
+        return link_code_refs(row.note.body, row.git.refs, self.loader.git.permalink)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.writer is not None
+        run_spec = self.run_specs.get(page.file.src_uri)
+        if run_spec is not None and self.run_pages is not None:
+            return self.run_pages.fill(run_spec, html, page.url)
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
             return self.writer.fill(spec, html, page.url)

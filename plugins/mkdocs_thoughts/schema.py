@@ -74,6 +74,14 @@ class Rule(StrEnum):
     FILE_NAME_DATE = "TH202"
     MISSING_TARGET = "TH301"
     UNKNOWN_COMMIT = "TH302"
+    CODE_NOT_AT_COMMIT = "TH303"
+    PLAN_ON_OPEN_RESEARCH = "TH311"
+    SUPERSEDES_CYCLE = "TH312"
+    SUPERSEDES_ONE_SIDED = "TH313"
+    BODY_TARGET_MISSING = "TH314"
+    MOVED_TARGET = "TH315"
+    MALFORMED_RUN_FILE = "TH401"
+    RUN_NOT_FOUND = "TH402"
 
 
 RULE_TITLES: dict[Rule, str] = {
@@ -92,12 +100,26 @@ RULE_TITLES: dict[Rule, str] = {
     Rule.FILE_NAME_DATE: "date in file name differs from date",
     Rule.MISSING_TARGET: "relation target missing",
     Rule.UNKNOWN_COMMIT: "git_commit not a commit of this repository",
+    Rule.CODE_NOT_AT_COMMIT: "code reference to a path that did not exist at the note's commit",
+    Rule.PLAN_ON_OPEN_RESEARCH: "complete plan built on research in progress",
+    Rule.SUPERSEDES_CYCLE: "supersedes cycle",
+    Rule.SUPERSEDES_ONE_SIDED: "superseded note does not say superseded_by",
+    Rule.BODY_TARGET_MISSING: "linked note missing",
+    Rule.MOVED_TARGET: "note found only by file name (moved)",
+    Rule.MALFORMED_RUN_FILE: "a run's file cannot be read",
+    Rule.RUN_NOT_FOUND: "a cited run does not exist",
 }
 
 DEFAULT_SEVERITY: dict[Rule, Severity] = {rule: Severity.ERROR for rule in Rule} | {
     Rule.UNKNOWN_KEY: Severity.WARNING,
     Rule.FILE_NAME: Severity.WARNING,
     Rule.FILE_NAME_DATE: Severity.WARNING,
+    Rule.CODE_NOT_AT_COMMIT: Severity.WARNING,
+    Rule.MALFORMED_RUN_FILE: Severity.WARNING,
+    Rule.PLAN_ON_OPEN_RESEARCH: Severity.WARNING,
+    Rule.SUPERSEDES_ONE_SIDED: Severity.WARNING,
+    Rule.BODY_TARGET_MISSING: Severity.WARNING,
+    Rule.MOVED_TARGET: Severity.WARNING,
 }
 
 
@@ -193,6 +215,24 @@ class ThoughtsSettings(BaseModel):
     )
     check_commits: bool = Field(
         True, description="Whether `git_commit` is resolved against the repository."
+    )
+    run_globs: list[str] = Field(
+        default_factory=lambda: [
+            "data/processed/labeled/*",
+            "data/interim/*/*",
+            "data/processed/*",
+        ],
+        description="Where run directories are, relative to the repository root.",
+    )
+    forge: Literal["github", "gitlab", "gitea", "bitbucket"] | None = Field(
+        None, description="The forge behind repo_url (default: inferred from its host)."
+    )
+    commit_url_template: str | None = Field(
+        None, description="Commit links, e.g. {repo_url}/commit/{sha} (overrides the forge's)."
+    )
+    blob_url_template: str | None = Field(
+        None,
+        description="File links at a commit, e.g. {repo_url}/blob/{sha}/{path}#L{start}-L{end}.",
     )
     date_precision: Literal["time", "day"] = Field(
         "time",

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from .corpus import Corpus
 from .diagnostics import Diagnostic
+from .gitinfo import NoteGitFacts
 from .links import TargetKind
 from .notes import Note
 from .schema import ThoughtsSettings
@@ -72,6 +73,8 @@ class NoteRow:
     inferred: bool
     """True for a note without frontmatter, indexed from its file name and heading."""
     problem_count: int
+    git: NoteGitFacts | None = None
+    """The commit, the file's own history and the cited code, when git knows them."""
     outgoing: list[tuple[str, list[Link]]] = field(default_factory=list)
     incoming: list[tuple[str, list[Link]]] = field(default_factory=list)
 
@@ -87,6 +90,7 @@ class SiteModel:
         *,
         commit_url: Callable[[str], str | None] = lambda sha: None,
         resolve_sha: Callable[[str], str | None] = lambda sha: None,
+        git_facts: Mapping[str, NoteGitFacts] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
@@ -95,6 +99,9 @@ class SiteModel:
             self.rows[note.rel_path] = self._row(
                 note, url_of.get(note.doc_uri), commit_url, resolve_sha
             )
+        for rel_path, facts in (git_facts or {}).items():
+            if rel_path in self.rows:
+                self.rows[rel_path].git = facts
         self.by_uri = {row.note.doc_uri: row for row in self.rows.values()}
         self._link_relations()
         ordered = sorted(self.rows.values(), key=lambda row: (row.sort_key, row.note.rel_path))
@@ -201,6 +208,15 @@ class SiteModel:
             for note in sorted(self.corpus.notes, key=lambda note: note.rel_path)
             if note.diagnostics
         ]
+
+    def by_drift(self) -> list[NoteRow]:
+        """Notes that cite code, the most stale first."""
+        citing = [row for row in self.newest_first if row.git and row.git.drift.references]
+        return sorted(
+            citing,
+            key=lambda row: (row.git.drift.sort_key() if row.git else (0.0, 0, 0)),
+            reverse=True,
+        )
 
     def relation_counts(self) -> dict[str, int]:
         counts = {kind.value: 0 for kind in TargetKind}

@@ -139,12 +139,12 @@
       toolbar.appendChild(filter.select);
     });
     toolbar.appendChild(count);
-    apply();
+    count.textContent = graph.nodes.length + " notes";
   }
 
   // --- Pan and zoom, by changing the viewBox -----------------------------------------------
 
-  function setUpPanZoom(viewer, svg, toolbar) {
+  function setUpPanZoom(svg, toolbar) {
     var box = svg.viewBox.baseVal;
     if (!box || !box.width || !box.height) return;
     var home = { x: box.x, y: box.y, width: box.width, height: box.height };
@@ -187,7 +187,7 @@
     // The wheel zooms only once the graph is in use (clicked) or with Ctrl/Cmd held, so that
     // scrolling the page past the graph never gets caught in it.
     svg.addEventListener("wheel", function (event) {
-      if (!(event.ctrlKey || event.metaKey || viewer.classList.contains("tg-active"))) return;
+      if (!(event.ctrlKey || event.metaKey || svg.classList.contains("tg-active"))) return;
       event.preventDefault();
       zoom(event.deltaY > 0 ? 1.15 : 1 / 1.15, event.clientX, event.clientY);
     }, { passive: false });
@@ -196,7 +196,7 @@
     var dragged = false;
     svg.addEventListener("pointerdown", function (event) {
       if (event.button !== 0) return;
-      viewer.classList.add("tg-active");
+      svg.classList.add("tg-active");
       var matrix = svg.getScreenCTM();
       drag = { id: event.pointerId, x: event.clientX, y: event.clientY,
                scale: matrix ? matrix.a : 1, from: { x: view.x, y: view.y }, moving: false };
@@ -209,7 +209,7 @@
       if (!drag.moving && Math.abs(dx) + Math.abs(dy) < DRAG_THRESHOLD) return;
       if (!drag.moving) {
         drag.moving = true;
-        viewer.classList.add("tg-dragging");
+        svg.classList.add("tg-dragging");
         if (svg.setPointerCapture) svg.setPointerCapture(event.pointerId);
       }
       view.x = drag.from.x - dx / drag.scale;
@@ -223,7 +223,7 @@
         svg.releasePointerCapture(event.pointerId);
       }
       drag = null;
-      viewer.classList.remove("tg-dragging");
+      svg.classList.remove("tg-dragging");
     }
     svg.addEventListener("pointerup", endDrag);
     svg.addEventListener("pointercancel", endDrag);
@@ -236,7 +236,7 @@
       }
     }, true);
     document.addEventListener("pointerdown", function (event) {
-      if (!viewer.contains(event.target)) viewer.classList.remove("tg-active");
+      if (!svg.contains(event.target)) svg.classList.remove("tg-active");
     });
 
     var buttons = [
@@ -255,19 +255,18 @@
   }
 
   function setUp(svg) {
-    if (svg.getAttribute("data-tg-ready")) return;
-    svg.setAttribute("data-tg-ready", "1");
+    if (svg.tgReady) return;  // Material's instant navigation may call init() again
+    svg.tgReady = true;
     var graph = readGraph(svg);
     setUpHighlight(svg, graph);
     if (svg.getAttribute("data-graph") !== "full" || !svg.parentNode) return;
 
-    var viewer = makeElement("div", { "class": "tg-viewer" });
+    // The toolbar goes in front of the SVG; the SVG itself is never moved, since re-inserting
+    // thousands of elements costs a whole second layout of the page.
     var toolbar = makeElement("div", { "class": "tg-toolbar", role: "toolbar", "aria-label": "Graph filters" });
-    svg.parentNode.insertBefore(viewer, svg);
-    viewer.appendChild(toolbar);
-    viewer.appendChild(svg);
+    svg.parentNode.insertBefore(toolbar, svg);
     setUpFilters(toolbar, graph);
-    setUpPanZoom(viewer, svg, toolbar);
+    setUpPanZoom(svg, toolbar);
   }
 
   function init() {

@@ -1,0 +1,122 @@
+"""Git facts in the built site: commit facts, placement, history, permalinks and drift marks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from gitfixtures import GRACE, Scenario, isolate_git
+from sitebuild import build_site
+
+MKDOCS = """\
+site_name: Git notes
+repo_url: https://github.com/acme/sec-finetune
+docs_dir: thoughts
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - thoughts
+"""
+FRONT = """\
+---
+date: 2025-01-06T12:00:00+00:00
+researcher: Ada
+git_commit: {sha}
+branch: main
+repository: sec-finetune
+topic: {topic}
+tags: [git]
+status: complete
+---
+# {topic}
+
+"""
+OLD = "thoughts/shared/research/2025-01-06_12-00-00_old-parser.md"
+PR_NOTE = "thoughts/shared/research/2025-01-06_12-30-00_feature-branch.md"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Path]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate_git(monkeypatch)
+        root = tmp_path_factory.mktemp("git-site")
+        scenario = Scenario(root)
+        repo = scenario.repo
+        repo.write("mkdocs.yml", MKDOCS)
+        body = (
+            "The loop at `src/a.py:5-6` is untouched, the check at `src/a.py:25` was rewritten.\n"
+            "Helpers live in [the old module](../../../src/old_name.py#L3) and `src/gone.py`.\n"
+            "Later work: `src/later.py`. README: `README.md`.\n"
+        )
+        repo.write(OLD, FRONT.format(sha=scenario.c1[:7], topic="Old parser") + body)
+        repo.write(
+            PR_NOTE,
+            FRONT.format(sha=scenario.f2[:7], topic="Feature branch") + "See `src/b.py:9`.\n",
+        )
+        scenario.c6 = repo.commit("Add notes", GRACE)
+        build_site(root)
+        yield scenario, root / "site"
+
+
+def page(site: Path, rel: str) -> BeautifulSoup:
+    url = rel.removeprefix("thoughts/").removesuffix(".md")
+    return BeautifulSoup((site / url / "index.html").read_text(), "html.parser")
+
+
+def test_header_shows_commit_facts_placement_and_history(built: tuple[Scenario, Path]) -> None:
+    scenario, site = built
+    header = page(site, OLD).select_one(".th-note-header")
+    sha = header.select_one("a.th-sha")
+    assert sha.get_text() == scenario.c1[:7]
+    assert sha["href"] == f"https://github.com/acme/sec-finetune/commit/{scenario.c1}"
+    assert header.select_one(".th-subject").get_text() == "Add parser and helpers"
+    assert header.select_one(".th-placement").get_text() == "on main"
+    behind = scenario.repo.rev_list_count(f"{scenario.c1}..HEAD")
+    assert header.select_one(".th-behind").get_text() == f"{behind} commits behind HEAD"
+    history = header.find("dt", string="History").find_next("dd").get_text()
+    assert history.startswith("created 2025-01") and "Grace Hopper" in history
+
+
+def test_squash_merged_branch_commit_is_only_on_its_ref(built: tuple[Scenario, Path]) -> None:
+    _, site = built
+    placement = page(site, PR_NOTE).select_one(".th-placement").get_text()
+    assert placement in ("only on feature", "only on pull/1/head")
+
+
+def test_code_references_are_permalinks_with_drift_marks(built: tuple[Scenario, Path]) -> None:
+    scenario, site = built
+    article = page(site, OLD).select_one("article")
+    marks = {}
+    for mark in article.select(".th-drift"):
+        link = mark.find_previous_sibling("a")
+        marks[link.get_text()] = (mark.get_text(), link["href"])
+    blob = f"https://github.com/acme/sec-finetune/blob/{scenario.c1}"
+    assert marks["src/a.py:5-6"] == ("lines unchanged", f"{blob}/src/a.py#L5-L6")
+    assert marks["src/a.py:25"][0].startswith("changed in 1 commit")
+    assert marks["the old module"] == (
+        "renamed to src/new_name.py",
+        f"{blob}/src/old_name.py#L3",
+    )
+    assert marks["src/gone.py"][0] == "deleted"
+    assert marks["src/later.py"][0] == "not at commit"
+    assert marks["README.md"][0] == "changed in 1 commit"
+
+
+def test_path_missing_at_the_notes_commit_is_a_warning(built: tuple[Scenario, Path]) -> None:
+    _, site = built
+    report = BeautifulSoup((site / "report/index.html").read_text(), "html.parser")
+    rows = [
+        [td.get_text() for td in tr.find_all("td")] for tr in report.select(".th-diagnostics tr")
+    ]
+    assert any(row[3] == "TH303" and "src/later.py" in row[4] for row in rows if row)
+
+
+def test_drift_page_orders_notes_by_staleness(built: tuple[Scenario, Path]) -> None:
+    _, site = built
+    drift = BeautifulSoup((site / "drift/index.html").read_text(), "html.parser")
+    titles = [tr.td.get_text(strip=True) for tr in drift.select("tr.th-drift-row")]
+    assert titles[0] == "Old parser"
+    assert "Feature branch" in titles
