@@ -243,6 +243,7 @@ def test_nav_is_small(site: Path) -> None:
         "Tags",
         "Status",
         "Researchers",
+        "Graph",
         "Drift",
         "Report",
     ]
@@ -277,3 +278,22 @@ def test_builds_are_deterministic(tmp_path: Path, site: Path) -> None:
     build_site(root)
     second = {p: p.read_bytes() for p in sorted(site.rglob("*.html"))}
     assert first == second
+
+
+def test_graph_page_has_every_note_as_a_linked_node(site: Path) -> None:
+    page = soup(site, "graph")
+    nodes = page.select("svg[data-graph=full] .tg-nodes > a")
+    assert len(nodes) == 6
+    for node in nodes:
+        href = node.get("href") or node.get("xlink:href")
+        assert (site / "graph" / href / "index.html").resolve().is_file(), href
+
+
+def test_local_graph_shows_the_neighbours(site: Path) -> None:
+    plan = soup(site, "shared/plans/2025-12-03_18-14-34_segment-plan")
+    local = plan.select_one("svg[data-graph=local]")
+    titles = sorted(a.find("title").get_text() for a in local.select(".tg-nodes > a"))
+    assert any("Risk segmentation" in title for title in titles)
+    assert any("Segmentation PR" in title for title in titles)
+    assert any("Segmenting plan" in title for title in titles)
+    assert not any("Item 1A extraction" in title for title in titles)

@@ -112,3 +112,23 @@ def test_pages_load_filter_and_links_work_and_no_payload_runs(site: Path) -> Non
 
     assert session.dialogs == []
     assert session.errors == []
+
+
+def test_graph_page_filters_and_node_click_lands_on_the_note(site: Path) -> None:
+    with serve(site) as base, browser() as session:
+        page = session.page
+        page.goto(base + "graph/")
+        page.wait_for_selector(".tg-toolbar")
+        nodes = page.locator("svg[data-graph=full] .tg-nodes > a")
+        assert nodes.count() == 3
+        type_filter = page.locator(".tg-toolbar select").first
+        type_filter.select_option(value="plans")
+        visible = page.locator("svg[data-graph=full] .tg-nodes > a:not(.tg-off)")
+        assert visible.count() == 1
+        type_filter.select_option(value="*")
+        assert page.evaluate("window.__xss === undefined")
+        page.locator("svg[data-graph=full] .tg-nodes > a", has_text="Good research").click()
+        page.wait_for_url("**/shared/research/2025-12-01_09-30-00_good/")
+        assert page.locator("svg[data-graph=local]").count() == 1
+    assert session.dialogs == []
+    assert session.errors == []

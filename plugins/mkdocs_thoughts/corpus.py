@@ -36,6 +36,8 @@ class Corpus:
     repo_root: Path
     is_git: bool
     notices: list[str] = field(default_factory=list)
+    body_relations: list[Relation] = field(default_factory=list)
+    """Links and backticked note paths in bodies (``relations`` holds the frontmatter ones)."""
     graph: Graph | None = None
     """Notes and their typed edges (relation fields and body links), built on every load."""
     """Problems with the whole run rather than a note (e.g. no git repository)."""
@@ -176,6 +178,7 @@ class NoteLoader:
     def _check_graph(self, corpus: Corpus, index: NoteIndex) -> None:
         """The graph of fields and body links, and the rules over it (TH311-TH315)."""
         body = [relation for note in corpus.notes for relation in index.body_relations(note)]
+        corpus.body_relations = body
         corpus.graph = build_graph(corpus.notes, [*corpus.relations, *body], self.settings)
         found = check_references(body, index, self.settings)
         found += check_consistency(corpus.graph, self.settings)

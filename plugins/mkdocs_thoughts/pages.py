@@ -13,7 +13,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from .diagnostics import Diagnostic
+from .graph_svg import render_graph_svg, render_local_svg
 from .notes import Note
 from .render import Renderer
 from .schema import ThoughtsSettings
@@ -58,6 +61,7 @@ def plan_pages(settings: ThoughtsSettings, notes: list[Note]) -> list[PageSpec]:
         PageSpec("tags.md", "Tags", "tags"),
         PageSpec("status.md", "Status", "status"),
         PageSpec("researchers/index.md", "Researchers", "researchers"),
+        PageSpec("graph.md", "Graph", "graph"),
         PageSpec("drift.md", "Drift", "drift"),
         PageSpec("report.md", "Report", "report"),
     ]
@@ -143,11 +147,36 @@ class PageWriter:
             return render("rows.html", page_url, rows=rows)
         if spec.kind == "report":
             return self._report(page_url)
+        if spec.kind == "graph":
+            return self._graph(page_url)
         if spec.kind == "drift":
             return render("drift.html", page_url, rows=model.by_drift())
         if spec.kind == "home":
             return self._home(page_url)
         raise ValueError(f"unknown page kind {spec.kind!r}")
+
+    def _graph(self, page_url: str) -> str:
+        graph = self.model.corpus.graph
+        if graph is None or not len(graph):
+            return "<p>No notes yet.</p>"
+        svg = render_graph_svg(
+            graph,
+            lambda note: self.model.relative_url_of(note, page_url),
+            types=list(self.model.settings.types),
+        )
+        return f'<div class="tg-page">{svg}</div>'
+
+    def local_graph(self, row: NoteRow) -> Markup:
+        """The note's neighbours to depth 2, for its header (nothing for a note without any)."""
+        graph = self.model.corpus.graph
+        if graph is None or row.url is None or not (row.outgoing or graph.edges_to(row.note)):
+            return Markup("")
+        svg = render_local_svg(
+            graph, row.note, lambda note: self.model.relative_url_of(note, row.url or "")
+        )
+        return Markup(
+            f'<details class="tg-local-box" open><summary>Local graph</summary>{svg}</details>'
+        )
 
     def _tag_anchor(self, tag: str) -> str:
         return self.renderer.env.globals["tag_url"](tag).partition("#")[2]

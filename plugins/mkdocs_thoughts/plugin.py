@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -30,7 +30,7 @@ from .site import SiteModel
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("thoughts.css", "thoughts.js", "runs.css", "runs.js")
+ASSETS = ("thoughts.css", "thoughts.js", "runs.css", "runs.js", "graph.css", "graph.js")
 ASSET_DIR = "assets/thoughts"
 
 
@@ -213,7 +213,8 @@ class ThoughtsPlugin(BasePlugin):
         for row in self.model.rows.values():
             if row.url is None:
                 continue
-            cards = self.run_pages.card(row.note, row.url) if self.run_pages else ""
+            cards = self.run_pages.card(row.note, row.url) if self.run_pages else Markup("")
+            cards += self.writer.local_graph(row)
             header = self.writer.renderer.render(
                 "note_header.html",
                 row.url,

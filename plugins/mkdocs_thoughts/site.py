@@ -18,16 +18,8 @@ from .gitinfo import NoteGitFacts
 from .links import TargetKind
 from .notes import Note
 from .schema import ThoughtsSettings
+from .urls import relative_url
 
-EDGE_LABELS: dict[str, tuple[str, str]] = {
-    # edge kind: (label on the source, label on the target)
-    "builds_on": ("Builds on", "Built on this"),
-    "implements": ("Implements", "Implemented by"),
-    "cites": ("Cites", "Cited by"),
-    "related": ("Related", "Related"),
-    "supersedes": ("Supersedes", "Superseded by"),
-    "superseded_by": ("Superseded by", "Supersedes"),
-}
 _CLASS_SAFE = re.compile(r"[^a-z0-9_-]+")
 _WEB_URL = re.compile(r"https?://", re.IGNORECASE)
 
@@ -146,33 +138,37 @@ class SiteModel:
         )
 
     def _link_relations(self) -> None:
-        outgoing: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
-        incoming: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
-        for relation in self.corpus.relations:
-            source = self.rows[relation.source.rel_path]
-            kind = self.settings.relation_fields.get(relation.value.field, "related")
-            forward, backward = EDGE_LABELS.get(kind, (kind.replace("_", " ").capitalize(),
-                                                       "Referenced by"))
-            if relation.kind is TargetKind.NOTE and relation.target is not None:
-                target = self.rows[relation.target.rel_path]
-                outgoing[source.note.rel_path][forward].append(
-                    Link(target.title, target.url, target.note.rel_path)
-                )
-                if source.note.note_type == "plans" and kind == "builds_on":
-                    backward = "Plans built on this"
-                incoming[target.note.rel_path][backward].append(
-                    Link(source.title, source.url, source.note.rel_path)
-                )
-            else:
-                text = relation.value.text
-                # Only web links become hrefs: a note could write `javascript://...`.
-                is_web = relation.kind is TargetKind.URL and _WEB_URL.match(text) is not None
-                outgoing[source.note.rel_path][forward].append(
-                    Link(text, text if is_web else None, text, external=is_web)
-                )
+        """Each note's relations in both directions, from the graph (fields and body links)."""
+        graph = self.corpus.graph
+        if graph is None:
+            return
         for rel_path, row in self.rows.items():
-            row.outgoing = sorted(outgoing.get(rel_path, {}).items())
-            row.incoming = sorted(incoming.get(rel_path, {}).items())
+            if rel_path not in graph.nodes:
+                continue
+            row.outgoing = [
+                (label, [self._link(node.id) for node in nodes])
+                for label, nodes in graph.connections(rel_path)
+            ]
+            for label, texts in graph.citations(rel_path):
+                links = [
+                    # Only web links become hrefs: a note could write `javascript://...`.
+                    Link(text, text, text, external=True)
+                    if _WEB_URL.match(text)
+                    else Link(text, None, text)
+                    for text in texts
+                ]
+                row.outgoing.append((label, links))
+
+    def _link(self, rel_path: str) -> Link:
+        target = self.rows[rel_path]
+        return Link(target.title, target.url, rel_path)
+
+    def relative_url_of(self, note: Note, page_url: str) -> str:
+        """A link from the page at ``page_url`` to the note's page ("" without a page)."""
+        row = self.rows.get(note.rel_path)
+        if row is None or row.url is None:
+            return ""
+        return relative_url(row.url, page_url)
 
     # --- groupings ----------------------------------------------------------------------------
 
@@ -214,14 +210,22 @@ class SiteModel:
         citing = [row for row in self.newest_first if row.git and row.git.drift.references]
         return sorted(
             citing,
-            key=lambda row: (row.git.drift.sort_key() if row.git else (0.0, 0, 0)),
+            key=lambda row: row.git.drift.sort_key() if row.git else (0.0, 0, 0),
             reverse=True,
         )
 
-    def relation_counts(self) -> dict[str, int]:
-        counts = {kind.value: 0 for kind in TargetKind}
-        for relation in self.corpus.relations:
-            counts[relation.kind.value] += 1
+    def relation_counts(self) -> dict[str, dict[str, int]]:
+        """Relations by where they were written (fields, bodies) and what they resolved to."""
+        counts = {
+            origin: {kind.value: 0 for kind in TargetKind} for origin in ("fields", "bodies", "all")
+        }
+        for origin, relations in (
+            ("fields", self.corpus.relations),
+            ("bodies", self.corpus.body_relations),
+        ):
+            for relation in relations:
+                counts[origin][relation.kind.value] += 1
+                counts["all"][relation.kind.value] += 1
         return counts
 
 
