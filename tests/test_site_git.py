@@ -120,3 +120,23 @@ def test_drift_page_orders_notes_by_staleness(built: tuple[Scenario, Path]) -> N
     titles = [tr.td.get_text(strip=True) for tr in drift.select("tr.th-drift-row")]
     assert titles[0] == "Old parser"
     assert "Feature branch" in titles
+
+
+def test_notes_command_shows_each_notes_resolved_commit(
+    built: tuple[Scenario, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from mkdocs_thoughts.cli import main
+
+    scenario, site = built
+    isolate_git(monkeypatch)
+    monkeypatch.chdir(site.parent)
+    assert main(["notes", "--format", "json"]) == 0
+    records = {record["path"]: record for record in json.loads(capsys.readouterr().out)}
+    old = records[OLD]["commit"]
+    assert (old["written"], old["sha"], old["where"]) == (scenario.c1[:7], scenario.c1, "head")
+    branch = records[PR_NOTE]["commit"]
+    assert (branch["sha"], branch["where"]) == (scenario.f2, "other_ref")
