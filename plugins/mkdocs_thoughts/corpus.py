@@ -6,11 +6,9 @@ targets) or the repository (commits) run here, after all notes are loaded.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from .checks import build_note
 from .consistency import check_consistency, check_references
 from .diagnostics import Diagnostic, DiagnosticSink
 from .forges import Forge
+from .gcpause import collector_paused
 from .git import find_repo_root
 from .gitinfo import GitInfo, NoteSource, Where
 from .graph import Graph, build_graph
@@ -105,7 +104,7 @@ class NoteLoader:
         return None
 
     def load(self, paths: Sequence[Path] | None = None) -> Corpus:
-        with _collector_paused():
+        with collector_paused():
             return self._load(paths)
 
     def _load(self, paths: Sequence[Path] | None) -> Corpus:
@@ -234,19 +233,6 @@ class NoteLoader:
             if self.settings.field_aliases.get(key, key) == canonical:
                 return key
         return canonical
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading allocates tens of thousands of objects that all live on; the cyclic garbage
-    collector would traverse them again and again for nothing (a sixth of the check's time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _CORPUS_RULES = frozenset(

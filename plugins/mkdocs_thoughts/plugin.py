@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,7 @@ from .code_links import link_code_refs
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
 from .forges import Forge, ForgeError
+from .gcpause import collector_paused
 from .gitinfo import NoteGitFacts, NoteSource
 from .pages import PageSpec, PageWriter, plan_pages
 from .render import Renderer
@@ -72,6 +74,8 @@ class ThoughtsPlugin(BasePlugin):
         self.is_serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # What the previous `mkdocs serve` build froze becomes collectable again (see on_files).
+        gc.unfreeze()
         project_dir = Path(config.config_file_path).parent
         notes_root = Path(config.docs_dir)
         if self.settings.notes_root:
@@ -119,6 +123,10 @@ class ThoughtsPlugin(BasePlugin):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        with collector_paused():
+            return self._on_files(files, config)
+
+    def _on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None
         notes_by_uri = {note.doc_uri for note in self.corpus.notes}
         for file in files:
@@ -168,7 +176,14 @@ class ThoughtsPlugin(BasePlugin):
             file.content = self.writer.generated_markdown(self.specs[uri])
         self._add_run_pages(files, config, renderer, git.commit_url)
         self._mark_changed_headers(files)
+        # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until
+        # the build ends, yet every full collection of the cyclic garbage collector would walk it
+        # again while pages are rendered: freezing it took a quarter off a 3,000-note build.
+        gc.freeze()
         return files
+
+    def on_shutdown(self) -> None:
+        gc.unfreeze()
 
     def _add_run_pages(
         self,
@@ -262,7 +277,8 @@ class ThoughtsPlugin(BasePlugin):
             return self.run_pages.fill(run_spec, html, page.url)
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
-            return self.writer.fill(spec, html, page.url)
+            with collector_paused():
+                return self.writer.fill(spec, html, page.url)
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

@@ -131,11 +131,14 @@ def link_runs(notes: Iterable[Note], runs: RunSet, repo_root: Path) -> RunLinks:
     """Resolve every run citation of ``notes`` against ``runs``, and each run's ``notes``."""
     notes = list(notes)
     resolver = _Resolver(runs, repo_root)
+    run_dirs = {run.dir_name for run in runs}
     citations: list[RunCitation] = []
     problems: list[Diagnostic] = []
     for note in notes:
         seen: set[str] = set()
         for ref in references(note):
+            if ref.origin is not Origin.FIELD and not _may_name_run(ref.text, run_dirs):
+                continue  # most body paths name code: not worth resolving on disk
             run, why = resolver.resolve(note, ref.text, ref.origin)
             if run is None and ref.origin is not Origin.FIELD and not _looks_like_run(ref.text):
                 continue  # a body path to something else entirely
@@ -277,6 +280,13 @@ def _not_found(note: Note, ref: _Reference, why: str, suggestion: str | None) ->
         f"{where} {ref.text!r}, which {why}",
         hint,
     )
+
+
+def _may_name_run(text: str, run_dirs: set[str]) -> bool:
+    """Whether a body path could be (inside) a run directory: one of its parts is a run's
+    directory name or looks like one."""
+    parts = PurePosixPath(text.strip().strip("`'\"<>").replace("\\", "/").rstrip("/")).parts
+    return any(part in run_dirs or _RUN_DIR_NAME.match(part) for part in parts)
 
 
 def _looks_like_run(text: str) -> bool:
