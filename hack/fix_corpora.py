@@ -48,6 +48,8 @@ TEAM_OPTIONS: dict[str, str] = {
         "        specs: {folders: [specs], required: [topic]}\n"
         "      extra_statuses: [draft, pending, approved, revised]\n"
         "      unknown_keys: ignore\n"
+        # A third of their dates are days without a time.
+        "      date_precision: day\n"
     ),
     # Plans without frontmatter; handoffs are a note type of their own with most fields filled
     # (git fields missing in a tenth); `in-progress` and `needs-research` are their spellings.
