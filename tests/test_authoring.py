@@ -221,3 +221,19 @@ def test_outside_git_warns_and_still_writes(
 )
 def test_slugify(topic: str, slug: str) -> None:
     assert slugify(topic) == slug
+
+
+def test_related_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    from mkdocs_thoughts.commands.common import UsageError
+    from mkdocs_thoughts.commands.new import _existing
+
+    outside = tmp_path / "outside.md"
+    outside.write_text("# elsewhere\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    with pytest.raises(UsageError, match="outside the repository"):
+        _existing(str(outside), "--related", repo, repo)
+    inside = repo / "note.txt"
+    inside.write_text("x")
+    with pytest.raises(UsageError, match="not a note"):
+        _existing(str(inside), "--related", repo, repo)

@@ -124,7 +124,13 @@ def _existing(text: str, option: str, project_dir: Path, repo_root: Path) -> Pat
     for base in (Path.cwd(), repo_root, project_dir):
         candidate = given if given.is_absolute() else base / given
         if candidate.is_file():
-            return candidate.resolve()
+            resolved = candidate.resolve()
+            if not resolved.is_relative_to(repo_root.resolve()):
+                # A note's relations name notes of this repository, never files elsewhere.
+                raise UsageError(f"{option} {text}: outside the repository {repo_root}")
+            if resolved.suffix != ".md":
+                raise UsageError(f"{option} {text}: not a note (a .md file)")
+            return resolved
     raise UsageError(f"{option} {text}: no such file")
 
 
