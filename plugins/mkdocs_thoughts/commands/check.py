@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..diagnostics import format_github, format_json, format_text
-from .common import UsageError, add_config_option, note_loader, site_config
+from .common import add_config_option, existing_paths, note_loader, site_config
 
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
 
@@ -29,10 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     config = site_config(args, required=not args.paths)
     loader = note_loader(config)
-    paths = [Path(path) for path in args.paths]
-    missing = [str(path) for path in paths if not path.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    paths = existing_paths(args.paths)
     corpus = loader.load(paths or None)
     for notice in corpus.notices:
         print(f"thoughts: warning: {notice}", file=sys.stderr)

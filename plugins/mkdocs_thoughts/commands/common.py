@@ -43,3 +43,12 @@ def note_loader(config: SiteConfig | None) -> NoteLoader:
     if config is None:
         return NoteLoader(ThoughtsSettings(), Path.cwd(), Path.cwd())
     return NoteLoader(config.settings, config.notes_root, config.config_file.parent)
+
+
+def existing_paths(given: list[str]) -> list[Path]:
+    """The PATH arguments as paths; a usage error names every one that does not exist."""
+    paths = [Path(path) for path in given]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    return paths

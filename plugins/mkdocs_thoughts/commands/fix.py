@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..atomic import write_atomic
 from ..fixer import fix_notes, summary
 from ..git import git_available
-from .common import UsageError, add_config_option, note_loader, site_config
+from .common import add_config_option, existing_paths, note_loader, site_config
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -30,10 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     config = site_config(args, required=not args.paths)
     loader = note_loader(config)
-    paths = [Path(path) for path in args.paths]
-    missing = [str(path) for path in paths if not path.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    paths = existing_paths(args.paths)
     # Load the whole site first: relations then resolve against every note even when PATHs
     # pick a few, so a note is judged the way a full `thoughts check` judges it.
     corpus = loader.load()
