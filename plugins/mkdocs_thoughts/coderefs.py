@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
+from .mdscan import prose_lines
+
 # --- finding candidates in Markdown -------------------------------------------------------------
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _LINK = re.compile(
     r"(?P<image>!?)\[(?:[^\[\]\\]|\\.)*\]"
@@ -84,28 +85,9 @@ def find_candidates(
     """Every possible code reference in a note body, in reading order."""
     note_dir = posixpath.dirname(note_rel_path)
     found: list[RefCandidate] = []
-    for number, line in _prose_lines(body):
+    for number, line in prose_lines(body):
         found.extend(_scan_line(line, number, note_dir, skip_prefixes))
     return found
-
-
-def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
-    """Lines outside fenced code blocks, numbered from 1."""
-    fence: str | None = None
-    for number, line in enumerate(body.splitlines(), start=1):
-        match = _FENCE.match(line)
-        if fence is None:
-            if match:
-                fence = match[1]
-                continue
-            yield number, line
-        elif (
-            match
-            and match[1][0] == fence[0]
-            and len(match[1]) >= len(fence)
-            and not line.strip().strip(fence[0])  # a closing fence carries no info string
-        ):
-            fence = None
 
 
 def _scan_line(

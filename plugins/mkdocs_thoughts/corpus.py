@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic, DiagnosticSink
 from .forges import Forge
 from .gcpause import collector_paused
 from .git import find_repo_root
-from .gitinfo import GitInfo, NoteSource, Where
+from .gitinfo import GitInfo, NoteGitFacts, NoteSource, Where
 from .graph import Graph, build_graph
 from .links import NoteIndex, Relation, TargetKind
 from .notes import FOLDER_PAGES, Note
@@ -33,8 +33,9 @@ class Corpus:
     relations: list[Relation]
     notes_root: Path
     repo_root: Path
-    is_git: bool
     notices: list[str] = field(default_factory=list)
+    git_facts: dict[str, NoteGitFacts] = field(default_factory=dict)
+    """Each note's commit, file history and cited code, by path (empty without git)."""
     body_relations: list[Relation] = field(default_factory=list)
     """Links and backticked note paths in bodies (``relations`` holds the frontmatter ones)."""
     graph: Graph | None = None
@@ -113,7 +114,7 @@ class NoteLoader:
         live = set(files)
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
             self._cache = {path: note for path, note in self._cache.items() if path in live}
-        corpus = Corpus(notes, [], self.notes_root, self.repo_root, self.is_git)
+        corpus = Corpus(notes, [], self.notes_root, self.repo_root)
         self._check_relations(corpus, complete=paths is None)
         self._check_git(corpus)
         return corpus
@@ -201,7 +202,7 @@ class NoteLoader:
         git.prepare(NoteSource.of(note) for note in corpus.notes)
         for note in corpus.notes:
             sink = DiagnosticSink(note.rel_path, self.settings)
-            facts = git.facts(NoteSource.of(note))
+            facts = corpus.git_facts[note.rel_path] = git.facts(NoteSource.of(note))
             problem = facts.placement.problem() if facts.placement else None
             if problem and facts.placement.where in (Where.MISSING, Where.AMBIGUOUS):
                 at = note.field_position(self._written_key(note, "git_commit"))
@@ -222,9 +223,6 @@ class NoteLoader:
                         ref.column,
                     )
             note.diagnostics = note.diagnostics + sink.items
-
-    def resolved_commit(self, sha: str) -> str | None:
-        return self.git.resolve(sha) if self.git.available else None
 
     def _written_key(self, note: Note, canonical: str) -> str:
         """The key the note used for a canonical field (it may be an alias such as `commit`)."""

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .frontmatter import Position
+from .mdscan import CODE_SPAN, INLINE_LINK, without_code_spans
 from .notes import FOLDER_PAGES, Note, RelationValue
 
 _WEB_URL = re.compile(r"https?://\S", re.IGNORECASE)
@@ -38,8 +39,6 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[_-]\d{2}-\d{2}(?:-\d{2})?)?[_-
 # After a newline: a literal first character lets the regex engine skip ahead (3x faster than ^).
 _FENCE = re.compile(r"\n {0,3}(`{3,}|~{3,})([^\n]*)")
 _MD = re.compile(r"\.md\b", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+)([^`\n]+?)\1(?!`)")
-_INLINE_LINK = re.compile(r"\[[^\]\n]*\]\(\s*(<[^>\n]*>|[^\s()<>]+)(?:\s+[^)\n]*)?\)")
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)")
 _PLACEHOLDER = re.compile(r"[{}\[\]*<>|]")
 
@@ -251,14 +250,14 @@ def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]
         line_number += body.count("\n", counted_to, start)
         counted_to = start
         line = body[start:end]
-        for span in _CODE_SPAN.finditer(line):
+        for span in CODE_SPAN.finditer(line):
             matched = mention.fullmatch(span[2].strip())
             if matched and not _PLACEHOLDER.search(matched[1]):
                 text = matched[1] + (matched[2] or "")
                 add(Origin.MENTION, text, line_number, span.start(2) + 1)
         # Links inside code spans are examples, not links: blank the spans, keeping columns.
-        plain = _CODE_SPAN.sub(lambda span: " " * len(span[0]), line)
-        targets = [(match.start(1), match[1]) for match in _INLINE_LINK.finditer(plain)]
+        plain = without_code_spans(line)
+        targets = [(match.start(1), match[1]) for match in INLINE_LINK.finditer(plain)]
         definition = _REFERENCE_DEFINITION.match(plain)
         if definition:
             targets.append((definition.start(1), definition[1]))

@@ -169,7 +169,7 @@ class PageWriter:
     def local_graph(self, row: NoteRow) -> Markup:
         """The note's neighbours to depth 2, for its header (nothing for a note without any)."""
         graph = self.model.corpus.graph
-        if graph is None or row.url is None or not (row.outgoing or graph.edges_to(row.note)):
+        if graph is None or row.url is None or not (row.relations or graph.edges_to(row.note)):
             return Markup("")
         svg = render_local_svg(
             graph, row.note, lambda note: self.model.relative_url_of(note, row.url or "")

@@ -21,7 +21,6 @@ from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
 from .forges import Forge, ForgeError
 from .gcpause import collector_paused
-from .gitinfo import NoteGitFacts, NoteSource
 from .pages import PageSpec, PageWriter, plan_pages
 from .render import Renderer
 from .run_links import RunLinks, attach_problems, link_runs
@@ -51,7 +50,6 @@ class ThoughtsPlugin(BasePlugin):
         self.show_banners = True
         self.previous_headers: dict[str, str] = {}
         self.headers: dict[str, str] = {}
-        self.git_facts: dict[str, NoteGitFacts] = {}
         self.runs: RunSet | None = None
         self.run_links: RunLinks | None = None
         self.run_pages: RunPages | None = None
@@ -147,18 +145,12 @@ class ThoughtsPlugin(BasePlugin):
         }
         assert self.loader is not None
         git = self.loader.git
-        self.git_facts = (
-            {note.rel_path: git.facts(NoteSource.of(note)) for note in self.corpus.notes}
-            if git.available
-            else {}
-        )
         self.model = SiteModel(
             self.corpus,
             self.settings,
             {uri: file.url for uri, file in url_of.items() if file is not None},
             commit_url=git.commit_url,
-            resolve_sha=self.loader.resolved_commit,
-            git_facts=self.git_facts,
+            git_facts=self.corpus.git_facts,
         )
         material_tags = "material/tags" in config.plugins or "tags" in config.plugins
         renderer = Renderer(tags_url=_url(files, "tags.md"))

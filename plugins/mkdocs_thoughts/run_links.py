@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostic
+from .mdscan import CODE_SPAN, INLINE_LINK, prose_lines, without_code_spans
 from .notes import Note
 from .runs import Run, RunSet
 
@@ -35,9 +36,6 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
 _RUN_DIR_NAME = re.compile(r"^\d{8}_\d{6}_[A-Za-z0-9]")
 _SQUASHED_RUN_ID = re.compile(r"^\d{14}$")
 _SHA = re.compile(r"^\s*([0-9a-fA-F]{4,40})\b")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_CODE_SPAN = re.compile(r"(`+)([^`\n]+?)\1(?!`)")
-_INLINE_LINK = re.compile(r"\[[^\]\n]*\]\(\s*(<[^>\n]*>|[^\s()<>]+)(?:\s+[^)\n]*)?\)")
 
 
 class Origin(StrEnum):
@@ -325,31 +323,15 @@ def _documented_notes(
 
 def _body_references(note: Note) -> Iterator[_Reference]:
     """Link targets and backticked paths (with a ``/``) outside fenced code, in order."""
-    fence: str | None = None
-    for index, line in enumerate(note.body.split("\n")):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            if (
-                opening
-                and opening[1][0] == fence[0]
-                and len(opening[1]) >= len(fence)
-                and not opening[2].strip()
-            ):
-                fence = None
-            continue
-        if opening:
-            fence = opening[1]
-            continue
+    for index, line in prose_lines(note.body):
         if "/" not in line:
             continue
-        number = note.body_line + index
-        for span in _CODE_SPAN.finditer(line):
+        number = note.body_line + index - 1
+        for span in CODE_SPAN.finditer(line):
             text = span[2].strip()
             if "/" in text and not any(char.isspace() for char in text):
                 yield _Reference(text, Origin.MENTION, number, span.start(2) + 1)
-        # A link inside a code span is an example, not a link: blank the spans, keeping columns.
-        plain = _CODE_SPAN.sub(lambda span: " " * len(span[0]), line)
-        for match in _INLINE_LINK.finditer(plain):
+        for match in INLINE_LINK.finditer(without_code_spans(line)):
             target = match[1].strip("<>")
             if target and not target.startswith(("#", "//")) and not _SCHEME.match(target):
                 yield _Reference(target, Origin.LINK, number, match.start(1) + 1)

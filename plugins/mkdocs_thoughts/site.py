@@ -57,7 +57,6 @@ class NoteRow:
     tags: list[str]
     researcher: str | None
     short_sha: str | None
-    full_sha: str | None
     commit_url: str | None
     branch: str | None
     last_updated: str | None
@@ -67,8 +66,8 @@ class NoteRow:
     problem_count: int
     git: NoteGitFacts | None = None
     """The commit, the file's own history and the cited code, when git knows them."""
-    outgoing: list[tuple[str, list[Link]]] = field(default_factory=list)
-    incoming: list[tuple[str, list[Link]]] = field(default_factory=list)
+    relations: list[tuple[str, list[Link]]] = field(default_factory=list)
+    """Notes it points at and notes pointing at it, by label ("Builds on", "Referenced by")."""
 
 
 class SiteModel:
@@ -81,16 +80,13 @@ class SiteModel:
         url_of: Mapping[str, str],
         *,
         commit_url: Callable[[str], str | None] = lambda sha: None,
-        resolve_sha: Callable[[str], str | None] = lambda sha: None,
         git_facts: Mapping[str, NoteGitFacts] | None = None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
         self.rows: dict[str, NoteRow] = {}
         for note in corpus.notes:
-            self.rows[note.rel_path] = self._row(
-                note, url_of.get(note.doc_uri), commit_url, resolve_sha
-            )
+            self.rows[note.rel_path] = self._row(note, url_of.get(note.doc_uri), commit_url)
         for rel_path, facts in (git_facts or {}).items():
             if rel_path in self.rows:
                 self.rows[rel_path].git = facts
@@ -104,13 +100,11 @@ class SiteModel:
         note: Note,
         url: str | None,
         commit_url: Callable[[str], str | None],
-        resolve_sha: Callable[[str], str | None],
     ) -> NoteRow:
         meta = note.meta
         when = note.sort_date
         day = _day(when).isoformat() if when else ""
         sha = meta.git_commit
-        full = resolve_sha(sha) if sha else None
         type_title = (
             self.settings.type_title(note.note_type)
             if note.note_type in self.settings.types
@@ -128,8 +122,7 @@ class SiteModel:
             tags=list(meta.tags),
             researcher=meta.researcher,
             short_sha=sha[:7] if sha else None,
-            full_sha=full,
-            commit_url=commit_url(full or sha) if sha else None,
+            commit_url=commit_url(sha) if sha else None,
             branch=meta.branch,
             last_updated=_day(meta.last_updated).isoformat() if meta.last_updated else None,
             last_updated_by=meta.last_updated_by,
@@ -145,7 +138,7 @@ class SiteModel:
         for rel_path, row in self.rows.items():
             if rel_path not in graph.nodes:
                 continue
-            row.outgoing = [
+            row.relations = [
                 (label, [self._link(node.id) for node in nodes])
                 for label, nodes in graph.connections(rel_path)
             ]
@@ -157,7 +150,7 @@ class SiteModel:
                     else Link(text, None, text)
                     for text in texts
                 ]
-                row.outgoing.append((label, links))
+                row.relations.append((label, links))
 
     def _link(self, rel_path: str) -> Link:
         target = self.rows[rel_path]

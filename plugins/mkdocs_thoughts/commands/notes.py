@@ -11,8 +11,7 @@ import json
 import sys
 from typing import Any
 
-from ..corpus import Corpus, NoteLoader
-from ..gitinfo import NoteSource
+from ..corpus import Corpus
 from .common import add_config_option, note_loader, site_config
 
 
@@ -33,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     corpus = loader.load()
     for notice in corpus.notices:
         print(f"thoughts: warning: {notice}", file=sys.stderr)
-    records = note_records(corpus, loader)
+    records = note_records(corpus)
     if args.format == "json":
         print(json.dumps(records, indent=2, ensure_ascii=False))
     else:
@@ -43,13 +42,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def note_records(corpus: Corpus, loader: NoteLoader) -> list[dict[str, Any]]:
-    git = loader.git
+def note_records(corpus: Corpus) -> list[dict[str, Any]]:
     records = []
     for note in corpus.notes:
         commit = None
-        if note.meta.git_commit and git.available:
-            facts = git.facts(NoteSource.of(note))
+        facts = corpus.git_facts.get(note.rel_path)
+        if note.meta.git_commit and facts is not None:
             placement = facts.placement
             commit = {
                 "written": note.meta.git_commit,
