@@ -297,3 +297,28 @@ def test_local_graph_shows_the_neighbours(site: Path) -> None:
     assert any("Segmentation PR" in title for title in titles)
     assert any("Segmenting plan" in title for title in titles)
     assert not any("Item 1A extraction" in title for title in titles)
+
+
+def test_material_tags_plugin_lists_the_notes_and_index_links_reach_its_anchors(
+    tmp_path: Path,
+) -> None:
+    config = mkdocs_yml().replace("  - search\n", "  - search\n  - tags\n")
+    config += "markdown_extensions:\n  - attr_list\n"
+    write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": config,
+            R2: note(
+                "Risk segmentation", "2025-12-01T09:30:00+01:00", tags="[segmentation, Café]"
+            ),
+        },
+    )
+    build_site(tmp_path)
+    site = tmp_path / "site"
+    tags = soup(site, "tags")
+    anchors = {element["id"] for element in tags.select("[id^='tag:']")}
+    listed = [a.get_text(strip=True) for a in tags.select("article a")]
+    assert "Risk segmentation" in listed
+    index = soup(site, "shared/research")
+    for link in index.select("a.th-tag"):
+        assert link["href"].split("#", 1)[1] in anchors, (link["href"], anchors)

@@ -152,8 +152,13 @@ class ThoughtsPlugin(BasePlugin):
             commit_url=git.commit_url,
             git_facts=self.corpus.git_facts,
         )
-        material_tags = "material/tags" in config.plugins or "tags" in config.plugins
-        renderer = Renderer(tags_url=_url(files, "tags.md"))
+        tags_plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
+        material_tags = tags_plugin is not None
+        renderer = (
+            Renderer(tags_url=_url(files, "tags.md"), tag_anchor=_material_tag_anchor(tags_plugin))
+            if tags_plugin is not None
+            else Renderer(tags_url=_url(files, "tags.md"))
+        )
         self.writer = PageWriter(
             self.model,
             renderer,
@@ -165,7 +170,7 @@ class ThoughtsPlugin(BasePlugin):
         for uri in self.generated:
             file = files.get_file_from_path(uri)
             assert file is not None
-            file.content = self.writer.generated_markdown(self.specs[uri])
+            file.content_string = self.writer.generated_markdown(self.specs[uri])
         self._add_run_pages(files, config, renderer, git.commit_url)
         self._mark_changed_headers(files)
         # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until
@@ -300,6 +305,14 @@ class ThoughtsPlugin(BasePlugin):
                 f"{len(errors)} error(s) in note frontmatter; see above "
                 "(set fail_on_error: false to build anyway)"
             )
+
+
+def _material_tag_anchor(tags_plugin: Any) -> Callable[[str], str]:
+    """Material's own anchor for a tag, so links from listings land on its tags page."""
+    options = tags_plugin.config
+    return lambda tag: options.tags_slugify_format.format(
+        slug=options.tags_slugify(tag, options.tags_slugify_separator)
+    )
 
 
 def _url(files: Files, uri: str) -> str:

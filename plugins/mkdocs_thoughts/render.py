@@ -29,7 +29,7 @@ class Renderer:
         self,
         *,
         tags_url: str = "tags/",
-        slugify: Callable[[str, str], str] = _plain_slugify,
+        tag_anchor: Callable[[str], str] = lambda tag: tag_anchor(tag, _plain_slugify),
     ) -> None:
         self.env = Environment(
             loader=PackageLoader("mkdocs_thoughts", "templates"),
@@ -40,11 +40,11 @@ class Renderer:
         )
         self._page_url = ""
         # `rel` reads the page being rendered from the renderer rather than from the template
-        # context, so the shared macros can be imported once instead of re-run with each render.
+        # context, so templates need no page argument threaded through every helper.
         self.env.filters["rel"] = self._rel
         self.env.filters["css"] = css_token
         self.tag_url = functools.lru_cache(maxsize=None)(
-            lambda tag: f"{tags_url}#{tag_anchor(tag, slugify)}"
+            lambda tag: f"{tags_url}#{tag_anchor(tag)}"
         )
         # The pieces every listing repeats for thousands of rows, as Python: a Jinja macro call
         # costs several times more than the markup it makes.
