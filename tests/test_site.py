@@ -308,9 +308,7 @@ def test_material_tags_plugin_lists_the_notes_and_index_links_reach_its_anchors(
         tmp_path,
         {
             "mkdocs.yml": config,
-            R2: note(
-                "Risk segmentation", "2025-12-01T09:30:00+01:00", tags="[segmentation, Café]"
-            ),
+            R2: note("Risk segmentation", "2025-12-01T09:30:00+01:00", tags="[segmentation, Café]"),
         },
     )
     build_site(tmp_path)
