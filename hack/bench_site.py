@@ -4,8 +4,11 @@
   B. Material without the plugin, notes kept out of the nav (explicit small nav)
   C. Material with the thoughts plugin (its own small nav, indexes, headers)
 
-Run: .venv/bin/python hack/bench_site.py [--notes 3000] [--skip-default-nav]
-Targets: C/A <= 0.2 and C/B <= 1.25. Prints times and ratios. Each build runs in a fresh process.
+Run: .venv/bin/python hack/bench_site.py [--notes 3000] [--skip-default-nav] [--repeat 5]
+Targets: C/A <= 0.2 and C/B <= 1.25. Prints times and ratios. Each build runs in a fresh process,
+after one untimed build of each configuration (which also compiles every module's bytecode, as
+installing a package does: with PYTHONDONTWRITEBYTECODE set, as on our CI machines, the plugin's
+40 modules would otherwise be compiled again in every timed build, and MkDocs' would not).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +35,7 @@ CONFIGS = {
 }
 
 
-def build(root: Path, config: str) -> float:
+def build(root: Path, config: str, *, quiet: bool = False) -> float:
     """CPU seconds (user + system) of one build in a fresh process.
 
     CPU time, not wall time: on a shared machine wall times of the same build varied by 30%
@@ -46,13 +50,20 @@ def build(root: Path, config: str) -> float:
         [str(mkdocs), "build", "--quiet", "--site-dir", str(root / "site")],
         cwd=root,
         check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env=_environment(root),
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"    build: {cpu:7.2f} s CPU, {wall:7.2f} s wall", flush=True)
+    if not quiet:
+        print(f"    build: {cpu:7.2f} s CPU, {wall:7.2f} s wall", flush=True)
     return cpu
+
+
+def _environment(root: Path) -> dict[str, str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPYCACHEPREFIX": str(root / "pyc")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def main() -> int:
@@ -65,15 +76,26 @@ def main() -> int:
         root = Path(folder)
         generate(root / "thoughts", options.notes)
         (root / "thoughts/index.md").write_text("# Home\n\n<!-- thoughts:summary -->\n")
-        times: dict[str, float] = {}
+        for name, config in CONFIGS.items():
+            if not name.startswith("A"):
+                build(root, config, quiet=True)  # warm-up: bytecode and file cache
+        runs: dict[str, list[float]] = {name: [] for name in CONFIGS}
         for attempt in range(options.repeat):
             for name, config in CONFIGS.items():
                 if name.startswith("A") and (options.skip_default_nav or attempt > 0):
                     continue  # the quadratic baseline is slow enough to run once
-                times[name] = min(times.get(name, float("inf")), build(root, config))
+                print(f"  {name}", flush=True)
+                runs[name].append(build(root, config))
+        times = {name: min(seconds) for name, seconds in runs.items() if seconds}
         for name, seconds in times.items():
             print(f"{name:34s} {seconds:8.2f} s CPU (best of the runs)", flush=True)
     ours = times["C: Material + thoughts plugin"]
+    # Each C run against the B run just before it: on a shared machine the speed of the whole
+    # machine drifts by tens of percent over minutes, which a pair mostly shares.
+    baseline, plugin = runs["B: Material, notes out of nav"], runs["C: Material + thoughts plugin"]
+    pairs = sorted(c / b for b, c in zip(baseline, plugin, strict=True))
+    print(f"C / B per pair: {' '.join(f'{ratio:.2f}' for ratio in pairs)}")
+    print(f"C / B median of pairs: {statistics.median(pairs):.3f}")
     ok = True
     if "A: Material, default nav" in times:
         ratio = ours / times["A: Material, default nav"]

@@ -242,11 +242,25 @@ def test_nav_is_small(site: Path) -> None:
         "PRs",
         "Tags",
         "Status",
-        "Researchers",
         "Graph",
-        "Drift",
         "Report",
     ]
+
+
+def test_pages_out_of_the_nav_are_linked_from_home_and_headers(site: Path) -> None:
+    home = soup(site, "")
+    links = {a.get_text(): a["href"] for a in home.select(".th-more a")}
+    assert (site / links["researcher"] / "index.html").resolve() == site / "researchers/index.html"
+    assert (site / links["drifted"] / "index.html").resolve() == site / "drift/index.html"
+
+    folder = site / "shared/research/2025-12-01_09-30-00_segmentation"
+    header = soup(site, "shared/research/2025-12-01_09-30-00_segmentation")
+    (researcher,) = [
+        div.dd.a for div in header.select(".th-facts > div") if div.dt.get_text() == "Researcher"
+    ]
+    assert researcher.get_text() == "Grace Hopper"
+    target = (folder / researcher["href"] / "index.html").resolve()
+    assert target == site / "researchers/grace-hopper/index.html"
 
 
 def test_assets_are_local(site: Path) -> None:

@@ -8,7 +8,7 @@ graph_layout.py and graph_svg.py, the text formats in graph_export.py.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -125,6 +125,7 @@ class Graph:
         """Display name of each note type ("Plans"), for "Plans built on this"."""
         self.field_kinds = dict(field_kinds or {})
         """The edge kind of each relation field (``based_on`` -> ``builds_on``)."""
+        self._neighbour_ids: dict[str, list[str]] = {}
         self._out: dict[str, list[Edge]] = {node_id: [] for node_id in self.nodes}
         self._in: dict[str, list[Edge]] = {node_id: [] for node_id in self.nodes}
         for edge in self.edges:
@@ -216,26 +217,42 @@ class Graph:
         centre = _id(note)
         if distances is None:
             distances = self.neighbourhood(centre, depth)
-        return self.subgraph(self._choose(centre, distances, max_nodes))
+        return self.subgraph(self.closest(centre, distances, max_nodes))
 
-    def subgraph(self, ids: Iterable[str]) -> Graph:
+    def subgraph(
+        self,
+        ids: Iterable[str],
+        *,
+        keep_edge: Callable[[Edge], bool] | None = None,
+        with_external: bool = True,
+    ) -> Graph:
+        """The nodes ``ids`` and the edges among them (those ``keep_edge`` accepts)."""
         keep = set(ids)
+        # Through the adjacency lists: a note page's local graph must not scan every edge.
+        edges = (edge for node_id in keep for edge in self._out[node_id] if edge.target in keep)
         return Graph(
             (self.nodes[node_id] for node_id in keep),
-            # Through the adjacency lists: a note page's local graph must not scan every edge.
-            (edge for node_id in keep for edge in self._out[node_id] if edge.target in keep),
-            external=(r for node_id in keep for r in self._external.get(node_id, ())),
+            edges if keep_edge is None else filter(keep_edge, edges),
+            external=(r for node_id in keep for r in self._external.get(node_id, ()))
+            if with_external
+            else (),
             type_titles=self.type_titles,
             field_kinds=self.field_kinds,
         )
 
     def _neighbours(self, node_id: str) -> list[str]:
-        seen = {edge.target for edge in self._out[node_id]}
-        seen.update(edge.source for edge in self._in[node_id])
-        seen.discard(node_id)
-        return sorted(seen)
+        # Every note page walks its neighbourhood, so each node's neighbours are worked out once.
+        known = self._neighbour_ids.get(node_id)
+        if known is None:
+            seen = {edge.target for edge in self._out[node_id]}
+            seen.update(edge.source for edge in self._in[node_id])
+            seen.discard(node_id)
+            known = self._neighbour_ids[node_id] = sorted(seen)
+        return known
 
-    def _choose(self, centre: str, distances: dict[str, int], limit: int | None) -> list[str]:
+    def closest(self, centre: str, distances: dict[str, int], limit: int | None) -> list[str]:
+        """At most ``limit`` ids of ``distances`` (a :meth:`neighbourhood`): the centre, then by
+        hop, written relations before body links, more ties to what is chosen, newest first."""
         if limit is None or len(distances) <= limit:
             return sorted(distances)
         chosen = [centre]

@@ -111,20 +111,18 @@ def render_local_svg(
     (``note`` must be in ``graph``)."""
     centre = note if isinstance(note, str) else note.rel_path
     reachable = graph.neighbourhood(centre, depth)
-    local = graph.local(centre, depth, max_nodes, distances=reachable)
+    shown = graph.closest(centre, reachable, max_nodes)
     # Only the edges of paths out from the note: ties among its neighbours turn a readable
     # picture of one note's context into a hairball.
-    tree = Graph(
-        local.nodes.values(),
-        (
-            edge
-            for edge in local.edges
-            if reachable[edge.source] + reachable[edge.target] in (1, 2, 3)
+    tree = graph.subgraph(
+        shown,
+        keep_edge=lambda edge: (
+            reachable[edge.source] + reachable[edge.target] in (1, 2, 3)
             and reachable[edge.source] != reachable[edge.target]
         ),
-        type_titles=local.type_titles,
+        with_external=False,
     )
-    layout = local_layout(tree, centre, hidden=len(reachable) - len(local))
+    layout = local_layout(tree, centre, hidden=len(reachable) - len(shown))
     return render_svg(tree, layout, url_for, svg_id=svg_id, mode="local")
 
 
@@ -140,7 +138,8 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
     # Body links first, so the written relations are drawn over them.
     edges.sort(key=lambda edge: edge.kind not in BODY_KINDS)
     kinds = sorted({edge.kind for edge in edges}, key=_kind_rank)
-    types = sorted({node.type or "" for node in nodes}, key=lambda t: _type_rank(t, layout))
+    band_keys = [band.key for band in layout.bands]
+    types = sorted({node.type or "" for node in nodes}, key=lambda t: _type_rank(t, band_keys))
     statuses = sorted({node.status or "" for node in nodes} - {""}, key=_status_rank)
 
     titles = tuple(graph.type_titles.get(name, name) for name in types)
@@ -211,30 +210,35 @@ def _curve(x1: int, y1: int, x2: int, y2: int, start_radius: int, end_radius: in
     # The control point: the midpoint moved sideways by `bend` times the length.
     cx = (x1 + x2) / 2 - dy * bend
     cy = (y1 + y2) / 2 + dx * bend
-    sx, sy = _towards(x1, y1, cx, cy, start_radius)
-    ex, ey = _towards(x2, y2, cx, cy, end_radius + 1)
-    return f"M{sx} {sy}Q{round(cx)} {round(cy)} {ex} {ey}"
-
-
-def _towards(x: int, y: int, tx: float, ty: float, distance: float) -> tuple[int, int]:
-    length = math.hypot(tx - x, ty - y) or 1.0
-    return round(x + (tx - x) / length * distance), round(y + (ty - y) / length * distance)
+    # Each end pulled back along the curve's tangent (towards the control point) to the edge of
+    # its circle; written out rather than in a helper, as it runs for every edge of every page.
+    ax, ay = cx - x1, cy - y1
+    start = math.hypot(ax, ay) or 1.0
+    bx, by = cx - x2, cy - y2
+    end = math.hypot(bx, by) or 1.0
+    end_radius += 1
+    return (
+        f"M{round(x1 + ax / start * start_radius)} {round(y1 + ay / start * start_radius)}"
+        f"Q{round(cx)} {round(cy)} "
+        f"{round(x2 + bx / end * end_radius)} {round(y2 + by / end * end_radius)}"
+    )
 
 
 def _node(node: Node, layout: Layout, url_for: UrlFor) -> str:
     x, y = layout.positions[node.id]
     is_centre = node.id == layout.centre
-    href = url_for(node.note) if node.note is not None else None
-    opening, tooltip, closing = _node_parts(node, href, is_centre)
+    attributes, tooltip = _node_markup(node, is_centre)
     radius = CENTRE_RADIUS if is_centre else RADIUS
-    circle = f'<circle cx="{x}" cy="{y}" r="{radius}"/>'
-    return opening + tooltip + circle + _label(node, x, y, layout) + closing
+    inside = f'{tooltip}<circle cx="{x}" cy="{y}" r="{radius}"/>{_label(node, x, y, layout)}'
+    if node.note is None:
+        return f"<g {attributes}>{inside}</g>"
+    return f'<a href="{_href(url_for(node.note))}" {attributes}>{inside}</a>'
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _node_parts(node: Node, href: str | None, is_centre: bool) -> tuple[str, str, str]:
-    """The escaped markup of a node that does not depend on where it is drawn. Cached: a note
-    shows up in the local graphs of all its neighbours."""
+def _node_markup(node: Node, is_centre: bool) -> tuple[str, str]:
+    """A node's escaped attributes and tooltip, which do not depend on where it is drawn.
+    Cached: a note shows up in the local graphs of all its neighbours."""
     classes = f"t-{_ident(node.type or '')} s-{_ident(node.status or '')}" + " tg-c" * is_centre
     tags = " ".join("-".join(tag.split()) for tag in node.tags)
     attributes = (
@@ -244,9 +248,14 @@ def _node_parts(node: Node, href: str | None, is_centre: bool) -> tuple[str, str
     day = node.date.isoformat() if node.date else ""
     details = " · ".join(part for part in (node.type, node.status, day) if part)
     tooltip = f"<title>{_text(node.title + (chr(10) + details if details else ''))}</title>"
-    if href is None:
-        return f"<g {attributes}>", tooltip, "</g>"
-    return f'<a href="{_attr(safe_href(href))}" {attributes}>', tooltip, "</a>"
+    return attributes, tooltip
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _href(url: str) -> str:
+    """``url`` made safe for an ``href``. Cached: notes of one folder link their neighbours
+    with the same relative URLs."""
+    return _attr(safe_href(url))
 
 
 def _label(node: Node, x: int, y: int, layout: Layout) -> str:
@@ -255,7 +264,7 @@ def _label(node: Node, x: int, y: int, layout: Layout) -> str:
     anchor = layout.anchors.get(node.id, "start")
     # The note in the middle of a local graph has its column's whole width for its title.
     limit = layout.label_chars + 6 if anchor == "middle" else layout.label_chars
-    text = _text(_shorten(node.title, limit))
+    text = _label_text(node.title, limit)
     if anchor == "middle":
         return f'<text x="{x}" y="{y + CENTRE_RADIUS + 14}" text-anchor="middle">{text}</text>'
     if anchor == "end":
@@ -393,9 +402,16 @@ def _attr(value: str) -> str:
     return _text(value).replace('"', "&quot;").replace("'", "&#39;")
 
 
+@functools.lru_cache(maxsize=1024)
 def _ident(name: str) -> str:
     """A CSS class or id fragment for a name from configuration or notes."""
     return _NOT_IDENT.sub("_", name)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _label_text(title: str, limit: int) -> str:
+    """A title shortened and escaped for a label (cached like the rest of a node's markup)."""
+    return _text(_shorten(title, limit))
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -425,8 +441,7 @@ def _status_rank(status: str) -> tuple[int, str]:
     return (order.index(status) if status in order else len(order), status)
 
 
-def _type_rank(name: str, layout: Layout) -> tuple[int, str]:
-    keys = [band.key for band in layout.bands]
+def _type_rank(name: str, keys: list[str]) -> tuple[int, str]:
     if name in keys:
         return (keys.index(name), name)
     order = [*DEFAULT_TYPES]

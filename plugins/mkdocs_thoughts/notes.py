@@ -73,7 +73,7 @@ class Note:
 
     @property
     def name(self) -> str:
-        return PurePosixPath(self.doc_uri).name
+        return self.doc_uri.rpartition("/")[2]
 
     @property
     def has_frontmatter(self) -> bool:

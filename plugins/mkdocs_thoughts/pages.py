@@ -7,6 +7,7 @@ comment where the generated part goes.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 from collections import Counter
@@ -17,6 +18,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic
 from .graph_svg import render_graph_svg, render_local_svg
+from .note_header import note_header_html
 from .notes import Note
 from .render import Renderer
 from .schema import ThoughtsSettings
@@ -25,6 +27,8 @@ from .site import NoteRow, SiteModel, css_token
 INDEX_MARKER = "<!-- thoughts:index -->"
 SUMMARY_MARKER = "<!-- thoughts:summary -->"
 MATERIAL_TAGS_MARKER = "<!-- material/tags -->"
+RESEARCHERS_URI = "researchers/index.md"
+DRIFT_URI = "drift.md"
 
 
 @dataclass(slots=True)
@@ -57,12 +61,14 @@ def plan_pages(settings: ThoughtsSettings, notes: list[Note]) -> list[PageSpec]:
         folder = type_folder(settings, note_type, notes)
         uri = posixpath.join(folder, "index.md") if folder else "index.md"
         specs.append(PageSpec(uri, settings.type_title(note_type), "type", note_type))
+    # Material renders every nav entry into every page, a cost paid once per note: the
+    # researcher and drift pages are reached from the home page and the note headers instead.
     specs += [
         PageSpec("tags.md", "Tags", "tags"),
         PageSpec("status.md", "Status", "status"),
-        PageSpec("researchers/index.md", "Researchers", "researchers"),
+        PageSpec(RESEARCHERS_URI, "Researchers", "researchers", nav=False),
         PageSpec("graph.md", "Graph", "graph"),
-        PageSpec("drift.md", "Drift", "drift"),
+        PageSpec(DRIFT_URI, "Drift", "drift", nav=False),
         PageSpec("report.md", "Report", "report"),
     ]
     people = sorted({note.meta.researcher for note in notes if note.meta.researcher})
@@ -93,7 +99,8 @@ class PageWriter:
         self.specs = specs
         self.model = model
         self.renderer = renderer
-        self.url_of_page = url_of_page
+        # Asked for the same few pages (a researcher's, the drift page) by every note header.
+        self.url_of_page = functools.cache(url_of_page)
         self.material_tags = material_tags
         self.notices = notices
 
@@ -166,6 +173,20 @@ class PageWriter:
         )
         return f'<div class="tg-page">{svg}</div>'
 
+    def note_header(self, row: NoteRow, banner: list[Diagnostic], extra: Markup) -> str:
+        """The facts shown under a note's title (``row.url`` must be set)."""
+        researcher_url = (
+            self.url_of_page(researcher_uri(row.researcher)) if row.researcher else None
+        )
+        return note_header_html(
+            row,
+            self.renderer,
+            banner=banner,
+            extra=extra,
+            researcher_url=researcher_url,
+            drift_url=self.url_of_page(DRIFT_URI),
+        )
+
     def local_graph(self, row: NoteRow) -> Markup:
         """The note's neighbours to depth 2, for its header (nothing for a note without any)."""
         graph = self.model.corpus.graph
@@ -223,7 +244,13 @@ class PageWriter:
                     }
                 )
         return self.renderer.render(
-            "home.html", page_url, sections=sections, statuses=settings.all_statuses, newest=5
+            "home.html",
+            page_url,
+            sections=sections,
+            statuses=settings.all_statuses,
+            newest=5,
+            researchers_url=self.url_of_page(RESEARCHERS_URI),
+            drift_url=self.url_of_page(DRIFT_URI),
         )
 
 

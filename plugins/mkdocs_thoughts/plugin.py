@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,11 +27,9 @@ from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
 from .runs import RunSet, discover_runs
 from .schema import SettingsError, ThoughtsSettings, load_settings
 from .site import SiteModel
+from .site_assets import SCRIPT, STYLESHEET, bundles
 
 log = get_plugin_logger(__name__)
-
-ASSETS = ("thoughts.css", "thoughts.js", "runs.css", "runs.js", "graph.css", "graph.js")
-ASSET_DIR = "assets/thoughts"
 
 
 class ThoughtsPlugin(BasePlugin):
@@ -112,12 +109,11 @@ class ThoughtsPlugin(BasePlugin):
             # build quadratic in the number of notes. They are reached through the indexes instead.
             config.nav = [{spec.title: spec.src_uri} for spec in specs if spec.nav]
             if len(self.runs):
-                config.nav.insert(-2, {"Runs": RUNS_INDEX_URI})
-        for asset in ASSETS:
-            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
-            path = f"{ASSET_DIR}/{asset}"
-            if path not in target:
-                target.append(path)
+                config.nav.insert(-1, {"Runs": RUNS_INDEX_URI})  # before the report, last
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -136,13 +132,12 @@ class ThoughtsPlugin(BasePlugin):
                 inclusion = InclusionLevel.UNDEFINED if spec.nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
                 self.generated.add(spec.src_uri)
-        for asset in ASSETS:
-            content = resources.files(__package__).joinpath("assets", asset).read_bytes()
-            files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=content))
+        for path, content in bundles().items():
+            files.append(File.generated(config, path, content=content))
 
-        url_of = {
-            note.doc_uri: files.get_file_from_path(note.doc_uri) for note in self.corpus.notes
-        }
+        # The mapping itself: get_file_from_path normalises its argument, once per note.
+        file_of = files.src_uris
+        url_of = {note.doc_uri: file_of.get(note.doc_uri) for note in self.corpus.notes}
         assert self.loader is not None
         git = self.loader.git
         self.model = SiteModel(
@@ -190,9 +185,10 @@ class ThoughtsPlugin(BasePlugin):
         commit_url: Callable[[str], str | None],
     ) -> None:
         assert self.runs is not None and self.run_links is not None and self.corpus is not None
+        file_of = files.src_uris
         note_urls = {}
         for note in self.corpus.notes:
-            file = files.get_file_from_path(note.doc_uri)
+            file = file_of.get(note.doc_uri)
             if file is not None:
                 note_urls[note.rel_path] = file.url
         self.run_pages = RunPages(
@@ -227,18 +223,26 @@ class ThoughtsPlugin(BasePlugin):
                 continue
             cards = self.run_pages.card(row.note, row.url) if self.run_pages else Markup("")
             cards += self.writer.local_graph(row)
-            header = self.writer.renderer.render(
-                "note_header.html",
-                row.url,
-                row=row,
-                banner=row.note.diagnostics if self.show_banners else [],
-                extra=cards,
+            header = self.writer.note_header(
+                row, row.note.diagnostics if self.show_banners else [], cards
             )
             self.headers[row.note.doc_uri] = header
             if self.previous_headers.get(row.note.doc_uri, header) != header:
                 file = files.get_file_from_path(row.note.doc_uri)
                 if file is not None:
                     file.is_modified = lambda: True  # type: ignore[method-assign]
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The loader has read and parsed every note already: giving MkDocs the body spares it
+        # reading the file again and parsing its frontmatter with a second YAML parser (a tenth
+        # of a 3,000-note build). The leading blank line makes MkDocs find no metadata in it: its
+        # YAML block must start at the first character, its MultiMarkdown block ends at a blank
+        # line. page.meta is filled from the parsed frontmatter in on_page_markdown.
+        assert self.model is not None
+        row = self.model.by_uri.get(page.file.src_uri)
+        if row is None:
+            return None
+        return "\n" + row.note.body
 
     # Before Material's tags plugin (-50) reads page.meta["tags"].
     @event_priority(50)
@@ -258,7 +262,10 @@ class ThoughtsPlugin(BasePlugin):
         row = self.model.by_uri.get(uri)
         if row is None:
             return markdown
-        # The validated values replace what MkDocs read: a malformed `tags` must not reach other
+        frontmatter = row.note.frontmatter
+        if frontmatter is not None:
+            page.meta.update((key, raw.value) for key, raw in frontmatter.fields.items())
+        # The validated values replace what was written: a malformed `tags` must not reach other
         # plugins, and the title follows topic > first heading > file name.
         page.meta["title"] = escape(row.title)
         page.meta["tags"] = list(row.tags)

@@ -283,13 +283,16 @@ def _not_found(note: Note, ref: _Reference, why: str, suggestion: str | None) ->
 def _may_name_run(text: str, run_dirs: set[str]) -> bool:
     """Whether a body path could be (inside) a run directory: one of its parts is a run's
     directory name or looks like one."""
-    parts = PurePosixPath(text.strip().strip("`'\"<>").replace("\\", "/").rstrip("/")).parts
-    return any(part in run_dirs or _RUN_DIR_NAME.match(part) for part in parts)
+    return any(part in run_dirs or _RUN_DIR_NAME.match(part) for part in _path_parts(text))
 
 
 def _looks_like_run(text: str) -> bool:
-    parts = PurePosixPath(text.strip().strip("`'\"<>").replace("\\", "/").rstrip("/")).parts
-    return any(_RUN_DIR_NAME.match(part) for part in parts)
+    return any(_RUN_DIR_NAME.match(part) for part in _path_parts(text))
+
+
+def _path_parts(text: str) -> list[str]:
+    # Plain string splitting: every path in every note body passes through here.
+    return text.strip().strip("`'\"<>").replace("\\", "/").split("/")
 
 
 def _documented_notes(

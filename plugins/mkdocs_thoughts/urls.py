@@ -9,24 +9,26 @@ def relative_url(target: str, from_page: str) -> str:
     """The link from the page at ``from_page`` to ``target``; both are site-root URLs.
 
     A URL ending in ``/`` (directory URLs) or empty (the home page) is a folder; one ending in a
-    file name is not. Called for every link of every generated page, so it avoids posixpath.
+    file name is not.
     """
     target_path, hash_, fragment = target.partition("#")
-    base = _folder_parts(from_page)
-    parts = _parts(target_path)
-    common = 0
-    for mine, theirs in zip(base, parts, strict=False):
-        if mine != theirs:
-            break
-        common += 1
-    pieces = [".."] * (len(base) - common) + list(parts[common:])
-    relative = "/".join(pieces)
-    is_folder = target_path == "" or target_path.endswith("/")
+    return _relative(target_path, _folder_parts(from_page)) + hash_ + fragment
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(target: str, base: tuple[str, ...]) -> str:
+    # Called for every link of every page the plugin writes. A target outside the folder the
+    # link is from is one level further up than from that folder's parent, which is worked out
+    # (and cached) there, where every page of the folder shares it: with directory URLs each
+    # note is a folder of its own, and its links would otherwise never repeat.
+    parts = _parts(target)
+    if base and parts[: len(base)] != base:
+        from_parent = _relative(target, base[:-1])
+        return "../" if from_parent == "./" else "../" + from_parent
+    relative = "/".join(parts[len(base) :])
     if not relative:
-        relative = "./"
-    elif is_folder:
-        relative += "/"
-    return relative + hash_ + fragment
+        return "./"
+    return relative + "/" if target == "" or target.endswith("/") else relative
 
 
 @functools.lru_cache(maxsize=4096)

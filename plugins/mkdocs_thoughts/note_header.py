@@ -1,0 +1,168 @@
+"""The facts shown under a note's title: status, dates, people, commit, history, tags, relations.
+
+Built in Python rather than from a Jinja template: it is made for every note of every build, and a
+template's fixed cost per render alone was a third of it. Every value that comes from a note or
+from git passes through ``escape``; only markup built here or by the renderer's helpers (which
+escape too) is trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+
+from .diagnostics import Diagnostic
+from .gitinfo import NoteGitFacts, Placement, Where
+from .render import Renderer, commit_code, status_badge
+from .site import Link, NoteRow, css_token
+
+
+def note_header_html(
+    row: NoteRow,
+    renderer: Renderer,
+    *,
+    banner: list[Diagnostic],
+    extra: Markup,
+    researcher_url: str | None,
+    drift_url: str,
+) -> str:
+    """The header of the note ``row`` (whose ``url`` is the page it lands on)."""
+    assert row.url is not None
+    renderer.page_url = row.url
+    rel = renderer.rel
+    facts = [_fact("Status", status_badge(row.status))]
+    if row.day:
+        flag = ' <span class="th-flag">from file name</span>' if row.inferred else ""
+        facts.append(_fact("Date", f"{escape(row.day)}{flag}"))
+    if row.researcher:
+        name = escape(row.researcher)
+        if researcher_url:
+            name = Markup(f'<a href="{escape(rel(researcher_url))}">{name}</a>')
+        facts.append(_fact("Researcher", name))
+    if row.branch:
+        facts.append(_fact("Branch", f"<code>{escape(row.branch)}</code>"))
+    if row.short_sha:
+        facts.append(_fact("Commit", f"{commit_code(row)}{_commit_details(row.git)}"))
+    if row.last_updated:
+        by = f" by {escape(row.last_updated_by)}" if row.last_updated_by else ""
+        facts.append(_fact("Last updated", f"{escape(row.last_updated)}{by}"))
+    if row.git is not None:
+        facts += _git_facts(row.git, rel(drift_url))
+    if row.tags:
+        facts.append(_fact("Tags", renderer.tag_links(row.tags)))
+    parts = ['<div class="th-note-header">']
+    if banner:
+        parts.append(_banner(banner))
+    parts += ['<dl class="th-facts">', *facts, "</dl>"]
+    parts += (_relations(label, links, renderer) for label, links in row.relations)
+    if extra:
+        parts.append(extra)
+    parts.append("</div>\n")
+    return "\n".join(parts)
+
+
+def _fact(term: str, description: str) -> str:
+    """A ``<dt>``/``<dd>`` pair; ``description`` is markup (already escaped)."""
+    return f"<div><dt>{term}</dt><dd>{description}</dd></div>"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _banner(items: list[Diagnostic]) -> str:
+    entries = "".join(
+        f"<li><code>{escape(item.location())}</code> {escape(item.severity)} "
+        f"<code>{escape(item.code)}</code> {escape(item.message)}"
+        + (f" <em>{escape(item.hint)}</em>" if item.hint else "")
+        + "</li>"
+        for item in items
+    )
+    return (
+        '<div class="admonition warning th-banner"><p class="admonition-title">'
+        f"This note has {_plural(len(items), 'problem')}</p><ul>\n{entries}\n</ul></div>"
+    )
+
+
+def _commit_details(git: NoteGitFacts | None) -> str:
+    if git is None:
+        return ""
+    details = ""
+    if git.commit is not None:
+        commit = git.commit
+        details += (
+            f' <span class="th-subject">{escape(commit.subject)}</span> '
+            f"<small>{escape(commit.author_name)}, {commit.authored.date().isoformat()}</small>"
+        )
+    if git.placement is not None:
+        where = git.placement.where.value
+        details += (
+            f' <span class="th-placement th-placement--{css_token(where)}">'
+            f"{escape(_placement_text(git.placement))}</span>"
+        )
+    if git.behind_head:
+        details += (
+            f' <span class="th-behind">{_plural(git.behind_head, "commit")} behind HEAD</span>'
+        )
+    return details
+
+
+def _placement_text(placement: Placement) -> str:
+    where = placement.where
+    if where is Where.HEAD:
+        return f"on {placement.ref_name or 'HEAD'}"
+    if where is Where.OTHER_REF:
+        return f"only on {placement.ref_name}"
+    return {
+        Where.UNREACHABLE: "on no branch",
+        Where.AMBIGUOUS: "ambiguous",
+        Where.MISSING: "not in this repository",
+    }.get(where, "")
+
+
+def _git_facts(git: NoteGitFacts, drift_href: str) -> list[str]:
+    facts = []
+    history = git.history
+    if history.created is not None:
+        text = (
+            f"created {history.created.authored.date().isoformat()} "
+            f"by {escape(history.created.author_name)}"
+        )
+        if history.last_changed is not None and history.commits > 1:
+            text += (
+                f", last changed {history.last_changed.authored.date().isoformat()} "
+                f"by {escape(history.last_changed.author_name)} ({history.commits} commits)"
+            )
+        facts.append(_fact("History", text))
+    drift = git.drift
+    if drift.references:
+        facts.append(
+            _fact(
+                "Cited code",
+                f"{_plural(drift.references, 'reference')}, "
+                f'<a href="{escape(drift_href)}">{drift.drifted} changed</a> '
+                "since the note's commit",
+            )
+        )
+    return facts
+
+
+def _relations(label: str, links: Iterable[Link], renderer: Renderer) -> str:
+    return (
+        f'<p class="th-relations"><strong>{escape(label)}:</strong> '
+        + ", ".join(_relation_link(link, renderer) for link in links)
+        + "</p>"
+    )
+
+
+def _relation_link(link: Link, renderer: Renderer) -> str:
+    if link.external and link.url is not None:
+        # Only http(s) URLs are made external links (site.py); the rest are text.
+        return f'<a href="{escape(link.url)}" rel="nofollow noopener">{escape(link.label)}</a>'
+    if link.url is not None:
+        return (
+            f'<a href="{escape(renderer.rel(link.url))}" title="{escape(link.title)}">'
+            f"{escape(link.label)}</a>"
+        )
+    return f'<span class="th-unresolved">{escape(link.label)}</span>'
