@@ -202,9 +202,12 @@ def _edge(edge: Edge, index: dict[str, int], layout: Layout) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _curve(x1: int, y1: int, x2: int, y2: int, start_radius: int, end_radius: int) -> str:
     """A gentle quadratic curve, bent to the left of its direction so that A->B and B->A stay
-    apart, and bent more within a column so it passes beside the nodes between its ends."""
+    apart, and bent more within a column so it passes beside the nodes between its ends.
+    Cached: local graphs place their nodes on the same few columns and rows, so most of their
+    curves recur from page to page."""
     dx, dy = x2 - x1, y2 - y1
     bend = 0.12 if abs(dx) > 2 * RADIUS else 0.3
     # The control point: the midpoint moved sideways by `bend` times the length.
@@ -431,18 +434,20 @@ def _edge_style(kind: str) -> tuple[str, str, float]:
     return (OTHER_COLOURS[zlib.crc32(kind.encode()) % len(OTHER_COLOURS)], "4 2", 1.2)
 
 
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(EDGE_STYLES)}
+_STATUS_ORDER = {status: rank for rank, status in enumerate(STATUS_STYLES)}
+_TYPE_ORDER = {name: rank for rank, name in enumerate(DEFAULT_TYPES)}
+
+
 def _kind_rank(kind: str) -> tuple[int, str]:
-    order = list(EDGE_STYLES)
-    return (order.index(kind) if kind in order else len(order), kind)
+    return (_KIND_ORDER.get(kind, len(_KIND_ORDER)), kind)
 
 
 def _status_rank(status: str) -> tuple[int, str]:
-    order = list(STATUS_STYLES)
-    return (order.index(status) if status in order else len(order), status)
+    return (_STATUS_ORDER.get(status, len(_STATUS_ORDER)), status)
 
 
 def _type_rank(name: str, keys: list[str]) -> tuple[int, str]:
     if name in keys:
         return (keys.index(name), name)
-    order = [*DEFAULT_TYPES]
-    return (len(keys) + (order.index(name) if name in order else len(order)), name)
+    return (len(keys) + _TYPE_ORDER.get(name, len(_TYPE_ORDER)), name)

@@ -2,7 +2,7 @@
 
 Built in Python rather than from a Jinja template: it is made for every note of every build, and a
 template's fixed cost per render alone was a third of it. Every value that comes from a note or
-from git passes through ``escape``; only markup built here or by the renderer's helpers (which
+from git passes through ``esc``; only markup built here or by the renderer's helpers (which
 escape too) is trusted.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .diagnostics import Diagnostic
 from .gitinfo import NoteGitFacts, Placement, Where
-from .render import Renderer, commit_code, status_badge
+from .render import Renderer, commit_code, esc, status_badge
 from .site import Link, NoteRow, css_token
 
 
@@ -34,19 +34,19 @@ def note_header_html(
     facts = [_fact("Status", status_badge(row.status))]
     if row.day:
         flag = ' <span class="th-flag">from file name</span>' if row.inferred else ""
-        facts.append(_fact("Date", f"{escape(row.day)}{flag}"))
+        facts.append(_fact("Date", f"{esc(row.day)}{flag}"))
     if row.researcher:
-        name = escape(row.researcher)
+        name = esc(row.researcher)
         if researcher_url:
-            name = Markup(f'<a href="{escape(rel(researcher_url))}">{name}</a>')
+            name = Markup(f'<a href="{esc(rel(researcher_url))}">{name}</a>')
         facts.append(_fact("Researcher", name))
     if row.branch:
-        facts.append(_fact("Branch", f"<code>{escape(row.branch)}</code>"))
+        facts.append(_fact("Branch", f"<code>{esc(row.branch)}</code>"))
     if row.short_sha:
         facts.append(_fact("Commit", f"{commit_code(row)}{_commit_details(row.git)}"))
     if row.last_updated:
-        by = f" by {escape(row.last_updated_by)}" if row.last_updated_by else ""
-        facts.append(_fact("Last updated", f"{escape(row.last_updated)}{by}"))
+        by = f" by {esc(row.last_updated_by)}" if row.last_updated_by else ""
+        facts.append(_fact("Last updated", f"{esc(row.last_updated)}{by}"))
     if row.git is not None:
         facts += _git_facts(row.git, rel(drift_url))
     if row.tags:
@@ -73,9 +73,9 @@ def _plural(count: int, word: str) -> str:
 
 def _banner(items: list[Diagnostic]) -> str:
     entries = "".join(
-        f"<li><code>{escape(item.location())}</code> {escape(item.severity)} "
-        f"<code>{escape(item.code)}</code> {escape(item.message)}"
-        + (f" <em>{escape(item.hint)}</em>" if item.hint else "")
+        f"<li><code>{esc(item.location())}</code> {esc(item.severity)} "
+        f"<code>{esc(item.code)}</code> {esc(item.message)}"
+        + (f" <em>{esc(item.hint)}</em>" if item.hint else "")
         + "</li>"
         for item in items
     )
@@ -92,14 +92,14 @@ def _commit_details(git: NoteGitFacts | None) -> str:
     if git.commit is not None:
         commit = git.commit
         details += (
-            f' <span class="th-subject">{escape(commit.subject)}</span> '
-            f"<small>{escape(commit.author_name)}, {commit.authored.date().isoformat()}</small>"
+            f' <span class="th-subject">{esc(commit.subject)}</span> '
+            f"<small>{esc(commit.author_name)}, {commit.authored.date().isoformat()}</small>"
         )
     if git.placement is not None:
         where = git.placement.where.value
         details += (
             f' <span class="th-placement th-placement--{css_token(where)}">'
-            f"{escape(_placement_text(git.placement))}</span>"
+            f"{esc(_placement_text(git.placement))}</span>"
         )
     if git.behind_head:
         details += (
@@ -127,12 +127,12 @@ def _git_facts(git: NoteGitFacts, drift_href: str) -> list[str]:
     if history.created is not None:
         text = (
             f"created {history.created.authored.date().isoformat()} "
-            f"by {escape(history.created.author_name)}"
+            f"by {esc(history.created.author_name)}"
         )
         if history.last_changed is not None and history.commits > 1:
             text += (
                 f", last changed {history.last_changed.authored.date().isoformat()} "
-                f"by {escape(history.last_changed.author_name)} ({history.commits} commits)"
+                f"by {esc(history.last_changed.author_name)} ({history.commits} commits)"
             )
         facts.append(_fact("History", text))
     drift = git.drift
@@ -141,7 +141,7 @@ def _git_facts(git: NoteGitFacts, drift_href: str) -> list[str]:
             _fact(
                 "Cited code",
                 f"{_plural(drift.references, 'reference')}, "
-                f'<a href="{escape(drift_href)}">{drift.drifted} changed</a> '
+                f'<a href="{esc(drift_href)}">{drift.drifted} changed</a> '
                 "since the note's commit",
             )
         )
@@ -150,7 +150,7 @@ def _git_facts(git: NoteGitFacts, drift_href: str) -> list[str]:
 
 def _relations(label: str, links: Iterable[Link], renderer: Renderer) -> str:
     return (
-        f'<p class="th-relations"><strong>{escape(label)}:</strong> '
+        f'<p class="th-relations"><strong>{esc(label)}:</strong> '
         + ", ".join(_relation_link(link, renderer) for link in links)
         + "</p>"
     )
@@ -159,10 +159,10 @@ def _relations(label: str, links: Iterable[Link], renderer: Renderer) -> str:
 def _relation_link(link: Link, renderer: Renderer) -> str:
     if link.external and link.url is not None:
         # Only http(s) URLs are made external links (site.py); the rest are text.
-        return f'<a href="{escape(link.url)}" rel="nofollow noopener">{escape(link.label)}</a>'
+        return f'<a href="{esc(link.url)}" rel="nofollow noopener">{esc(link.label)}</a>'
     if link.url is not None:
         return (
-            f'<a href="{escape(renderer.rel(link.url))}" title="{escape(link.title)}">'
-            f"{escape(link.label)}</a>"
+            f'<a href="{esc(renderer.rel(link.url))}" title="{esc(link.title)}">'
+            f"{esc(link.label)}</a>"
         )
-    return f'<span class="th-unresolved">{escape(link.label)}</span>'
+    return f'<span class="th-unresolved">{esc(link.label)}</span>'
