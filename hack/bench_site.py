@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -90,6 +91,8 @@ def _environment(root: Path) -> dict[str, str]:
 def count_instructions(root: Path, configs: dict[str, str]) -> dict[str, int]:
     """Instructions executed by one build of each config, the builds run side by side (counts do
     not depend on what else the machine does)."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
     mkdocs = Path(sys.executable).with_name("mkdocs")
     running = {}
     for index, (name, config) in enumerate(configs.items()):
