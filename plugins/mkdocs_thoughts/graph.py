@@ -203,21 +203,11 @@ class Graph:
                     queue.append(other)
         return distances
 
-    def local(
-        self,
-        note: Note | str,
-        depth: int = 2,
-        max_nodes: int | None = None,
-        *,
-        distances: dict[str, int] | None = None,
-    ) -> Graph:
+    def local(self, note: Note | str, depth: int = 2, max_nodes: int | None = None) -> Graph:
         """The subgraph around a note: neighbours to ``depth`` hops, at most ``max_nodes`` of them
-        (the note itself, then the closest and most strongly related first). ``distances``: the
-        note's :meth:`neighbourhood`, when the caller has it already."""
+        (the note itself, then the closest and most strongly related first)."""
         centre = _id(note)
-        if distances is None:
-            distances = self.neighbourhood(centre, depth)
-        return self.subgraph(self.closest(centre, distances, max_nodes))
+        return self.subgraph(self.closest(centre, self.neighbourhood(centre, depth), max_nodes))
 
     def subgraph(
         self,

@@ -200,7 +200,7 @@ class PageWriter:
         )
 
     def _tag_anchor(self, tag: str) -> str:
-        return self.renderer.env.globals["tag_url"](tag).partition("#")[2]
+        return self.renderer.tag_url(tag).partition("#")[2]
 
     def _listing(self, rows: list[NoteRow], page_url: str) -> str:
         groups: dict[str, list[NoteRow]] = {}

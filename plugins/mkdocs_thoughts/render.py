@@ -1,7 +1,8 @@
-"""HTML for generated pages and note headers, from Jinja2 templates with autoescaping.
+"""HTML for generated pages, from Jinja2 templates with autoescaping, and the pieces they
+repeat for every note (rows, cards, links), built in Python.
 
-Every value that comes from a note passes through autoescaping; the templates never mark note
-text as safe.
+Every value that comes from a note is escaped: by autoescaping in the templates, which never mark
+note text as safe, and by ``esc`` in the Python pieces.
 """
 
 from __future__ import annotations
@@ -65,11 +66,8 @@ class Renderer:
         # The pieces every listing repeats for thousands of rows, as Python: a Jinja macro call
         # costs several times more than the markup it makes.
         self.env.globals.update(
-            tag_url=self.tag_url,
             status_badge=status_badge,
             note_link=self.note_link,
-            tag_links=self.tag_links,
-            commit=commit_code,
             commit_code=commit_code,
             cards=self.cards,
             listing_rows=self.listing_rows,
@@ -127,6 +125,7 @@ class Renderer:
         )
 
     def listing_rows(self, rows: Iterable[Any]) -> Markup:
+        """A row per note, one a line (a month of an index table)."""
         return Markup("\n".join(self.listing_row(row) for row in rows))
 
     def listing_row(self, row: Any) -> Markup:
