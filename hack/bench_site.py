@@ -5,6 +5,7 @@
   C. Material with the thoughts plugin (its own small nav, indexes, headers)
   N. (for attribution, not a target) B with as many nav entries as C has: Material renders the
      whole nav into every page, so each entry costs something on every one of the 3,000 pages
+     (C renders it once per folder for the notes, see mkdocs_thoughts/nav_cache.py)
 
 Run: .venv/bin/python hack/bench_site.py [--notes 3000] [--skip-default-nav] [--repeat 5]
      .venv/bin/python hack/bench_site.py --instructions   (needs valgrind; about 10 minutes)

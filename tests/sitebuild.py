@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 
 MKDOCS_YML = """\
 site_name: Test notes
@@ -25,13 +26,18 @@ def mkdocs_yml(options: str = "") -> str:
 
 
 def build_site(root: Path, *, strict: bool = False) -> Path:
+    return Path(built_config(root, strict=strict).site_dir)
+
+
+def built_config(root: Path, *, strict: bool = False) -> MkDocsConfig:
+    """The configuration of a finished build (its plugins hold what they made)."""
     config = load_config(str(root / "mkdocs.yml"), strict=strict)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
     finally:
         config.plugins.on_shutdown()
-    return Path(config.site_dir)
+    return config
 
 
 class Captured(logging.Handler):

@@ -7,12 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .code_links import link_code_refs
@@ -20,6 +22,7 @@ from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
 from .forges import Forge, ForgeError
 from .gcpause import collector_paused
+from .nav_cache import NavCache, cache_material_nav
 from .pages import PageSpec, PageWriter, plan_pages
 from .render import Renderer
 from .run_links import RunLinks, attach_problems, link_runs
@@ -51,6 +54,8 @@ class ThoughtsPlugin(BasePlugin):
         self.run_links: RunLinks | None = None
         self.run_pages: RunPages | None = None
         self.run_specs: dict[str, RunPageSpec] = {}
+        self.nav_urls: list[str] = []
+        self.nav_cache: NavCache | None = None
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -231,6 +236,22 @@ class ThoughtsPlugin(BasePlugin):
                 file = files.get_file_from_path(row.note.doc_uri)
                 if file is not None:
                     file.is_modified = lambda: True  # type: ignore[method-assign]
+
+    # After every plugin that may still change the nav.
+    @event_priority(-100)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav_urls = [page.url for page in nav.pages]
+        return nav
+
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        self.nav_cache = None
+        if self.settings.cache_nav:
+            cache = NavCache(self.nav_urls, (file.url for file in files))
+            if cache_material_nav(env, cache):
+                self.nav_cache = cache
+        return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         # The loader has read and parsed every note already: giving MkDocs the body spares it

@@ -216,6 +216,12 @@ class ThoughtsSettings(BaseModel):
     check_commits: bool = Field(
         True, description="Whether `git_commit` is resolved against the repository."
     )
+    cache_nav: bool = Field(
+        True,
+        description="Whether Material's nav is rendered once per folder for the pages outside "
+        "the nav (the notes) instead of once per page; a theme override of the nav templates "
+        "turns it off by itself.",
+    )
     run_globs: list[str] = Field(
         default_factory=lambda: [
             "data/processed/labeled/*",

@@ -1,0 +1,175 @@
+"""Material's nav rendered once per folder: the same bytes as rendering it on every page."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import jinja2
+import pytest
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils import get_relative_url
+from mkdocs_thoughts.nav_cache import NavCache, cache_material_nav
+from sitebuild import built_config, mkdocs_yml
+from test_site import note
+from treeutil import write_tree
+
+URLS = [
+    "",
+    "index.html",
+    "about/",
+    "a/",
+    "a/x/",
+    "a/y/",
+    "a/x/inner/",
+    "a/z.html",
+    "a/w.html",
+    "a/b/",
+    "a/b/c/",
+    "a/b/d/",
+    "b/x/",
+    "b/y/",
+    "assets/logo.png",
+    "a/y/figure.png",
+]
+
+
+def test_pages_with_equal_keys_get_the_same_relative_links_to_everything() -> None:
+    # The claim the cache rests on, checked against MkDocs' own link function. The nav can link
+    # to anything but pages outside the nav, such as the two pages compared.
+    cache = NavCache(nav_urls=["", "about/"], site_urls=URLS)
+    keyed = [(url, cache.key(url)) for url in URLS]
+    shared = 0
+    for (first, key), (second, other) in combinations(keyed, 2):
+        if key is not None and key == other:
+            shared += 1
+            for target in set(URLS) - {first, second}:
+                assert get_relative_url(target, first) == get_relative_url(target, second), (
+                    first,
+                    second,
+                    target,
+                )
+    assert shared >= 3
+
+
+def test_keys_group_siblings_and_single_out_what_only_one_page_can_link_to() -> None:
+    cache = NavCache(nav_urls=["", "about/"], site_urls=URLS)
+    assert cache.key("b/x/") == cache.key("b/y/")
+    assert cache.key("a/z.html") == cache.key("a/w.html")
+    assert cache.key("a/b/c/") == cache.key("a/b/d/")
+    assert cache.key("a/x/") != cache.key("b/x/")
+    assert cache.key("a/z.html") != cache.key("a/b/")
+    assert cache.key("index.html") != cache.key("a/")
+    assert cache.key("about/") is None  # in the nav: its entry is active
+    assert cache.key("a/x/") is None  # holds a/x/inner/
+    assert cache.key("a/y/") is None  # holds a figure
+    outside = NavCache(nav_urls=["about/"], site_urls=URLS)
+    assert outside.key("") == outside.key("index.html") != outside.key("a/")
+
+
+EXPLICIT_NAV = """\
+nav:
+  - Home: index.md
+  - Guide:
+      - guide.md
+      - guide/setup.md
+  - shared/research/2025-11-02_10-00-00_extraction.md
+  - Appendix: shared/research/2025-11-03_10-00-00_parsing/appendix.md
+"""
+
+
+def site_tree(
+    options: str, *, use_directory_urls: bool = True, explicit_nav: bool = False
+) -> dict[str, str]:
+    yml = mkdocs_yml(options)
+    yml = yml.replace(
+        "  font: false\n",
+        "  font: false\n  features: [navigation.sections, navigation.indexes, toc.integrate]\n",
+    )
+    if not use_directory_urls:
+        yml += "use_directory_urls: false\n"
+    if explicit_nav:
+        yml += EXPLICIT_NAV
+    research = "thoughts/shared/research/"
+    return {
+        "mkdocs.yml": yml,
+        "thoughts/index.md": "# Notes\n",
+        "thoughts/guide.md": note("Guide", "2025-11-01T10:00:00+00:00"),
+        "thoughts/guide/setup.md": note("Setup", "2025-11-01T11:00:00+00:00"),
+        f"{research}2025-11-02_10-00-00_extraction.md": note(
+            "Extraction", "2025-11-02T10:00:00+00:00"
+        ),
+        f"{research}2025-11-03_10-00-00_parsing.md": note("Parsing", "2025-11-03T10:00:00+00:00"),
+        f"{research}2025-11-03_10-00-00_parsing/appendix.md": note(
+            "Appendix", "2025-11-03T11:00:00+00:00"
+        ),
+        f"{research}2025-11-05_10-00-00_tables.md": note("Tables", "2025-11-05T10:00:00+00:00"),
+        f"{research}2025-11-06_10-00-00_labels.md": note("Labels", "2025-11-06T10:00:00+00:00"),
+        "thoughts/shared/plans/2025-11-04_10-00-00_plan.md": note(
+            "Plan",
+            "2025-11-04T10:00:00+00:00",
+            extra=f"related_research: {research}2025-11-02_10-00-00_extraction.md\n",
+        ),
+    }
+
+
+def cache_nav_urls(config: MkDocsConfig) -> list[str]:
+    return config.plugins["thoughts"].nav_urls
+
+
+def html_of(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*.html"))
+    }
+
+
+@pytest.mark.parametrize(
+    ("use_directory_urls", "explicit_nav"), [(True, False), (False, False), (True, True)]
+)
+def test_cached_nav_builds_the_same_site_byte_for_byte(
+    tmp_path: Path, use_directory_urls: bool, explicit_nav: bool
+) -> None:
+    # The explicit nav has a note in it (its entry active on its page) and a page inside the
+    # folder of a note that is not (only that note reaches it without climbing out).
+    sites = {}
+    for cache_nav in (True, False):
+        root = write_tree(
+            tmp_path / str(cache_nav),
+            site_tree(
+                f"      check_commits: false\n      cache_nav: {str(cache_nav).lower()}\n",
+                use_directory_urls=use_directory_urls,
+                explicit_nav=explicit_nav,
+            ),
+        )
+        config = built_config(root)
+        cache = config.plugins["thoughts"].nav_cache
+        if cache_nav:
+            assert cache is not None
+            # Every page but the nav's and 404.html: notes, tag and researcher pages.
+            outside_nav = len(html_of(Path(config.site_dir))) - len(cache_nav_urls(config)) - 1
+            assert 0 < cache.renderings <= outside_nav - 3  # at least the research notes share
+        else:
+            assert cache is None
+        sites[cache_nav] = html_of(Path(config.site_dir))
+    assert sites[True].keys() == sites[False].keys()
+    for path, cached in sites[True].items():
+        assert cached == sites[False][path], path
+
+
+def test_a_nav_override_in_custom_dir_is_rendered_for_every_page(tmp_path: Path) -> None:
+    tree = site_tree("      check_commits: false\n")
+    tree["mkdocs.yml"] = tree["mkdocs.yml"].replace(
+        "  font: false\n", "  font: false\n  custom_dir: overrides\n"
+    )
+    tree["overrides/partials/nav.html"] = '<nav class="mine">{{ page.url }}</nav>\n'
+    config = built_config(write_tree(tmp_path, tree))
+    assert config.plugins["thoughts"].nav_cache is None
+    site = Path(config.site_dir)
+    for url in ("guide/", "guide/setup/", "shared/research/2025-11-02_10-00-00_extraction/"):
+        assert f'<nav class="mine">{url}</nav>' in (site / url / "index.html").read_text()
+
+
+def test_other_themes_are_left_alone(tmp_path: Path) -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"base.html": "{{ page }}"}))
+    assert not cache_material_nav(env, NavCache([], []), tmp_path)
