@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -78,8 +79,37 @@ nav:
 """
 
 
+BLOG_NAV = """\
+nav:
+  - Home: index.md
+  - Blog:
+      - blog/index.md
+"""
+
+
+def test_pages_share_a_rendering_unless_in_the_nav_or_under_a_parent() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"nav.html": "{{ page.url }} {{ label }}"}))
+    template = env.get_template("nav.html")
+    cache = NavCache(nav_urls=["about/"], site_urls=["a/x/", "a/y/", "about/"])
+    template.root_render_func = cache.wrap(template.root_render_func)
+
+    def render(url: str, label: str, parent: object = None) -> str:
+        return template.render(page=SimpleNamespace(url=url, parent=parent), label=label)
+
+    assert render("a/x/", "first") == "a/x/ first"
+    assert render("a/y/", "second") == "a/x/ first"  # the sibling's rendering, reused
+    assert render("about/", "in nav") == "about/ in nav"
+    # A blog post is not in the nav, but its blog is, and is marked active on the post's page.
+    assert render("a/y/", "post", parent=object()) == "a/y/ post"
+    assert cache.renderings == 1
+
+
 def site_tree(
-    options: str, *, use_directory_urls: bool = True, explicit_nav: bool = False
+    options: str,
+    *,
+    use_directory_urls: bool = True,
+    explicit_nav: bool = False,
+    blog: bool = False,
 ) -> dict[str, str]:
     yml = mkdocs_yml(options)
     yml = yml.replace(
@@ -90,8 +120,17 @@ def site_tree(
         yml += "use_directory_urls: false\n"
     if explicit_nav:
         yml += EXPLICIT_NAV
+    tree = {}
+    if blog:
+        yml = yml.replace("  - search\n", "  - search\n  - blog:\n      pagination_per_page: 1\n")
+        yml = yml.replace("      check_commits", "      skip_folders: [blog]\n      check_commits")
+        yml += BLOG_NAV
+        tree["thoughts/blog/index.md"] = "# Blog\n"
+        for day in (1, 2, 3):
+            post = f"---\ndate: 2025-11-0{day}\n---\n# Post {day}\n\n## Part\n\nText.\n"
+            tree[f"thoughts/blog/posts/post-{day}.md"] = post
     research = "thoughts/shared/research/"
-    return {
+    return tree | {
         "mkdocs.yml": yml,
         "thoughts/index.md": "# Notes\n",
         "thoughts/guide.md": note("Guide", "2025-11-01T10:00:00+00:00"),
@@ -125,13 +164,15 @@ def html_of(site: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    ("use_directory_urls", "explicit_nav"), [(True, False), (False, False), (True, True)]
+    ("use_directory_urls", "explicit_nav", "blog"),
+    [(True, False, False), (False, False, False), (True, True, False), (True, False, True)],
 )
 def test_cached_nav_builds_the_same_site_byte_for_byte(
-    tmp_path: Path, use_directory_urls: bool, explicit_nav: bool
+    tmp_path: Path, use_directory_urls: bool, explicit_nav: bool, blog: bool
 ) -> None:
     # The explicit nav has a note in it (its entry active on its page) and a page inside the
-    # folder of a note that is not (only that note reaches it without climbing out).
+    # folder of a note that is not (only that note reaches it without climbing out). Material's
+    # blog attaches its posts and index pages, all outside the nav, to the blog's nav entry.
     sites = {}
     for cache_nav in (True, False):
         root = write_tree(
@@ -140,6 +181,7 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
                 f"      check_commits: false\n      cache_nav: {str(cache_nav).lower()}\n",
                 use_directory_urls=use_directory_urls,
                 explicit_nav=explicit_nav,
+                blog=blog,
             ),
         )
         config = built_config(root)
@@ -153,6 +195,8 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             assert cache is None
         sites[cache_nav] = html_of(Path(config.site_dir))
     assert sites[True].keys() == sites[False].keys()
+    if blog:
+        assert {"blog/2025/11/03/post-3/index.html", "blog/page/3/index.html"} <= sites[True].keys()
     for path, cached in sites[True].items():
         assert cached == sites[False][path], path
 

@@ -1,12 +1,14 @@
 """Material's navigation, rendered once per folder for the pages outside the nav.
 
 Material renders the whole nav into every page. The notes are kept out of the nav, and on a page
-outside it no nav entry is active, so its nav differs from another such page's only through the
-links, which MkDocs makes relative to the page's folder (``mkdocs.utils.get_relative_url``). Two
-pages whose links come out the same share one rendering: every file in one folder (``a/x.html``
-and ``a/y.html`` both link from ``a/``), and every page with a directory URL in one folder
-(``a/x/`` and ``a/y/``: each link climbs out of the page's own folder first), unless something
-lives inside the page's own folder, which only that page could link to without climbing out.
+outside it no nav entry is active (unless a plugin hangs the page under one, as Material's blog
+does with its posts; such a page keeps a rendering of its own), so its nav differs from another
+such page's only through the links, which MkDocs makes relative to the page's folder
+(``mkdocs.utils.get_relative_url``). Two pages whose links come out the same share one rendering:
+every file in one folder (``a/x.html`` and ``a/y.html`` both link from ``a/``), and every page
+with a directory URL in one folder (``a/x/`` and ``a/y/``: each link climbs out of the page's own
+folder first), unless something lives inside the page's own folder, which only that page could
+link to without climbing out.
 
 At 3,000 notes this renders the nav five times instead of 3,000: a tenth of the build.
 """
@@ -57,8 +59,11 @@ class NavCache:
 
         def render_once_per_folder(context: jinja2.runtime.Context) -> Iterator[str]:
             page = context.get("page")
-            # Theme pages such as 404.html have no page: their links are absolute.
-            key = self.key(page.url) if page is not None else None
+            key = None
+            # Theme pages such as 404.html have no page: their links are absolute. A page with a
+            # parent makes it active (Material's blog posts are not in the nav, but their blog is).
+            if page is not None and page.parent is None:
+                key = self.key(page.url)
             if key is None:
                 yield from render(context)
                 return
