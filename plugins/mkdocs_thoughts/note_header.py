@@ -38,7 +38,7 @@ def note_header_html(
     if row.researcher:
         name = esc(row.researcher)
         if researcher_url:
-            name = Markup(f'<a href="{esc(rel(researcher_url))}">{name}</a>')
+            name = f'<a href="{esc(rel(researcher_url))}">{name}</a>'
         facts.append(_fact("Researcher", name))
     if row.branch:
         facts.append(_fact("Branch", f"<code>{esc(row.branch)}</code>"))
