@@ -1,11 +1,11 @@
 #!/usr/bin/env python
-"""Benchmark the data pipeline: all stages over the real 10-K filings in ../shared/sec10k.
+"""Benchmark the data pipeline: all stages over the four real 10-K filings in tests/data/sec10k.
 
 Outputs go to a temporary directory that is deleted afterwards; the repository is not
 touched. Prints per-stage wall times (best of --repeat fresh runs) and the total, then the
 time of a re-run on unchanged inputs (every stage skipped after its hash check).
 
-    .venv/bin/python hack/bench_pipeline.py [--input ../shared/sec10k] [--repeat 3]
+    .venv/bin/python hack/bench_pipeline.py [--input tests/data/sec10k] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sec_finetune.pipeline.runner import StageReport, run_pipeline
 from sec_finetune.pipeline.stages import STAGE_ORDER
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_INPUT = REPO_ROOT.parent / "shared" / "sec10k"
+DEFAULT_INPUT = REPO_ROOT / "tests" / "data" / "sec10k"
 BUDGET_SECONDS = 10.0
 
 

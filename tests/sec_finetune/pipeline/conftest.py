@@ -1,5 +1,5 @@
 """Fixtures for the data-pipeline tests: an isolated project in tmp_path, the sample
-filing, and the optional real filings in the ``shared`` folder next to the checkout."""
+filing, and the four real filings shipped in tests/data/sec10k."""
 
 from __future__ import annotations
 
@@ -15,19 +15,19 @@ from sec_finetune import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SAMPLE_FILING = REPO_ROOT / "data" / "raw" / "SAMP_10K_2023.html"
-SHARED_SEC10K = (REPO_ROOT / "../shared/sec10k").resolve()
+SEC10K_DIR = REPO_ROOT / "tests" / "data" / "sec10k"
 REAL_FILINGS = ("AAPL_10K_2024", "CIGFV_10K_2015", "GAN_10K_2009", "MRX_10K_1999")
 
 
 @pytest.fixture(scope="session")
 def real_filings_dir() -> Path:
-    """The four real 10-K filings, or a skip saying where they were expected."""
-    missing = [n for n in REAL_FILINGS if not (SHARED_SEC10K / f"{n}.html").is_file()]
+    """The four real 10-K filings (public EDGAR records, see tests/data/sec10k/README.md).
+
+    They are part of the repository, so a missing one is a broken checkout: fail, never skip."""
+    missing = [n for n in REAL_FILINGS if not (SEC10K_DIR / f"{n}.html").is_file()]
     if missing:
-        pytest.skip(
-            f"real 10-K filings absent from {SHARED_SEC10K} (missing: {', '.join(missing)})"
-        )
-    return SHARED_SEC10K
+        pytest.fail(f"real 10-K filings missing from {SEC10K_DIR}: {', '.join(missing)}")
+    return SEC10K_DIR
 
 
 def clear_settings_env(mp: pytest.MonkeyPatch) -> None:

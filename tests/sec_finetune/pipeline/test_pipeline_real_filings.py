@@ -1,7 +1,7 @@
 """Integration: the four real 10-K filings (1999, 2009, 2015, 2024) through every stage.
 
-The filings live in the ``shared`` folder next to the checkout (../shared/sec10k); without
-them these tests are skipped with the reason. Outputs go to a temporary directory.
+The filings are public EDGAR records shipped in tests/data/sec10k (provenance in its README),
+so these tests run on every clone. Outputs go to a temporary directory.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from sec_finetune import Settings, read_run
+from sec_finetune.pipeline.lineage import rel_path
 from sec_finetune.pipeline.runner import StageReport, run_pipeline
 from sec_finetune.pipeline.stages import STAGE_ORDER
 
@@ -152,18 +153,22 @@ def test_text_is_clean_of_hidden_xbrl_and_control_characters(result: PipelineRes
     assert any("Registrant’s" in b["text"] for b in mrx)  # from &#146;
 
 
-def test_lineage_points_at_the_shared_filings(
-    result: PipelineResult, real_filings_dir: Path
-) -> None:
+def test_lineage_points_at_the_filings(result: PipelineResult, real_filings_dir: Path) -> None:
     inputs = {i["name"]: i for i in result.lineage("parse")["inputs"]}
-    # Relative to the project root, however ../shared is reached (a copy or a link).
+    # Relative to the project root, so the lineage reads the same on every clone.
     written = inputs["MRX_10K_1999.html"]["path"]
-    assert written.endswith("sec10k/MRX_10K_1999.html") and written.startswith("..")
+    assert written == "tests/data/sec10k/MRX_10K_1999.html"
     assert (REPO_ROOT / written).resolve() == (real_filings_dir / "MRX_10K_1999.html").resolve()
     # sha256 published in the folder's PROVENANCE.md
     assert inputs["MRX_10K_1999.html"]["sha256"] == (
         "59008270917ad83a4ce7dd4d6da51434277c30998163c839a843dc1351324f66"
     )
+
+
+def test_lineage_path_of_an_input_outside_the_project(real_filings_dir: Path) -> None:
+    # Raw filings may live in a sibling folder (../shared/sec10k): the path climbs out.
+    project = real_filings_dir / "project"
+    assert rel_path(real_filings_dir / "MRX_10K_1999.html", project) == "../MRX_10K_1999.html"
 
 
 def test_all_stages_on_the_real_filings_are_fast(result: PipelineResult) -> None:
