@@ -196,15 +196,19 @@ class NoteLoader:
             return
         git = self.git
         git.refresh()
-        corpus.notices.extend(git.notices)
         if not git.available:
+            corpus.notices.extend(git.notices)
             return
         git.prepare(NoteSource.of(note) for note in corpus.notes)
+        beyond_cut = 0
         for note in corpus.notes:
             sink = DiagnosticSink(note.rel_path, self.settings)
             facts = corpus.git_facts[note.rel_path] = git.facts(NoteSource.of(note))
             problem = facts.placement.problem() if facts.placement else None
-            if problem and facts.placement.where in (Where.MISSING, Where.AMBIGUOUS):
+            where = facts.placement.where if facts.placement else None
+            if problem and where is Where.MISSING and git.shallow:
+                beyond_cut += 1  # maybe just older than the cut: counted in one notice
+            elif problem and where in (Where.MISSING, Where.AMBIGUOUS):
                 at = note.field_position(self._written_key(note, "git_commit"))
                 sink.add(
                     Rule.UNKNOWN_COMMIT,
@@ -223,6 +227,12 @@ class NoteLoader:
                         ref.column,
                     )
             note.diagnostics = note.diagnostics + sink.items
+        # After the queries: the notices they added (a failed lookup) belong to this load too.
+        shallow = git.shallow_notice() if git.shallow else None
+        corpus.notices.extend(
+            git.shallow_notice(beyond_cut) if notice == shallow else notice
+            for notice in git.notices
+        )
 
     def _written_key(self, note: Note, canonical: str) -> str:
         """The key the note used for a canonical field (it may be an alias such as `commit`)."""

@@ -264,18 +264,31 @@ class GitInfo:
         assert self.state is not None and self._history is not None
         notices = []
         if self.state.shallow:
-            notices.append(
-                f"{self.root}: shallow clone ({len(self._history.shas)} commits of history): "
-                "older commits show as missing, and 'behind HEAD' counts and file histories stop "
-                "at the cut; fetch the full history with `git fetch --unshallow`, or set "
-                "`fetch-depth: 0` on actions/checkout in CI"
-            )
+            notices.append(self.shallow_notice())
         if self.state.head_ref is None:
             notices.append(
                 f"{self.root}: HEAD is detached at {self.state.head[:7]}; "
                 "'on the default branch' means in HEAD's history"
             )
         return notices
+
+    def shallow_notice(self, beyond_cut: int = 0) -> str:
+        """The one notice of a shallow clone; ``beyond_cut`` notes name a commit it lacks.
+
+        A commit older than the cut cannot be told from one that never existed, so such notes get
+        no TH302 each: the notice counts them instead."""
+        assert self._history is not None
+        unchecked = (
+            f"{beyond_cut} note(s) name a commit outside it and TH302 is not checked for them; "
+            if beyond_cut
+            else ""
+        )
+        return (
+            f"{self.root}: shallow clone ({len(self._history.shas)} commits of history): "
+            f"{unchecked}older commits show as missing, and 'behind HEAD' counts and file "
+            "histories stop at the cut; fetch the full history with `git fetch --unshallow`, or "
+            "set `fetch-depth: 0` on actions/checkout in CI"
+        )
 
     @property
     def available(self) -> bool:
