@@ -1,4 +1,5 @@
 # Every target bootstraps .venv first, so `make serve` and `make test` work on a fresh clone.
+# `make VENV=.venv-ci test` uses another environment (what .ci/run does, so CI never touches yours).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,9 +29,11 @@ bench: $(STAMP)  ## rerun the benchmarks in hack/
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python hack/bench_check.py
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, the import contracts in pyproject.toml, mypy (strict, pydantic plugin)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .ruff_cache
+	rm -rf $(VENV) site .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
