@@ -94,6 +94,7 @@ def _validate_fields(
     sink: DiagnosticSink,
 ) -> NoteMeta:
     canonical: dict[str, RawField] = {}
+    raw: RawField | None
     for key, raw in frontmatter.fields.items():
         name = settings.field_aliases.get(key, key)
         if name in canonical:

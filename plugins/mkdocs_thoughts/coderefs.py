@@ -129,7 +129,7 @@ def _scan_line(
         path, lines = match["path"], match["lines"]
         if not lines:
             path = path.rstrip(".")  # the full stop ending a sentence
-        start, end = _line_range(lines)
+        first, last = _line_range(lines)
         text = path + (lines or "")
         alternatives = _alternatives(path, note_dir, skip, link=False)
         if alternatives:
@@ -137,7 +137,7 @@ def _scan_line(
                 (
                     match.start(),
                     RefCandidate(
-                        alternatives, start, end, text, RefSyntax.TEXT, number, match.start() + 1
+                        alternatives, first, last, text, RefSyntax.TEXT, number, match.start() + 1
                     ),
                 )
             )

@@ -193,6 +193,7 @@ def _edit_block(
     fields = {key: raw for key, raw in frontmatter.fields.items() if key in editor.entries}
     changes: list[str] = []
     canonical: dict[str, RawField] = {}
+    raw: RawField | None
     for key, raw in fields.items():
         name = settings.field_aliases.get(key, key)
         if name in canonical:

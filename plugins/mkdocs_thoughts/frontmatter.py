@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover
 _RESOLVED: dict[tuple[str, bool], str] = {}
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """The safe loader with a memo for implicit scalar tags.
 
     Resolving a tag runs a handful of regular expressions per scalar, in Python, and the same
@@ -32,11 +32,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
         key = (value, implicit[0])
         tag = _RESOLVED.get(key)
         if tag is None:
-            tag = super().resolve(kind, value, implicit)
+            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
             if len(_RESOLVED) > 50_000:  # bounded: a memo, not a leak
                 _RESOLVED.clear()
             _RESOLVED[key] = tag

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import field as _field  # Edge.field shadows it in the class body
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -92,7 +93,7 @@ class Edge:
     kind: str
     field: str | None
     """The frontmatter field it was written in; ``None`` for a link or mention in the body."""
-    relation: Relation | None = field(default=None, compare=False, repr=False)
+    relation: Relation | None = _field(default=None, compare=False, repr=False)
 
     @property
     def is_body(self) -> bool:

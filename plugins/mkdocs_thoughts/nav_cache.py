@@ -92,7 +92,7 @@ def cache_material_nav(
         return False
     nav = templates[0]
     # Jinja's include runs the included template's root function with the including context.
-    nav.root_render_func = cache.wrap(nav.root_render_func)  # type: ignore[method-assign]
+    nav.root_render_func = cache.wrap(nav.root_render_func)
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import date as _date  # NoteMeta.date shadows the type in its class body
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic
@@ -41,7 +42,7 @@ class NoteMeta:
     topic: str | None = None
     tags: list[str] = field(default_factory=list)
     status: str | None = None
-    last_updated: datetime | date | None = None
+    last_updated: datetime | _date | None = None
     last_updated_by: str | None = None
     relations: list[RelationValue] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)

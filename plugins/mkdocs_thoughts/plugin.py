@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup, escape
-from mkdocs.config.base import ValidationError
+from mkdocs.config.base import LegacyConfig, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -35,7 +35,7 @@ from .site_assets import SCRIPT, STYLESHEET, bundles
 log = get_plugin_logger(__name__)
 
 
-class ThoughtsPlugin(BasePlugin):
+class ThoughtsPlugin(BasePlugin[LegacyConfig]):
     """Validates, indexes and links the research notes of a MkDocs site."""
 
     def __init__(self) -> None:
@@ -168,9 +168,9 @@ class ThoughtsPlugin(BasePlugin):
             notices=self.corpus.notices,
         )
         for uri in self.generated:
-            file = files.get_file_from_path(uri)
-            assert file is not None
-            file.content_string = self.writer.generated_markdown(self.specs[uri])
+            generated = files.get_file_from_path(uri)
+            assert generated is not None
+            generated.content_string = self.writer.generated_markdown(self.specs[uri])
         self._add_run_pages(files, config, renderer, git.commit_url)
         self._mark_changed_headers(files)
         # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until

@@ -71,9 +71,9 @@ def line_chart(
         f'<text x="{width - right}" y="{base}" text-anchor="end">{text(number(x_hi))}</text>'
     )
     if len(shown) == 1:
-        x, y = shown[0]
+        x0, y0 = shown[0]
         parts.append(
-            f'<circle class="th-chart__line" cx="{_n(sx(x))}" cy="{_n(sy(y))}" r="2.5" '
+            f'<circle class="th-chart__line" cx="{_n(sx(x0))}" cy="{_n(sy(y0))}" r="2.5" '
             'fill="#3f51b5"/>'
         )
     elif shown:

@@ -299,6 +299,7 @@ def _documented_notes(
     runs: RunSet, notes: list[Note]
 ) -> tuple[list[tuple[Run, Note]], dict[str, list[str]]]:
     """Each run's run.json ``notes``, as notes of this site, and the paths that name none."""
+    note: Note | None
     by_path = {note.rel_path: note for note in notes}
     by_uri = {note.doc_uri: note for note in notes}
     by_name: dict[str, list[Note]] = {}

@@ -239,7 +239,7 @@ class RunPages:
         ]
         if not entries:
             return Markup("")
-        items = []
+        items: list[dict[str, Any]] = []
         for text, run in entries:
             if run is None:
                 items.append({"run": None, "text": text})

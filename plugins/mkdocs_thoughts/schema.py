@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Literal
@@ -454,7 +454,7 @@ class NoteFields(BaseModel):
         raise _fail(Rule.UNKNOWN_STATUS, message, hint)
 
 
-def did_you_mean(word: str, candidates: list[str] | set[str]) -> str | None:
+def did_you_mean(word: str, candidates: Collection[str]) -> str | None:
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

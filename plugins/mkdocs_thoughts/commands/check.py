@@ -11,7 +11,7 @@ from .common import add_config_option, existing_paths, note_loader, site_config
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "check",
         help="validate notes' frontmatter",

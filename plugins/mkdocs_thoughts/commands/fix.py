@@ -11,7 +11,7 @@ from ..git import git_available
 from .common import add_config_option, existing_paths, note_loader, site_config
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "fix",
         help="propose fixes for notes that fail the check (--write to apply them)",

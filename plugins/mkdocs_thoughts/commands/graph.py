@@ -21,7 +21,7 @@ from .common import UsageError, add_config_option, note_loader, site_config
 FORMATS = ("json", "dot", "mermaid", "svg")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "graph",
         help="print the graph of relations between notes",

@@ -44,7 +44,7 @@ markdown_extensions:
 """`searchable/` holds hard-link mirrors of the notes; publishing it would show each note twice."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "init",
         help="write a starting mkdocs.yml, or add the thoughts plugin to an existing one",

@@ -8,7 +8,7 @@ import sys
 from ..metadata import gather
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "meta",
         help="print date, git commit, branch, repository and researcher for a new note",

@@ -28,7 +28,7 @@ SINGULAR = {folder: word for word, folder in SINGULAR_ALIASES.items()}
 TEMPLATES_FOLDER = "templates"
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "new",
         help="write a new note from its template",

@@ -15,7 +15,7 @@ from ..corpus import Corpus
 from .common import add_config_option, note_loader, site_config
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "notes",
         help="list notes with their resolved commits",

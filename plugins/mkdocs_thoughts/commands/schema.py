@@ -17,7 +17,7 @@ from .common import UsageError, add_config_option, site_config
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "schema",
         help="print the JSON Schema of the configured frontmatter",
