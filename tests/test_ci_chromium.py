@@ -41,7 +41,7 @@ def fake_apt(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_ordinary_user_skips_the_install_and_says_so(tmp_path: Path) -> None:
-    env = {"CHROMIUM": str(tmp_path / "no-chromium")}
+    env = {"CI_CHROMIUM": str(tmp_path / "no-chromium")}
     root = os.geteuid() == 0
     if root:
         assert shutil.which("setpriv"), "setpriv (util-linux) runs the step as a non-root user"
@@ -61,7 +61,7 @@ def test_ordinary_user_skips_the_install_and_says_so(tmp_path: Path) -> None:
 
 
 def test_root_without_apt_get_skips(tmp_path: Path) -> None:
-    env = {"CHROMIUM": str(tmp_path / "no-chromium"), "CI_UID": "0", "CI_APT_GET": "no-apt-get"}
+    env = {"CI_CHROMIUM": str(tmp_path / "no-chromium"), "CI_UID": "0", "CI_APT_GET": "no-apt-get"}
     plan = run("chromium_plan", env)
     assert (
         plan.stdout
@@ -73,7 +73,7 @@ def test_root_without_apt_get_skips(tmp_path: Path) -> None:
 
 def test_root_with_apt_get_installs(tmp_path: Path) -> None:
     apt, calls = fake_apt(tmp_path)
-    env = {"CHROMIUM": str(tmp_path / "no-chromium"), "CI_UID": "0", "CI_APT_GET": str(apt)}
+    env = {"CI_CHROMIUM": str(tmp_path / "no-chromium"), "CI_UID": "0", "CI_APT_GET": str(apt)}
     assert run("chromium_plan", env).stdout == "install\n"
     step = run("ensure_chromium", env)
     assert step.returncode == 0, step.stderr
@@ -85,7 +85,7 @@ def test_a_failing_install_stops_ci(tmp_path: Path) -> None:
     apt = tmp_path / "apt-get"
     apt.write_text("#!/bin/sh\nexit 100\n")
     apt.chmod(0o755)
-    env = {"CHROMIUM": str(tmp_path / "no-chromium"), "CI_UID": "0", "CI_APT_GET": str(apt)}
+    env = {"CI_CHROMIUM": str(tmp_path / "no-chromium"), "CI_UID": "0", "CI_APT_GET": str(apt)}
     step = run("ensure_chromium; echo next step", env)
     assert step.returncode == 100 and "next step" not in step.stdout
 
@@ -95,7 +95,7 @@ def test_present_chromium_is_used_as_is(tmp_path: Path) -> None:
     chromium = tmp_path / "chromium"
     chromium.write_text("#!/bin/sh\n")
     chromium.chmod(0o755)
-    env = {"CHROMIUM": str(chromium), "CI_UID": "0", "CI_APT_GET": str(apt)}
+    env = {"CI_CHROMIUM": str(chromium), "CI_UID": "0", "CI_APT_GET": str(apt)}
     assert run("chromium_plan", env).stdout == "present\n"
     step = run("ensure_chromium", env)
     assert step.stdout == f"--- chromium: {chromium} (the browser tests will run)\n"
