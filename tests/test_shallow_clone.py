@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from gitfixtures import GitRepo, Scenario, isolate_git
 from mkdocs_thoughts.cli import main
 from sitebuild import Captured, build_site, mkdocs_yml
@@ -95,7 +96,7 @@ def test_shallow_clone_builds_strictly_with_the_same_notice(
     level = logger.level
     logger.setLevel(logging.INFO)  # the plugin logs notices as info
     try:
-        build_site(clone, strict=True)
+        site = build_site(clone, strict=True)
     finally:
         logger.setLevel(level)
         logger.removeHandler(captured)
@@ -103,3 +104,7 @@ def test_shallow_clone_builds_strictly_with_the_same_notice(
     assert not [m for m in messages if ": TH302 " in m]  # no diagnostic, only the notice
     [notice] = [m for m in messages if "shallow clone" in m]
     assert "3 note(s) name a commit outside it" in notice
+    url = OLD.removeprefix("thoughts/").removesuffix(".md")
+    page = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    placement = page.select_one(".th-note-header .th-placement")
+    assert placement is not None and placement.get_text() == "not in this shallow clone"

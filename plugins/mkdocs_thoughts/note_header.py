@@ -114,6 +114,8 @@ def _placement_text(placement: Placement) -> str:
         return f"on {placement.ref_name or 'HEAD'}"
     if where is Where.OTHER_REF:
         return f"only on {placement.ref_name}"
+    if where is Where.MISSING and placement.shallow:
+        return "not in this shallow clone"  # maybe older than the cut, maybe never existed
     return {
         Where.UNREACHABLE: "on no branch",
         Where.AMBIGUOUS: "ambiguous",
