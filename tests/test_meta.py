@@ -92,7 +92,9 @@ def assert_agree(script: dict[str, str], python: dict[str, str]) -> None:
             if pattern is None
             else dt.datetime.strptime(other, pattern)
         )
-        assert abs((first - second).total_seconds()) <= 2, (key, value, other)
+        # Two processes read the clock one after the other; on a loaded machine starting Python
+        # alone takes seconds. A wrong zone or format is off by hours, not seconds.
+        assert abs((first - second).total_seconds()) <= 30, (key, value, other)
 
 
 @pytest.mark.parametrize(
