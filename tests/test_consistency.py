@@ -107,7 +107,7 @@ def test_one_sided_supersedes(tmp_path: Path) -> None:
 def test_reference_diagnostics(tmp_path: Path) -> None:
     settings = ThoughtsSettings(check_commits=False)
     moved = "thoughts/shared/plans/2025-12-01_10-00_tokenizer.md"  # it lives in research/
-    body = f"See `thoughts/shared/research/2025-11-30_09-00_tokenizer.md`, `{moved}`.\n"
+    body = f"See [it](../research/2025-11-30_09-00_tokenizer.md), `{moved}`.\n"
     corpus, _ = load(
         tmp_path,
         {RESEARCH: note_text("R"), PLAN: note_text("P", based_on=moved, body=body)},

@@ -285,14 +285,16 @@ def test_body_references(tmp_path: Path) -> None:
         (Origin.LINK, "../research/2025-12-01_10-00_tokenizer.md"),
         (Origin.MENTION, f"{OTHER}:12-30"),
         (Origin.LINK, OTHER),
+        (Origin.LINK, "../../index.md"),
         (Origin.LINK, "../prs/2025-12-05_09-00_tokenizer-pr.md"),
     ]
     relations = relations_of(corpus, PLAN)
-    assert [(r.kind, r.target.rel_path if r.target else None) for r in relations] == [
+    assert [(r.kind, r.target.rel_path if r.target else r.file) for r in relations] == [
         (TargetKind.NOTE, RESEARCH),
         (TargetKind.NOTE, RESEARCH),
         (TargetKind.NOTE, OTHER),
         (TargetKind.NOTE, OTHER),
+        (TargetKind.FILE, "thoughts/index.md"),  # the home page, a folder page
         (TargetKind.NOTE, PR),
     ]
     assert all(r.value.field == BODY_FIELD for r in relations)

@@ -5,6 +5,7 @@ Rules that need every note (relation targets) or the repository (commits) live i
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from .notes import (
     first_heading,
     read_frontmatter,
 )
-from .schema import NoteFields, Rule, ThoughtsSettings, did_you_mean
+from .schema import NoteFields, Rule, ThoughtsSettings
 
 _TEXT_FIELDS = frozenset({"researcher", "branch", "repository", "topic", "last_updated_by"})
 _SCALAR_SOURCE_FIELDS = _TEXT_FIELDS | {"git_commit", "status"}
@@ -199,10 +200,16 @@ def _check_unknown_keys(
     frontmatter: Frontmatter, settings: ThoughtsSettings, sink: DiagnosticSink
 ) -> None:
     known = settings.known_keys
+    # A key the note already has (under any spelling) is never the suggestion: `command:` beside
+    # `git_commit:` is another field, not a misspelt `commit`.
+    present = {settings.field_aliases.get(key, key) for key in frontmatter.fields}
+    candidates = {
+        name for name in known if settings.field_aliases.get(name, name) not in present
+    }
     for key, raw in frontmatter.fields.items():
         if key in known:
             continue
-        suggestion = did_you_mean(key, known)
+        suggestion = _key_suggestion(key, candidates)
         sink.add(
             Rule.UNKNOWN_KEY,
             f"unknown key '{key}'" + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
@@ -215,6 +222,25 @@ def _check_unknown_keys(
         )
 
 
+_KEY_TYPO_RATIO = 0.8
+"""How alike an unknown key and a known one must be to suggest one for the other: a typo or two
+(`stauts`, `reseacher`), not another word (`command` is not `commit`, `question` not `revision`)."""
+
+
+def _key_suggestion(key: str, candidates: set[str]) -> str | None:
+    lowered = key.lower()
+    match = difflib.get_close_matches(lowered, sorted(candidates), n=1, cutoff=_KEY_TYPO_RATIO)
+    if not match:
+        return None
+    # `last_updated_note` extends `last_updated` with a word: a field of its own, not a typo.
+    words, known_words = lowered.replace("-", "_").split("_"), match[0].split("_")
+    if len(words) != len(known_words) and (
+        words[: len(known_words)] == known_words or words[-len(known_words) :] == known_words
+    ):
+        return None
+    return match[0]
+
+
 def _relation_values(
     canonical: dict[str, RawField], settings: ThoughtsSettings
 ) -> list[RelationValue]:
@@ -224,11 +250,18 @@ def _relation_values(
         if raw is None or raw.value is None:
             continue
         items = raw.value if isinstance(raw.value, list) else [raw.value]
-        for item in items:
+        for number, item in enumerate(items):
             if isinstance(item, str | int | float) and not isinstance(item, bool):
-                for part in str(item).split(","):
+                # Each list item reports its own line, each part of `a.md, b.md` its own column.
+                at = raw.item_at[number] if number < len(raw.item_at) else raw.value_at
+                parts = str(item).split(",")
+                offset = 0
+                for part in parts:
                     if part.strip():
-                        relations.append(RelationValue(name, part.strip(), raw.value_at))
+                        column = at.column + offset + len(part) - len(part.lstrip())
+                        where = at if len(parts) == 1 else Position(at.line, column)
+                        relations.append(RelationValue(name, part.strip(), where))
+                    offset += len(part) + 1
     return relations
 
 

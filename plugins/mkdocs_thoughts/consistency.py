@@ -7,7 +7,8 @@ TH313  a note supersedes another that does not say it is superseded by it (warni
        line in the older note, which readers of that note would otherwise never learn).
 
 And two about references themselves (TH301, a relation field naming no note, is corpus.py's):
-TH314  a link or backticked path in a body names no note (warning: often a note deleted since).
+TH314  a Markdown link in a body names no note and no file of the repository (warning: often a
+       note deleted since).
 TH315  a path names no file, but the note of that file name elsewhere was taken (warning: the note
        moved; the link on the page is broken until the path is corrected).
 """
@@ -64,10 +65,12 @@ def check_references(
     found: list[Diagnostic] = []
     for relation in relations:
         value = relation.value
-        if relation.kind is TargetKind.MISSING and relation.origin is not Origin.FIELD:
+        if relation.kind is TargetKind.MISSING and relation.origin is Origin.LINK:
+            # Only a link can be broken: a backticked path naming nothing is prose (a file a
+            # plan will create, an example), and one naming a file is a citation.
             suggestion = index.suggest(value.text, relation.source)
             code = BODY_TARGET_MISSING
-            message = f"{value.text!r} is not a note here"
+            message = f"{value.text!r} names no note or file of the repository"
             hint = (
                 f"did you mean {suggestion}?"
                 if suggestion

@@ -22,6 +22,7 @@ from .gitinfo import GitInfo, NoteGitFacts, NoteSource, Where
 from .graph import Graph, build_graph
 from .links import NoteIndex, Relation, TargetKind
 from .notes import FOLDER_PAGES, Note
+from .repofiles import RepoFiles
 from .schema import Rule, ThoughtsSettings
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class NoteLoader:
             for folder in note_type.folders
         }
         self._cache: dict[Path, Note] = {}
+        self._files: tuple[object, RepoFiles] | None = None
         self.reads = 0
         """How many files were parsed (not served from the cache); tests and benchmarks read it."""
 
@@ -115,9 +117,20 @@ class NoteLoader:
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
             self._cache = {path: note for path, note in self._cache.items() if path in live}
         corpus = Corpus(notes, [], self.notes_root, self.repo_root)
+        if self.settings.check_commits:
+            self.git.refresh()  # once: the relations below read HEAD's files from it
         self._check_relations(corpus, complete=paths is None)
         self._check_git(corpus)
         return corpus
+
+    def repo_files(self) -> RepoFiles:
+        """The repository's files, from HEAD's tree when git is read, else from the disk; built
+        again only when HEAD moves."""
+        head = self.git.head_paths() if self.settings.check_commits else None
+        key = self.git.state if head is not None else None
+        if self._files is None or self._files[0] != key:
+            self._files = (key, RepoFiles(self.repo_root, head))
+        return self._files[1]
 
     def _read(self, path: Path) -> Note:
         stat = path.stat()
@@ -153,7 +166,7 @@ class NoteLoader:
         # so they live on a fresh list per note.
         # Checking a few files still resolves their relations against every note of the site.
         every_note = corpus.notes if complete else [self._read(p) for p in self.discover()]
-        index = NoteIndex(every_note, self.repo_root, self.notes_root)
+        index = NoteIndex(every_note, self.repo_root, self.notes_root, self.repo_files())
         for note in corpus.notes:
             note.diagnostics = [d for d in note.diagnostics if d.code not in _CORPUS_RULES]
             sink = DiagnosticSink(note.rel_path, self.settings)
@@ -164,10 +177,12 @@ class NoteLoader:
                     suggestion = index.suggest(value.text, note)
                     sink.add(
                         Rule.MISSING_TARGET,
-                        f"{value.field} points at {value.text!r}, which is not a note here",
+                        f"{value.field} points at {value.text!r}, "
+                        "which names no note or file of the repository",
                         f"did you mean {suggestion}?"
                         if suggestion
-                        else "use the target's path from the repository root",
+                        else "use the target's path from the repository root, "
+                        "or its file name when only one file has it",
                         value.at.line,
                         value.at.column,
                         value.field,
@@ -195,7 +210,6 @@ class NoteLoader:
         if not self.settings.check_commits:
             return
         git = self.git
-        git.refresh()
         if not git.available:
             corpus.notices.extend(git.notices)
             return

@@ -76,6 +76,8 @@ class RawField:
     tag: str
     key_at: Position
     value_at: Position
+    item_at: tuple[Position, ...] = ()
+    """For a list, where each item starts (a block list's items sit on lines of their own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +199,12 @@ def parse_frontmatter(block: str, first_line: int = 2) -> Frontmatter:
         value = _construct(loader, value_node, key, value_at, problems)
         is_scalar = type(value_node) is yaml.ScalarNode
         text = value_node.value if is_scalar else source
-        fields[key] = RawField(key, value, text, is_scalar, tag, key_at, value_at)
+        items = (
+            tuple(_position(child.start_mark, first_line) for child in value_node.value)
+            if type(value_node) is yaml.SequenceNode
+            else ()
+        )
+        fields[key] = RawField(key, value, text, is_scalar, tag, key_at, value_at, items)
     return Frontmatter(fields, tuple(problems), True)
 
 

@@ -303,6 +303,15 @@ class GitInfo:
         history = self._history
         return history.commits[history.head] if history else None
 
+    def head_paths(self) -> Iterable[str] | None:
+        """Every file in HEAD's tree, or ``None`` without git facts."""
+        return self._history.head_blobs.keys() if self._history else None
+
+    def ever_existed(self, path: str) -> bool:
+        """Whether any commit of the history had a file at ``path`` (HEAD's tree included)."""
+        history = self._history
+        return history is not None and (path in history.head_blobs or path in history.touches)
+
     @property
     def head_ref(self) -> str | None:
         """HEAD's branch (``refs/heads/main``), or ``None`` when detached or without git."""

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from .frontmatter import Position
 from .mdscan import CODE_SPAN, INLINE_LINK, without_code_spans
 from .notes import FOLDER_PAGES, Note, RelationValue
+from .repofiles import RepoFiles
 
 _WEB_URL = re.compile(r"https?://\S", re.IGNORECASE)
 # Any other scheme (javascript:, mailto:, urn:) is text: only web URLs become links on a page.
@@ -48,6 +49,8 @@ BODY_FIELD = "body"
 
 class TargetKind(StrEnum):
     NOTE = "note"
+    FILE = "file"
+    """A file of the repository that is not a note (a PRD, an ADR, the README): a citation."""
     MISSING = "missing"
     URL = "url"
     TEXT = "text"
@@ -74,6 +77,9 @@ class Relation:
     by_name: bool = False
     """The written path names no file and the target was found by its file name alone (a moved
     note, or a bare file name): worth a did-you-mean with the target's real path."""
+    file: str | None = None
+    """For a :attr:`TargetKind.FILE`, the file's path from the repository root (``None`` when
+    a bare name matches several files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +93,17 @@ class BodyReference:
 class NoteIndex:
     """All notes of a build, by absolute path and by file name, for resolving references."""
 
-    def __init__(self, notes: Iterable[Note], repo_root: Path, notes_root: Path) -> None:
+    def __init__(
+        self,
+        notes: Iterable[Note],
+        repo_root: Path,
+        notes_root: Path,
+        files: RepoFiles | None = None,
+    ) -> None:
         self.repo_root = repo_root
         self.notes_root = notes_root
+        self.files = files
+        """The repository's other files: a path naming one is a citation, not a missing note."""
         self.by_path: dict[str, Note] = {}
         self.by_name: dict[str, list[Note]] = {}
         self.by_stem: dict[str, list[Note]] = {}
@@ -128,9 +142,40 @@ class NoteIndex:
             return Relation(source, value, kind, target, origin)
         # A Markdown link is relative to its page; a frontmatter path usually to the repository.
         relative_first = origin is Origin.LINK or path_text.startswith(("./", "../"))
-        target, by_name = self._locate(source, path_text, relative_first)
-        kind = TargetKind.NOTE if target else TargetKind.MISSING
-        return Relation(source, value, kind, target, origin, by_name)
+        found = self._resolve_path(source, value, origin, path_text, relative_first)
+        if found.kind is TargetKind.MISSING and origin is Origin.MENTION:
+            # `sub/thoughts/plans/x.md`: the whole path first, then from the notes folder on
+            # (an absolute path from someone's machine, or another checkout's).
+            cut = _from_folder(path_text, self.notes_root.name)
+            if cut is not None:
+                return self._resolve_path(source, value, origin, cut, relative_first)
+        return found
+
+    def _resolve_path(
+        self,
+        source: Note,
+        value: RelationValue,
+        origin: Origin,
+        path_text: str,
+        relative_first: bool,
+    ) -> Relation:
+        """A note at the path; else a repository file at it; else a note of that file name
+        elsewhere (moved); else, for a bare name, any repository file of that name."""
+        target = self._at_path(source, path_text, relative_first)
+        if target is not None:
+            return Relation(source, value, TargetKind.NOTE, target, origin)
+        file = self._file_at(source, path_text, relative_first)
+        if file is not None:
+            return Relation(source, value, TargetKind.FILE, origin=origin, file=file)
+        target = self._by_name(source, path_text)
+        if target is not None:
+            return Relation(source, value, TargetKind.NOTE, target, origin, by_name=True)
+        if self.files is not None and "/" not in path_text.replace("\\", "/"):
+            named = self.files.named(_base_name(path_text))
+            if named:
+                only = named[0] if len(named) == 1 else None
+                return Relation(source, value, TargetKind.FILE, origin=origin, file=only)
+        return Relation(source, value, TargetKind.MISSING, origin=origin)
 
     def find(self, source: Note, path_text: str, *, relative_first: bool = False) -> Note | None:
         """The note a path names, tried from the repository root, the note's folder, the notes
@@ -140,21 +185,54 @@ class NoteIndex:
     def _locate(
         self, source: Note, path_text: str, relative_first: bool
     ) -> tuple[Note | None, bool]:
+        note = self._at_path(source, path_text, relative_first)
+        if note is not None:
+            return note, False
+        found = self._by_name(source, path_text)
+        return found, found is not None
+
+    def _candidates(self, source: Note, path_text: str, relative_first: bool) -> list[str]:
+        """Absolute paths ``path_text`` may mean, most likely first, none outside the repo."""
         path_text = path_text.replace("\\", "/")
         relative = path_text.lstrip("/")
         source_dir = os.path.dirname(source.path)
         bases = [self._repo_text, source_dir, self._notes_text, self._notes_parent_text]
         if relative_first and not path_text.startswith("/"):
             bases.insert(0, bases.pop(1))
+        found = []
         for base in bases:
             candidate = os.path.normpath(os.path.join(base, relative))
-            if not candidate.startswith(self._allowed):
-                continue  # a path from a note never reaches outside the repository
+            # A path from a note never reaches outside the repository.
+            if candidate.startswith(self._allowed) and candidate not in found:
+                found.append(candidate)
+        return found
+
+    def _at_path(self, source: Note, path_text: str, relative_first: bool) -> Note | None:
+        for candidate in self._candidates(source, path_text, relative_first):
             note = self.by_path.get(candidate)
             if note is not None:
-                return note, False
-        found = self._by_name(source, path_text)
-        return found, found is not None
+                return note
+        return None
+
+    def _file_at(self, source: Note, path_text: str, relative_first: bool) -> str | None:
+        """The repository file (not a note) the path names, relative to the repository root."""
+        prefix = self._repo_text.rstrip(os.sep) + os.sep
+        for candidate in self._candidates(source, path_text, relative_first):
+            if not candidate.startswith(prefix):
+                continue  # the notes root configured outside the repository
+            rel_path = candidate[len(prefix) :].replace(os.sep, "/")
+            if self._folder_page(candidate) or (self.files and self.files.exists(rel_path)):
+                return rel_path
+        return None
+
+    def _folder_page(self, candidate: str) -> bool:
+        # `../plans/index.md`: the folder's page, which the plugin writes when the team did not.
+        notes_prefix = self._notes_text.rstrip(os.sep) + os.sep
+        return (
+            os.path.basename(candidate).lower() in FOLDER_PAGES
+            and (candidate + os.sep).startswith(notes_prefix)
+            and os.path.isdir(os.path.dirname(candidate))
+        )
 
     def _by_name(self, source: Note, path_text: str) -> Note | None:
         # A moved note, or a bare file name living in another folder: the one note of that name.
@@ -228,7 +306,7 @@ def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]
     seen: set[tuple[Origin, str]] = set()
 
     def add(origin: Origin, text: str, line: int, column: int) -> None:
-        if _base_name(_SUFFIX.sub("", text)) in FOLDER_PAGES:
+        if origin is Origin.MENTION and _base_name(_SUFFIX.sub("", text)) in FOLDER_PAGES:
             return  # index.md and README.md are folder pages, never notes
         if (origin, text) not in seen:
             seen.add((origin, text))
@@ -270,10 +348,21 @@ def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]
 
 @functools.lru_cache(maxsize=8)
 def _mention_pattern(folder: str) -> re.Pattern[str]:
+    # The whole path is kept (`sub/thoughts/plans/x.md` may exist as written); resolution cuts
+    # it at the folder only when it names nothing.
     return re.compile(
-        rf"(?:[^\s`]*?/)?({re.escape(folder)}/[^\s`]+?\.md)(:\d+(?:-\d+)?|#[^\s`]*)?",
+        rf"((?:[^\s`]*?/)?{re.escape(folder)}/[^\s`]+?\.md)(:\d+(?:-\d+)?|#[^\s`]*)?",
         re.IGNORECASE,
     )
+
+
+def _from_folder(path_text: str, folder: str) -> str | None:
+    """``a/b/thoughts/x.md`` -> ``thoughts/x.md`` (the first ``thoughts/``), or ``None``."""
+    parts = path_text.replace("\\", "/").split("/")
+    lowered = [part.lower() for part in parts]
+    if folder.lower() not in lowered[1:-1]:
+        return None
+    return "/".join(parts[lowered.index(folder.lower(), 1) :])
 
 
 def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
