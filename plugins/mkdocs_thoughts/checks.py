@@ -203,9 +203,7 @@ def _check_unknown_keys(
     # A key the note already has (under any spelling) is never the suggestion: `command:` beside
     # `git_commit:` is another field, not a misspelt `commit`.
     present = {settings.field_aliases.get(key, key) for key in frontmatter.fields}
-    candidates = {
-        name for name in known if settings.field_aliases.get(name, name) not in present
-    }
+    candidates = {name for name in known if settings.field_aliases.get(name, name) not in present}
     for key, raw in frontmatter.fields.items():
         if key in known:
             continue

@@ -142,31 +142,20 @@ class NoteIndex:
             return Relation(source, value, kind, target, origin)
         # A Markdown link is relative to its page; a frontmatter path usually to the repository.
         relative_first = origin is Origin.LINK or path_text.startswith(("./", "../"))
-        found = self._resolve_path(source, value, origin, path_text, relative_first)
-        if found.kind is TargetKind.MISSING and origin is Origin.MENTION:
-            # `sub/thoughts/plans/x.md`: the whole path first, then from the notes folder on
-            # (an absolute path from someone's machine, or another checkout's).
-            cut = _from_folder(path_text, self.notes_root.name)
-            if cut is not None:
-                return self._resolve_path(source, value, origin, cut, relative_first)
-        return found
-
-    def _resolve_path(
-        self,
-        source: Note,
-        value: RelationValue,
-        origin: Origin,
-        path_text: str,
-        relative_first: bool,
-    ) -> Relation:
-        """A note at the path; else a repository file at it; else a note of that file name
-        elsewhere (moved); else, for a bare name, any repository file of that name."""
-        target = self._at_path(source, path_text, relative_first)
-        if target is not None:
-            return Relation(source, value, TargetKind.NOTE, target, origin)
-        file = self._file_at(source, path_text, relative_first)
-        if file is not None:
-            return Relation(source, value, TargetKind.FILE, origin=origin, file=file)
+        # `sub/thoughts/plans/x.md` in backticks: the whole path first, then from the notes
+        # folder on (an absolute path from someone's machine, or another checkout's).
+        cut = _from_folder(path_text, self.notes_root.name) if origin is Origin.MENTION else None
+        for attempt in (path_text, cut):
+            if attempt is None:
+                continue
+            target = self._at_path(source, attempt, relative_first)
+            if target is not None:
+                return Relation(source, value, TargetKind.NOTE, target, origin)
+            file = self._file_at(source, attempt, relative_first)
+            if file is not None:
+                return Relation(source, value, TargetKind.FILE, origin=origin, file=file)
+        # A note of that file name elsewhere (moved); for a bare name, any repository file of
+        # that name (a citation of a document that lives elsewhere).
         target = self._by_name(source, path_text)
         if target is not None:
             return Relation(source, value, TargetKind.NOTE, target, origin, by_name=True)
