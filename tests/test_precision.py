@@ -173,3 +173,38 @@ def test_only_a_link_can_be_broken(repo: GitRepo, capsys: pytest.CaptureFixture[
     repo.write(PLAN, note(sha, "Plan", f"related_research: {RESEARCH}\n", body))
     items = check(capsys)
     assert codes(items) == [("TH315", 15), ("TH314", 16)]
+
+
+def test_code_paths_cited_before_they_exist_are_not_warned(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sha = repo.head()[:7]
+    # Committed with the note, so absent at its git_commit; one a plan proposes, created later;
+    # one deleted since; a typo; and paths of other systems, which are none of this repo's.
+    body = (
+        "New module: `src/app/loader.py`; proposed: `src/app/later.py`.\n"
+        "Gone: `src/app/old.py`. Typo: `src/app/parsre.py`, nothing: `src/app/nothing_here.py`.\n"
+        "Elsewhere: `~/.config/tool.json`, `apps/web/page.tsx`.\n"
+    )
+    repo.write("src/app/loader.py", "x = 1\n")
+    repo.write("src/app/old.py", "y = 1\n")
+    repo.write(PLAN, note(sha, "Plan", f"related_research: {RESEARCH}\n", body))
+    repo.commit("plan and its new module")
+    (repo.root / "src/app/old.py").unlink()
+    repo.write("src/app/later.py", "z = 1\n")
+    repo.commit("the plan carried out")
+    items = [item for item in check(capsys) if item["path"] == PLAN]
+    assert [(item["code"], item["line"], item["message"], item["hint"]) for item in items] == [
+        (
+            "TH303",
+            15,
+            "src/app/parsre.py names no file that ever existed in the repository",
+            "did you mean src/app/parser.py?",
+        ),
+        (
+            "TH303",
+            15,
+            "src/app/nothing_here.py names no file that ever existed in the repository",
+            "check the path for a typo",
+        ),
+    ]

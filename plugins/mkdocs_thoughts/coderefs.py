@@ -362,13 +362,20 @@ class CodeRef:
         return (self.path, self.start, self.end)
 
     def problem(self) -> tuple[str, str] | None:
-        """(message, hint) for a diagnostic, or ``None`` when the reference is fine."""
-        if self.status is RefStatus.NOT_AT_COMMIT:
-            return (
-                f"{self.label} does not exist at the note's commit (it does at HEAD)",
-                "check the path, or set git_commit to the commit the note describes",
-            )
+        """(message, hint) for a diagnostic, or ``None`` when the reference is fine.
+
+        A path that exists now but not at the note's commit is expected (a file added with the
+        note, after its ``git_commit``, or one a plan proposed): the page marks it, no warning.
+        Only a path that never existed is a likely typo (:func:`unknown_path_problem`)."""
         return None
+
+
+def unknown_path_problem(path: str, suggestion: str | None) -> tuple[str, str]:
+    """(message, hint) for a backticked repository path that no commit ever had."""
+    return (
+        f"{path} names no file that ever existed in the repository",
+        f"did you mean {suggestion}?" if suggestion else "check the path for a typo",
+    )
 
 
 @dataclass(frozen=True, slots=True)

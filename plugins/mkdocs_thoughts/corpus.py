@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import build_note
+from .coderefs import unknown_path_problem
 from .consistency import check_consistency, check_references
 from .diagnostics import Diagnostic, DiagnosticSink
 from .forges import Forge
@@ -205,7 +206,7 @@ class NoteLoader:
                 note.diagnostics = note.diagnostics + by_path[note.rel_path]
 
     def _check_git(self, corpus: Corpus) -> None:
-        """Commits that git does not know (TH302) and cited code missing at a note's commit
+        """Commits that git does not know (TH302) and backticked paths that never existed
         (TH303), from one pass over the history shared with the site's git facts."""
         if not self.settings.check_commits:
             return
@@ -231,15 +232,13 @@ class NoteLoader:
                     at.column if at else None,
                     "git_commit",
                 )
-            for ref in facts.refs:
-                ref_problem = ref.problem()
-                if ref_problem:
-                    sink.add(
-                        Rule.CODE_NOT_AT_COMMIT,
-                        *ref_problem,
-                        note.body_line - 1 + ref.line,
-                        ref.column,
-                    )
+            for candidate, path, closest in facts.unknown_paths:
+                sink.add(
+                    Rule.CODE_NOT_AT_COMMIT,
+                    *unknown_path_problem(path, closest),
+                    note.body_line - 1 + candidate.line,
+                    candidate.column,
+                )
             note.diagnostics = note.diagnostics + sink.items
         # After the queries: the notices they added (a failed lookup) belong to this load too.
         shallow = git.shallow_notice() if git.shallow else None

@@ -19,6 +19,7 @@ commits touched a cited file since the note) is computed from the parsed graph i
 
 from __future__ import annotations
 
+import difflib
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -35,6 +36,7 @@ from .coderefs import (
     LineChanges,
     RefCandidate,
     RefStatus,
+    RefSyntax,
     compare_lines,
     find_candidates,
 )
@@ -174,6 +176,8 @@ class NoteGitFacts:
     history: FileHistory
     refs: tuple[CodeRef, ...]
     drift: Drift
+    unknown_paths: tuple[tuple[RefCandidate, str, str | None], ...] = ()
+    """Backticked repository paths that no commit ever had: (where, path, closest file)."""
 
 
 class GitInfo:
@@ -468,7 +472,28 @@ class GitInfo:
             history=self.file_history(source.rel_path),
             refs=refs,
             drift=Drift.of(refs),
+            unknown_paths=tuple(self.unknown_paths(source.rel_path, source.body)),
         )
+
+    def unknown_paths(
+        self, rel_path: str, body: str
+    ) -> Iterable[tuple[RefCandidate, str, str | None]]:
+        """Backticked paths that look like files of this repository (a file name with an
+        extension, under a folder HEAD has) but that no commit ever had: likely typos. Paths a
+        note cites before they exist, or after they were deleted, are not among them."""
+        history = self._history
+        if history is None:
+            return
+        for candidate in self._candidates(rel_path, body):
+            if candidate.syntax is not RefSyntax.CODE:
+                continue
+            path = candidate.alternatives[0]
+            folder, _, name = path.rpartition("/")
+            if "." not in name.strip(".") or folder.split("/", 1)[0] not in history.top_folders:
+                continue
+            if any(self.ever_existed(other) for other in candidate.alternatives):
+                continue
+            yield candidate, path, history.closest_file(path)
 
     def _note_commit(self, written: str | None) -> tuple[str | None, int | None]:
         """(full SHA, graph index) of a note's commit; the index is ``None`` off the graph."""
@@ -767,6 +792,8 @@ class _History:
                 self.children_count[parent] += 1
         self.head_blobs = {path: blob for path, (blob, _) in head_files.items()}
         """path -> blob id of every file in HEAD's tree."""
+        self.top_folders = {path.split("/", 1)[0] for path in head_files if "/" in path}
+        self._by_folder: dict[str, list[str]] | None = None
         self.head_sizes = {blob: size for blob, size in head_files.values()}
         self._sorted = sorted(self.shas)
         self.on_head = self._reach(self.head, bytearray(count))
@@ -906,6 +933,16 @@ class _History:
             seen.add(name)
             if name in self.head_blobs:
                 return name
+
+    def closest_file(self, path: str) -> str | None:
+        """A file at HEAD a typo away from ``path`` (in the same folder)."""
+        if self._by_folder is None:
+            self._by_folder = defaultdict(list)
+            for known in self.head_blobs:
+                self._by_folder[known.rpartition("/")[0]].append(known)
+        folder = path.rpartition("/")[0]
+        close = difflib.get_close_matches(path, self._by_folder.get(folder, []), n=1, cutoff=0.8)
+        return close[0] if close else None
 
     def touching_since(self, index: int, path: str) -> int:
         """Commits in HEAD's history, not in commit ``index``'s, that touched ``path`` or a

@@ -100,7 +100,7 @@ RULE_TITLES: dict[Rule, str] = {
     Rule.FILE_NAME_DATE: "date in file name differs from date",
     Rule.MISSING_TARGET: "relation target missing",
     Rule.UNKNOWN_COMMIT: "git_commit not a commit of this repository",
-    Rule.CODE_NOT_AT_COMMIT: "code reference to a path that did not exist at the note's commit",
+    Rule.CODE_NOT_AT_COMMIT: "backticked repository path that never existed (a likely typo)",
     Rule.PLAN_ON_OPEN_RESEARCH: "complete plan built on research in progress",
     Rule.SUPERSEDES_CYCLE: "supersedes cycle",
     Rule.SUPERSEDES_ONE_SIDED: "superseded note does not say superseded_by",
