@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from gitfixtures import GitRepo, isolate_git
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.commands.common import note_loader
 from mkdocs_thoughts.siteconfig import load_site_config
+from sitebuild import build_site
 
 MKDOCS = "site_name: t\ndocs_dir: thoughts\nplugins:\n  - search\n  - thoughts{options}\n"
 HEAD = """\
@@ -208,3 +210,42 @@ def test_code_paths_cited_before_they_exist_are_not_warned(
             "check the path for a typo",
         ),
     ]
+
+
+def test_links_the_graph_resolves_work_on_the_page(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 item 7: links from the repository root, from the notes folder, to a moved note
+    and to a folder page get the note's URL; links and citations of repository files go to
+    the forge at the note's commit; `--strict` passes."""
+    sha = repo.head()
+    extra = f"related_research: {RESEARCH}\nsources: docs/requirements/PRD-002_pipeline.md\n"
+    body = (
+        f"From the root: [research]({RESEARCH}#findings).\n"
+        "From the notes folder: [again](shared/research/2025-01-06_10-00_r.md).\n"
+        "Moved: [it](../plans/2025-01-06_10-00_r.md) and [home](thoughts/index.md).\n"
+        "As Markdown reads it: [fine](../research/2025-01-06_10-00_r.md).\n"
+        "Code: [the PRD](../../../docs/requirements/PRD-002_pipeline.md).\n"
+    )
+    repo.write(
+        "mkdocs.yml",
+        "site_name: t\nrepo_url: https://github.com/acme/demo\ndocs_dir: thoughts\n"
+        "theme: {name: material, font: false}\nplugins:\n  - search\n  - thoughts\n",
+    )
+    repo.write(PLAN, note(sha[:7], "Plan", extra, body))
+    repo.commit("plan")
+    site = build_site(repo.root, strict=True)
+    page = BeautifulSoup(
+        (site / "shared/plans/2025-01-06_10-00_p/index.html").read_text(), "html.parser"
+    )
+    hrefs = {a.get_text(): a["href"] for a in page.select("article a[href]")}
+    research = "../../research/2025-01-06_10-00_r/"
+    assert hrefs["research"] == research + "#findings"
+    assert hrefs["again"] == hrefs["it"] == hrefs["fine"] == research
+    assert hrefs["home"] == "../../../"
+    blob = "https://github.com/acme/demo/blob"
+    assert hrefs["the PRD"] == f"{blob}/{sha}/docs/requirements/PRD-002_pipeline.md"
+    # The header's citation of the PRD: the file at the note's commit.
+    assert hrefs["docs/requirements/PRD-002_pipeline.md"] == (
+        f"{blob}/{sha}/docs/requirements/PRD-002_pipeline.md"
+    )

@@ -67,7 +67,7 @@ class NoteLoader:
         found_root = find_repo_root(project_dir.resolve())
         self.is_git = found_root is not None
         self.repo_root = (found_root or project_dir).resolve()
-        notes_prefix = self._relative(self.notes_root, self.repo_root) + "/"
+        notes_prefix = self.notes_prefix = self._relative(self.notes_root, self.repo_root) + "/"
         # Kept with the loader so `mkdocs serve` reads the history again only when refs move.
         self.git = GitInfo(self.repo_root, forge, skip_prefixes=(notes_prefix,))
         self._folder_types = {

@@ -692,6 +692,15 @@ class GitInfo:
         full = self.resolve(written)
         return self.forge.commit_url(full) if self.forge and full else None
 
+    def file_url(self, path: str, written: str | None) -> str | None:
+        """A repository file cited by a note, at the note's commit (at HEAD when git does not
+        know the commit); ``None`` without a forge or git."""
+        history = self._history
+        if self.forge is None or history is None:
+            return None
+        sha = (self.resolve(written) if written else None) or history.head_sha
+        return self.forge.blob_url(sha, path)
+
     def permalink(self, ref: CodeRef) -> str | None:
         """The cited lines as the note saw them: the file at the pinned commit."""
         if self.forge is None or ref.sha is None:

@@ -23,6 +23,7 @@ from .diagnostics import Diagnostic
 from .forges import Forge, ForgeError
 from .gcpause import collector_paused
 from .nav_cache import NavCache, cache_material_nav
+from .note_links import LinkEdit, link_edits, rewrite_links
 from .pages import PageSpec, PageWriter, plan_pages
 from .render import Renderer
 from .run_links import RunLinks, attach_problems, link_runs
@@ -52,6 +53,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.headers: dict[str, str] = {}
         self.runs: RunSet | None = None
         self.run_links: RunLinks | None = None
+        self.link_edits: dict[str, list[LinkEdit]] = {}
         self.run_pages: RunPages | None = None
         self.run_specs: dict[str, RunPageSpec] = {}
         self.nav_urls: list[str] = []
@@ -102,6 +104,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         except ValueError as error:
             raise PluginError(f"plugins.thoughts.run_globs: {error}") from None
         self.run_links = link_runs(self.corpus.notes, self.runs, self.loader.repo_root)
+        self.link_edits = link_edits(self.corpus.body_relations, self.loader.notes_prefix)
         attach_problems(self.corpus.notes, self.run_links.problems)
         for item in self.runs.problems:
             log.info(f"{item.location()}: {item.code} {item.message} (hint: {item.hint})")
@@ -151,6 +154,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             {uri: file.url for uri, file in url_of.items() if file is not None},
             commit_url=git.commit_url,
             git_facts=self.corpus.git_facts,
+            file_url=git.file_url,
         )
         tags_plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
         material_tags = tags_plugin is not None
@@ -290,10 +294,12 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # plugins, and the title follows topic > first heading > file name.
         page.meta["title"] = escape(row.title)
         page.meta["tags"] = list(row.tags)
-        if row.git is None:
-            return row.note.body
-        assert self.loader is not None
-        return link_code_refs(row.note.body, row.git.refs, self.loader.git.permalink)
+        body = row.note.body
+        if row.git is not None:
+            assert self.loader is not None
+            body = link_code_refs(body, row.git.refs, self.loader.git.permalink)
+        # After the code links, which are placed by column: these are found by their text.
+        return rewrite_links(body, self.link_edits.get(row.note.rel_path, ()))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.writer is not None

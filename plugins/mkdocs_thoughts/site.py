@@ -81,9 +81,12 @@ class SiteModel:
         *,
         commit_url: Callable[[str], str | None] = lambda sha: None,
         git_facts: Mapping[str, NoteGitFacts] | None = None,
+        file_url: Callable[[str, str | None], str | None] = lambda path, sha: None,
     ) -> None:
         self.corpus = corpus
         self.settings = settings
+        self.file_url = file_url
+        """A cited repository file's URL on the forge, at the note's commit (``None``: text)."""
         self.rows: dict[str, NoteRow] = {}
         for note in corpus.notes:
             self.rows[note.rel_path] = self._row(note, url_of.get(note.doc_uri), commit_url)
@@ -135,6 +138,10 @@ class SiteModel:
         graph = self.corpus.graph
         if graph is None:
             return
+        cited_files: dict[str, dict[str, str]] = defaultdict(dict)
+        for relation in self.corpus.relations:
+            if relation.kind is TargetKind.FILE and relation.file:
+                cited_files[relation.source.rel_path][relation.value.text] = relation.file
         for rel_path, row in self.rows.items():
             if rel_path not in graph.nodes:
                 continue
@@ -142,15 +149,20 @@ class SiteModel:
                 (label, [self._link(node.id) for node in nodes])
                 for label, nodes in graph.connections(rel_path)
             ]
+            files = cited_files.get(rel_path, {})
             for label, texts in graph.citations(rel_path):
                 links = [
                     # Only web links become hrefs: a note could write `javascript://...`.
                     Link(text, text, text, external=True)
                     if _WEB_URL.match(text)
-                    else Link(text, None, text)
+                    else self._file_link(text, files.get(text), row.note.meta.git_commit)
                     for text in texts
                 ]
                 row.relations.append((label, links))
+
+    def _file_link(self, text: str, file: str | None, commit: str | None) -> Link:
+        url = self.file_url(file, commit) if file else None
+        return Link(text, url, file or text, external=url is not None)
 
     def _link(self, rel_path: str) -> Link:
         target = self.rows[rel_path]
