@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ class Corpus:
     notes_root: Path
     repo_root: Path
     notices: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Files named on the command line that are not notes (templates, the searchable mirror)."""
     git_facts: dict[str, NoteGitFacts] = field(default_factory=dict)
     """Each note's commit, file history and cited code, by path (empty without git)."""
     body_relations: list[Relation] = field(default_factory=list)
@@ -75,21 +78,51 @@ class NoteLoader:
             for name, note_type in settings.types.items()
             for folder in note_type.folders
         }
+        # `plan.md`, `research.md`, `handoff.md`: a file named after a type or its folder.
+        self._name_types = {
+            spelling: name
+            for name, note_type in reversed(settings.types.items())
+            for word in (name, *note_type.folders)
+            for spelling in (word.lower(), word.lower().removesuffix("s"))
+        }
         self._cache: dict[Path, Note] = {}
         self._files: tuple[object, RepoFiles] | None = None
+        self.skipped: list[str] = []
+        """Why the last :meth:`discover` left out files it was asked for (one line each)."""
         self.reads = 0
         """How many files were parsed (not served from the cache); tests and benchmarks read it."""
 
     def discover(self, paths: Sequence[Path] | None = None) -> list[Path]:
-        """Note files under the given files or folders (default: the notes root), sorted."""
+        """Note files under the given files or folders (default: the notes root), sorted.
+        Files in a skipped folder (templates, the searchable mirror) are never notes, even
+        when named explicitly (see :attr:`skipped`)."""
         found: list[Path] = []
+        self.skipped = []
         for start in paths or [self.notes_root]:
             start = start.resolve()
-            if start.is_file():
-                found.append(start)
-            else:
-                found.extend(self._walk(start))
+            is_file = start.is_file()
+            files = [start] if is_file else self._walk(start)
+            # The walk leaves skipped folders out; only a start inside one needs a look.
+            folder = self.skipped_folder(start if is_file else start / "-")
+            if folder is None:
+                found.extend(files)
+                continue
+            for path in files:
+                self.skipped.append(
+                    f"{self._relative(path, self.repo_root)}: in the '{folder}' folder, "
+                    "so a template or a copy, not a note: skipped"
+                )
         return sorted(set(found))
+
+    def skipped_folder(self, path: Path) -> str | None:
+        """The skipped folder (``templates``, ``searchable``) holding ``path``, if any."""
+        path = path.resolve()
+        roots = [root for root in (self.notes_root, self.repo_root) if path.is_relative_to(root)]
+        if not roots:
+            return None
+        skip = set(self.settings.skip_folders)
+        parts = self._relative(path, roots[0]).split("/")[:-1]
+        return next((part for part in parts if part in skip), None)
 
     def _walk(self, folder: Path) -> Iterable[Path]:
         skip = set(self.settings.skip_folders)
@@ -100,12 +133,30 @@ class NoteLoader:
                     yield Path(dirpath, name)
 
     def note_type(self, path: Path) -> str | None:
+        """The type of the nearest enclosing folder that names one; else the type the file
+        name says (`26-04-03-task/plan.md` is a plan); else ``None``."""
+        return self.folder_type(path) or self._name_types.get(_topic_of(path.name))
+
+    def folder_type(self, path: Path) -> str | None:
         """The type of the nearest enclosing folder that names one."""
         parts = self._relative(path, self.notes_root).split("/")[:-1]
         for part in reversed(parts):
             if part in self._folder_types:
                 return self._folder_types[part]
         return None
+
+    def _outside_types_notice(self, notes: Sequence[Note]) -> str | None:
+        """One line for every note outside the type folders, however many there are."""
+        outside = [note for note in notes if self.folder_type(note.path) is None]
+        if not outside:
+            return None
+        named = sum(note.note_type is not None for note in outside)
+        return (
+            f"{len(outside)} note{'s' * (len(outside) != 1)} outside every type folder "
+            f"(e.g. {outside[0].rel_path}): {named} typed by file name (plan.md, research.md), "
+            f"{len(outside) - named} listed under Other notes; add their folders to a type's "
+            "`folders` in mkdocs.yml to type them"
+        )
 
     def load(self, paths: Sequence[Path] | None = None) -> Corpus:
         with collector_paused():
@@ -118,6 +169,10 @@ class NoteLoader:
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
             self._cache = {path: note for path, note in self._cache.items() if path in live}
         corpus = Corpus(notes, [], self.notes_root, self.repo_root)
+        corpus.skipped = list(self.skipped) if paths is not None else []
+        outside = self._outside_types_notice(notes)
+        if outside:
+            corpus.notices.append(outside)
         if self.settings.check_commits:
             self.git.refresh()  # once: the relations below read HEAD's files from it
         self._check_relations(corpus, complete=paths is None)
@@ -254,6 +309,14 @@ class NoteLoader:
             if self.settings.field_aliases.get(key, key) == canonical:
                 return key
         return canonical
+
+
+_DATE_PREFIX = re.compile(r"^\d{2,4}-\d{2}-\d{2}(?:[_-]\d{2}-\d{2}(?:-\d{2})?)?[_-]")
+
+
+def _topic_of(file_name: str) -> str:
+    """``2026-04-03_plan.md`` -> ``plan``: the file name without its date and extension."""
+    return _DATE_PREFIX.sub("", file_name.lower().removesuffix(".md"))
 
 
 _CORPUS_RULES = frozenset(

@@ -13,6 +13,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -29,6 +30,7 @@ SUMMARY_MARKER = "<!-- thoughts:summary -->"
 MATERIAL_TAGS_MARKER = "<!-- material/tags -->"
 RESEARCHERS_URI = "researchers/index.md"
 DRIFT_URI = "drift.md"
+OTHER_URI = "other-notes.md"
 
 
 @dataclass(slots=True)
@@ -46,8 +48,14 @@ class PageSpec:
 
 def type_folder(settings: ThoughtsSettings, note_type: str, notes: Iterable[Note]) -> str:
     """Where a type's index lives: the folder most of its notes are in (``shared/research``)."""
+    # Only notes whose folder says the type: a `plan.md` in a task folder is a plan, but its
+    # folder is not where the plans' index belongs.
+    named = set(settings.types[note_type].folders)
     folders = Counter(
-        posixpath.dirname(note.doc_uri) for note in notes if note.note_type == note_type
+        folder
+        for note in notes
+        if note.note_type == note_type
+        and named.intersection((folder := posixpath.dirname(note.doc_uri)).split("/"))
     )
     if folders:
         return min(folders.items(), key=lambda item: (-item[1], item[0]))[0]
@@ -61,6 +69,9 @@ def plan_pages(settings: ThoughtsSettings, notes: list[Note]) -> list[PageSpec]:
         folder = type_folder(settings, note_type, notes)
         uri = posixpath.join(folder, "index.md") if folder else "index.md"
         specs.append(PageSpec(uri, settings.type_title(note_type), "type", note_type))
+    if any(note.note_type not in settings.types for note in notes):
+        # Notes outside every type folder (one folder per task) still get an index.
+        specs.append(PageSpec(OTHER_URI, "Other notes", "other"))
     # Material renders every nav entry into every page, a cost paid once per note: the
     # researcher and drift pages are reached from the home page and the note headers instead.
     specs += [
@@ -77,6 +88,31 @@ def plan_pages(settings: ThoughtsSettings, notes: list[Note]) -> list[PageSpec]:
         for person in people
     ]
     return specs
+
+
+def use_authors_readme(specs: Iterable[PageSpec], docs_dir: Path) -> None:
+    """A folder page the team wrote as ``README.md`` (MkDocs serves it at the folder's URL) is
+    the page the listing goes into, as an ``index.md`` would be: its text is kept above the
+    listing instead of being replaced by a generated page at the same URL."""
+    for spec in specs:
+        folder, _, name = spec.src_uri.rpartition("/")
+        if name != "index.md" or spec.kind not in ("home", "type"):
+            continue
+        here = docs_dir / folder if folder else docs_dir
+        if not (here / "index.md").exists() and (here / "README.md").is_file():
+            spec.src_uri = posixpath.join(folder, "README.md") if folder else "README.md"
+
+
+def claimed_twice(pages: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(URL, first page, second page) for every URL two pages would be written to; ``pages``
+    holds (source path, destination) pairs."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for src_uri, dest_uri in pages:
+        first = seen.setdefault(dest_uri, src_uri)
+        if first != src_uri:
+            clashes.append((dest_uri, first, src_uri))
+    return clashes
 
 
 def researcher_uri(person: str) -> str:
@@ -139,6 +175,8 @@ class PageWriter:
         model, render = self.model, self.renderer.render
         if spec.kind == "type":
             return self._listing(model.of_type(spec.key), page_url)
+        if spec.kind == "other":
+            return self._listing(model.untyped(), page_url)
         if spec.kind == "status":
             return render("status_board.html", page_url, columns=model.by_status())
         if spec.kind == "tags":
@@ -235,12 +273,14 @@ class PageWriter:
         settings = self.model.settings
         sections = []
         for spec in self.specs:
-            if spec.kind == "type":
+            if spec.kind in ("type", "other"):
                 sections.append(
                     {
                         "title": spec.title,
                         "url": self.url_of_page(spec.src_uri),
-                        "rows": self.model.of_type(spec.key),
+                        "rows": self.model.of_type(spec.key)
+                        if spec.kind == "type"
+                        else self.model.untyped(),
                     }
                 )
         return self.renderer.render(

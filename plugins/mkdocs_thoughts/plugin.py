@@ -24,7 +24,7 @@ from .forges import Forge, ForgeError
 from .gcpause import collector_paused
 from .nav_cache import NavCache, cache_material_nav
 from .note_links import LinkEdit, link_edits, rewrite_links
-from .pages import PageSpec, PageWriter, plan_pages
+from .pages import PageSpec, PageWriter, claimed_twice, plan_pages, use_authors_readme
 from .render import Renderer
 from .run_links import RunLinks, attach_problems, link_runs
 from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
@@ -111,6 +111,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.show_banners = self.is_serving or not config.strict
         self._report(self.corpus, strict=bool(config.strict))
         specs = plan_pages(self.settings, self.corpus.notes)
+        use_authors_readme(specs, Path(config.docs_dir))
         self.specs = {spec.src_uri: spec for spec in specs}
         if config.nav is None:
             # Material renders the whole nav into every page: listing notes one by one there makes a
@@ -131,9 +132,15 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
     def _on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None
         notes_by_uri = {note.doc_uri for note in self.corpus.notes}
+        assert self.loader is not None
+        not_pages = []
         for file in files:
             if file.src_uri in notes_by_uri:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
+            elif file.abs_src_path and self.loader.skipped_folder(Path(file.abs_src_path)):
+                not_pages.append(file)  # note templates (their {{...}} links 404), copies
+        for file in not_pages:
+            files.remove(file)
         self.generated = set()
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is None:
@@ -142,6 +149,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
                 self.generated.add(spec.src_uri)
         for path, content in bundles().items():
             files.append(File.generated(config, path, content=content))
+        for url, first, second in claimed_twice((f.src_uri, f.dest_uri) for f in files):
+            log.warning(f"{first} and {second} are both published at {url}: one hides the other")
 
         # The mapping itself: get_file_from_path normalises its argument, once per note.
         file_of = files.src_uris

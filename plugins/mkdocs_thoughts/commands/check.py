@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     corpus = loader.load(paths or None)
     for notice in corpus.notices:
         print(f"thoughts: warning: {notice}", file=sys.stderr)
+    for notice in corpus.skipped:
+        print(f"thoughts: {notice}", file=sys.stderr)
 
     diagnostics = corpus.diagnostics
     output = FORMATTERS[args.format](diagnostics)

@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     corpus = loader.load()
     if paths:
         corpus = loader.load(paths)
+        for notice in corpus.skipped:
+            print(f"thoughts: {notice}", file=sys.stderr)
     fixes = fix_notes(
         corpus.notes,
         loader.settings,
