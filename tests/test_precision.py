@@ -225,7 +225,8 @@ def test_links_the_graph_resolves_work_on_the_page(
         "From the notes folder: [again](shared/research/2025-01-06_10-00_r.md).\n"
         "Moved: [it](../plans/2025-01-06_10-00_r.md) and [home](thoughts/index.md).\n"
         "As Markdown reads it: [fine](../research/2025-01-06_10-00_r.md).\n"
-        "Code: [the PRD](../../../docs/requirements/PRD-002_pipeline.md).\n"
+        "Code: [the PRD](../../../docs/requirements/PRD-002_pipeline.md), "
+        "by its name: [bare](PRD-002_pipeline.md).\n"
     )
     repo.write(
         "mkdocs.yml",
@@ -245,6 +246,7 @@ def test_links_the_graph_resolves_work_on_the_page(
     assert hrefs["home"] == "../../../"
     blob = "https://github.com/acme/demo/blob"
     assert hrefs["the PRD"] == f"{blob}/{sha}/docs/requirements/PRD-002_pipeline.md"
+    assert hrefs["bare"] == hrefs["the PRD"]
     # The header's citation of the PRD: the file at the note's commit.
     assert hrefs["docs/requirements/PRD-002_pipeline.md"] == (
         f"{blob}/{sha}/docs/requirements/PRD-002_pipeline.md"

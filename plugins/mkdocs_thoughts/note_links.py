@@ -10,10 +10,11 @@ target's URL like any other link. Links that already work are left exactly as wr
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .links import Origin, Relation, TargetKind
+from .notes import Note
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,19 +25,30 @@ class LinkEdit:
     replacement: str
 
 
-def link_edits(relations: Iterable[Relation], notes_prefix: str) -> dict[str, list[LinkEdit]]:
+def link_edits(
+    relations: Iterable[Relation],
+    notes_prefix: str,
+    file_url: Callable[[str, Note], str | None] = lambda path, note: None,
+) -> dict[str, list[LinkEdit]]:
     """For each note (by repository path), the links to rewrite. ``notes_prefix`` is the notes
-    folder's path from the repository root with a trailing slash (``thoughts/``)."""
+    folder's path from the repository root with a trailing slash (``thoughts/``); ``file_url``
+    gives a repository file's URL on the forge as the note saw it (``None`` without one)."""
     edits: dict[str, list[LinkEdit]] = {}
     for relation in relations:
         if relation.origin is not Origin.LINK:
             continue
         source = relation.source
-        target_uri = _target_uri(relation, notes_prefix)
-        if target_uri is None:
-            continue
         written = relation.value.text
         path, suffix = _split_suffix(written)
+        target_uri = _target_uri(relation, notes_prefix)
+        if target_uri is None:
+            # A file outside the notes (a PRD named by its bare name): on the forge, if any.
+            # Links whose path resolves were made permalinks with the code references already.
+            url = file_url(relation.file, source) if relation.file else None
+            if relation.kind is TargetKind.FILE and url:
+                line = relation.value.at.line - source.body_line + 1
+                edits.setdefault(source.rel_path, []).append(LinkEdit(line, written, url))
+            continue
         here = posixpath.dirname(source.doc_uri)
         if posixpath.normpath(posixpath.join(here, path)) == target_uri:
             continue  # already works as written

@@ -104,7 +104,12 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         except ValueError as error:
             raise PluginError(f"plugins.thoughts.run_globs: {error}") from None
         self.run_links = link_runs(self.corpus.notes, self.runs, self.loader.repo_root)
-        self.link_edits = link_edits(self.corpus.body_relations, self.loader.notes_prefix)
+        git = self.loader.git
+        self.link_edits = link_edits(
+            self.corpus.body_relations,
+            self.loader.notes_prefix,
+            lambda path, note: git.file_url(path, note.meta.git_commit),
+        )
         attach_problems(self.corpus.notes, self.run_links.problems)
         for item in self.runs.problems:
             log.info(f"{item.location()}: {item.code} {item.message} (hint: {item.hint})")
