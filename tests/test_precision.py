@@ -227,6 +227,8 @@ def test_links_the_graph_resolves_work_on_the_page(
         "As Markdown reads it: [fine](../research/2025-01-06_10-00_r.md).\n"
         "Code: [the PRD](../../../docs/requirements/PRD-002_pipeline.md), "
         "by its name: [bare](PRD-002_pipeline.md).\n"
+        f'With a title: [titled]({RESEARCH} "the research"), [by reference][ref].\n'
+        f"\n[ref]: {RESEARCH}\n"
     )
     repo.write(
         "mkdocs.yml",
@@ -243,6 +245,7 @@ def test_links_the_graph_resolves_work_on_the_page(
     research = "../../research/2025-01-06_10-00_r/"
     assert hrefs["research"] == research + "#findings"
     assert hrefs["again"] == hrefs["it"] == hrefs["fine"] == research
+    assert hrefs["titled"] == hrefs["by reference"] == research
     assert hrefs["home"] == "../../../"
     blob = "https://github.com/acme/demo/blob"
     assert hrefs["the PRD"] == f"{blob}/{sha}/docs/requirements/PRD-002_pipeline.md"

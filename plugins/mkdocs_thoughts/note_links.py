@@ -10,18 +10,21 @@ target's URL like any other link. Links that already work are left exactly as wr
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .links import Origin, Relation, TargetKind
+from .mdscan import INLINE_LINK, prose_lines, without_code_spans
 from .notes import Note
+
+_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)")
 
 
 @dataclass(frozen=True, slots=True)
 class LinkEdit:
-    line: int
-    """1-based line in the note body."""
     written: str
+    """The link target as the note wrote it (without ``<>``)."""
     replacement: str
 
 
@@ -46,39 +49,42 @@ def link_edits(
             # Links whose path resolves were made permalinks with the code references already.
             url = file_url(relation.file, source) if relation.file else None
             if relation.kind is TargetKind.FILE and url:
-                line = relation.value.at.line - source.body_line + 1
-                edits.setdefault(source.rel_path, []).append(LinkEdit(line, written, url))
+                edits.setdefault(source.rel_path, []).append(LinkEdit(written, url))
             continue
         here = posixpath.dirname(source.doc_uri)
         if posixpath.normpath(posixpath.join(here, path)) == target_uri:
             continue  # already works as written
         replacement = posixpath.relpath(target_uri, here or ".") + suffix
-        line = relation.value.at.line - source.body_line + 1
-        edits.setdefault(source.rel_path, []).append(LinkEdit(line, written, replacement))
+        edits.setdefault(source.rel_path, []).append(LinkEdit(written, replacement))
     return edits
 
 
 def rewrite_links(body: str, edits: Iterable[LinkEdit]) -> str:
-    """``body`` with each edited link's target replaced on its line (inline or definition)."""
-    by_line: dict[int, list[LinkEdit]] = {}
-    for edit in edits:
-        by_line.setdefault(edit.line, []).append(edit)
-    if not by_line:
+    """``body`` with the target of every link written as an edit's ``written`` replaced, in
+    prose only (a link in a code span or fenced code is an example). The same text in the same
+    note always resolves alike, so every occurrence is rewritten, not only the first."""
+    targets = {edit.written: edit.replacement for edit in edits}
+    if not targets:
         return body
-    lines = body.splitlines(keepends=True)
-    for number, line_edits in by_line.items():
-        index = number - 1
-        if not 0 <= index < len(lines):
+    lines = body.split("\n")
+    for number, line in prose_lines(body):
+        if "](" not in line and "]:" not in line:
             continue
-        line = lines[index]
-        for edit in line_edits:
-            for before, after in (("](", ")"), ("](<", ">)"), ("]: ", "")):
-                old = before + edit.written + after
-                if old in line:
-                    line = line.replace(old, before + edit.replacement + after)
-                    break
-        lines[index] = line
-    return "".join(lines)
+        plain = without_code_spans(line)
+        spans = [match.span(1) for match in INLINE_LINK.finditer(plain)]
+        definition = _DEFINITION.match(plain)
+        if definition:
+            spans.append(definition.span(1))
+        for start, end in sorted(spans, reverse=True):
+            written = line[start:end]
+            inner = written[1:-1] if written.startswith("<") else written
+            if inner in targets:
+                replacement = targets[inner]
+                if written.startswith("<"):
+                    replacement = f"<{replacement}>"
+                line = line[:start] + replacement + line[end:]
+        lines[number - 1] = line
+    return "\n".join(lines)
 
 
 def _target_uri(relation: Relation, notes_prefix: str) -> str | None:
