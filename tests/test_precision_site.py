@@ -125,3 +125,13 @@ def test_check_and_fix_skip_templates_even_when_named(
     assert main(["fix", "--write", TEMPLATE]) == 0
     assert "not a note: skipped" in capsys.readouterr().err
     assert (repo.root / TEMPLATE).read_text() == before
+
+
+def test_a_readme_at_the_notes_root_is_the_home_page(repo: GitRepo) -> None:
+    (repo.root / "thoughts/index.md").unlink()
+    repo.write("thoughts/README.md", "# Our notes\n\nStart with the open plans.\n")
+    site = build_site(repo.root, strict=True)
+    home = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    text = home.select_one("article").get_text(" ", strip=True)
+    assert text.startswith("Our notes Start with the open plans.")
+    assert home.select(".th-counts")  # the summary below the team's text
