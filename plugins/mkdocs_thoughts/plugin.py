@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import escape
 from mkdocs.config.base import LegacyConfig, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -32,6 +32,7 @@ from .runs import RunSet, discover_runs
 from .schema import SettingsError, ThoughtsSettings, load_settings
 from .site import SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
+from .site_pages import header_cards
 
 log = get_plugin_logger(__name__)
 
@@ -248,8 +249,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         for row in self.model.rows.values():
             if row.url is None:
                 continue
-            cards = self.run_pages.card(row.note, row.url) if self.run_pages else Markup("")
-            cards += self.writer.local_graph(row)
+            cards = header_cards(self.run_pages, self.writer, row)
             header = self.writer.note_header(
                 row, row.note.diagnostics if self.show_banners else [], cards
             )

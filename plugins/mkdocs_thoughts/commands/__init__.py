@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import check, fix, graph, init, meta, new, notes, schema
+from . import check, export, fix, graph, init, meta, new, notes, schema
 
-COMMANDS: tuple[ModuleType, ...] = (check, notes, new, meta, fix, schema, init, graph)
+COMMANDS: tuple[ModuleType, ...] = (check, notes, new, meta, fix, schema, init, graph, export)

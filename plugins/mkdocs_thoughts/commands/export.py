@@ -1,0 +1,132 @@
+"""`thoughts export`: write the research site as a docs tree that builds without the plugin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..corpus import NoteLoader
+from ..export import ExportInput, export_docs
+from ..export_config import (
+    EXPORT_DOCS,
+    ExportConfigError,
+    export_config,
+    read_config,
+    to_toml,
+    to_yaml,
+)
+from ..export_markdown import GENERATED, markdown_indexes
+from ..export_tree import ExportTargetError, write_files, write_tree
+from ..forges import Forge, ForgeError
+from ..run_links import attach_problems, link_runs
+from ..runs import discover_runs
+from ..siteconfig import ConfigError
+from . import check
+from .common import UsageError, add_config_option, site_config
+
+FORMATS = ("mkdocs", "zensical", "markdown")
+CONFIG_FILES = {"mkdocs": "mkdocs.yml", "zensical": "zensical.toml"}
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="write the site as plain docs that build without the plugin (Zensical, MkDocs)",
+        description="Write OUT: the notes with their headers, every page the plugin generates, "
+        "its stylesheet and script, and a config file, so that `zensical build`, `mkdocs build` "
+        "or `properdocs build` in OUT builds the site with no plugin. OUT must be new, empty or "
+        "an earlier export (which is replaced). --format markdown writes only INDEX.md tables "
+        "into OUT, with links relative to the notes, for reading on GitHub.",
+    )
+    parser.add_argument("out", metavar="OUT", help="the folder to write")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="mkdocs",
+        help="mkdocs: mkdocs.yml (Zensical reads it too); zensical: zensical.toml; "
+        "markdown: INDEX.md tables only (default: mkdocs)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check the notes first, as `thoughts check` does; on errors write nothing, exit 1",
+    )
+    parser.add_argument("--strict", action="store_true", help="with --check: warnings fail too")
+    add_config_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = site_config(args, required=True)
+    assert config is not None
+    if args.check:
+        status = check.run(
+            argparse.Namespace(paths=[], format="text", strict=args.strict, config=args.config)
+        )
+        if status:
+            print("thoughts: export: nothing written (the check failed)", file=sys.stderr)
+            return status
+    out = Path(args.out)
+    try:
+        forge = Forge.from_config(
+            config.repo_url,
+            kind=config.settings.forge,
+            commit_url_template=config.settings.commit_url_template,
+            blob_url_template=config.settings.blob_url_template,
+        )
+    except ForgeError as error:
+        raise ConfigError(f"{config.config_file}: plugins.thoughts: {error}") from None
+    loader = NoteLoader(config.settings, config.notes_root, config.config_file.parent, forge=forge)
+    corpus = loader.load()
+    if not args.check:
+        for notice in corpus.notices:
+            print(f"thoughts: warning: {notice}", file=sys.stderr)
+
+    if args.format == "markdown":
+        indexes = markdown_indexes(corpus, loader.settings, out, commit_url=loader.git.commit_url)
+        try:
+            write_files(out, indexes, owned_prefix=GENERATED)
+        except ExportTargetError as error:
+            raise UsageError(str(error)) from None
+        print(f"wrote {len(indexes)} index file{'s' * (len(indexes) != 1)} to {out}")
+        return 0
+
+    if out.absolute().resolve().is_relative_to(config.docs_dir):
+        raise UsageError(f"{out}: inside the docs folder {config.docs_dir}; choose another")
+    try:
+        raw = read_config(config.config_file.read_text(encoding="utf-8"), str(config.config_file))
+    except ExportConfigError as error:
+        raise ConfigError(str(error)) from None
+    try:
+        runs = discover_runs(loader.repo_root, tuple(loader.settings.run_globs))
+    except ValueError as error:
+        raise ConfigError(f"{config.config_file}: plugins.thoughts.run_globs: {error}") from None
+    run_links = link_runs(corpus.notes, runs, loader.repo_root)
+    attach_problems(corpus.notes, run_links.problems)
+    site = export_docs(
+        ExportInput(
+            corpus=corpus,
+            settings=loader.settings,
+            git=loader.git,
+            runs=runs,
+            run_links=run_links,
+            docs_dir=config.docs_dir,
+            repo_root=loader.repo_root,
+            directory_urls=raw.get("use_directory_urls", True) is not False,
+        )
+    )
+    settings = export_config(raw, site.nav)
+    config_name = CONFIG_FILES[args.format]
+    text = to_toml(settings) if args.format == "zensical" else to_yaml(settings)
+    files = {f"{EXPORT_DOCS}/{path}": content for path, content in site.files.items()}
+    files[config_name] = text.encode()
+    try:
+        write_tree(out, files, kind=args.format)
+    except ExportTargetError as error:
+        raise UsageError(str(error)) from None
+    print(
+        f"exported {site.notes} note{'s' * (site.notes != 1)} and {site.pages} generated "
+        f"page{'s' * (site.pages != 1)} to {out} ({config_name}, {len(files)} files)"
+    )
+    return 0

@@ -1,0 +1,210 @@
+"""`thoughts export`: the research site as a plain docs tree that any Markdown generator builds.
+
+Everything the plugin adds to a build is written into the files themselves, from the same
+writers the plugin calls (:class:`~.site_pages.SitePages`): a note's header goes in front of its
+body, a generated page is its title and its HTML. The HTML sits in the Markdown as one raw block
+(a ``<div>`` between blank lines), which Python-Markdown, and so MkDocs, ProperDocs and Zensical,
+passes through untouched. Links inside it are relative URLs of the built site, worked out for the
+URL style the export is built with (``use_directory_urls``), exactly as the plugin works them out.
+
+Nothing here reads the clock or the environment: the same notes, git history and runs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import Corpus
+from .gitinfo import GitInfo
+from .graph_svg import render_graph_svg
+from .mdscan import prose_lines
+from .pages import INDEX_MARKER, SUMMARY_MARKER, plan_pages
+from .render import Renderer
+from .run_links import RunLinks
+from .run_pages import RUNS_MARKER
+from .runs import RunSet
+from .schema import ThoughtsSettings
+from .site_assets import ASSET_DIR, bundles
+from .site_pages import SitePages
+from .urls import relative_url
+
+GRAPH_SVG = f"{ASSET_DIR}/graph.svg"
+"""The whole graph as a file of its own, beside the interactive one on the graph page."""
+BLOCK_CLASS = "th-export"
+_ATX_H1 = re.compile(r"^ {0,3}#[ \t]+\S")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&])")
+
+
+def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
+    """The site-root URL MkDocs (and Zensical) give the page ``src_uri``."""
+    stem = src_uri.removesuffix(".md")
+    is_index = stem == "index" or stem.endswith("/index")
+    if directory_urls:
+        return stem.removesuffix("index") if is_index else stem + "/"
+    return stem + ".html"
+
+
+def raw_block(html: str) -> str:
+    """``html`` as one raw HTML block of Markdown: a ``<div>`` between blank lines."""
+    return f'\n<div class="{BLOCK_CLASS}">\n{html.strip()}\n</div>\n\n'
+
+
+def markdown_heading(title: str) -> str:
+    """A level-one heading showing ``title`` as written (Markdown and HTML in it are text)."""
+    return "# " + _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(title.split())) + "\n"
+
+
+def with_header(body: str, header: str, title: str) -> str:
+    """The note page: its first ``#`` heading (or one made from ``title``), the header, the rest.
+
+    The plugin puts the header after the page's first heading; this is the same place in the
+    Markdown. A leading blank line keeps generators from reading a first ``Key: value`` line of
+    the body as metadata (the note's frontmatter has already been read and is shown in the
+    header).
+    """
+    lines = body.split("\n")
+    previous = ""
+    for number, line in prose_lines(body):
+        if _ATX_H1.match(line) or (_SETEXT_H1.match(line) and previous.strip()):
+            before, after = lines[:number], lines[number:]
+            return "\n" + "\n".join(before) + "\n" + raw_block(header) + "\n".join(after)
+        previous = line
+    # No heading: the theme shows the page title first, and the plugin the header under it.
+    return "\n" + markdown_heading(title) + raw_block(header) + body
+
+
+@dataclass(frozen=True, slots=True)
+class ExportInput:
+    """What the export is made from: the loaded notes and runs, and where the docs are."""
+
+    corpus: Corpus
+    settings: ThoughtsSettings
+    git: GitInfo
+    runs: RunSet
+    run_links: RunLinks
+    docs_dir: Path
+    repo_root: Path
+    directory_urls: bool = True
+    banners: bool = True
+    """Show each note's problems above it, as a non-strict `mkdocs build` does."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedSite:
+    files: dict[str, bytes]
+    """The docs tree: path relative to the docs folder -> content."""
+    nav: list[dict[str, str]]
+    """The nav the plugin would set: generated pages by title, in its order."""
+    notes: int
+    pages: int
+
+
+def export_docs(source: ExportInput) -> ExportedSite:
+    """The whole docs tree of the export, in memory (the caller writes it)."""
+    corpus, settings = source.corpus, source.settings
+    files = dict(_source_files(source.docs_dir, source.repo_root))
+
+    def url_of(uri: str) -> str:
+        return page_url(uri, directory_urls=source.directory_urls)
+
+    specs = plan_pages(settings, corpus.notes)
+    note_urls = {note.doc_uri: url_of(note.doc_uri) for note in corpus.notes}
+    pages = SitePages(
+        corpus,
+        settings,
+        specs=specs,
+        url_of=url_of,
+        note_urls=note_urls,
+        renderer=Renderer(tags_url=url_of("tags.md")),
+        runs=source.runs,
+        run_links=source.run_links,
+        commit_url=source.git.commit_url,
+        permalink=source.git.permalink,
+    )
+    writer, run_pages = pages.writer, pages.run_pages
+    generated = 0
+    for spec in specs:
+        written = _text(files.get(spec.src_uri))
+        markdown = writer.with_marker(
+            spec, written if written is not None else writer.generated_markdown(spec)
+        )
+        html = writer.html(spec, url_of(spec.src_uri))
+        if spec.kind == "graph":
+            html += _graph_file_link(url_of(spec.src_uri), GRAPH_SVG)
+        marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
+        files[spec.src_uri] = _filled(markdown, marker, html)
+        generated += 1
+    if len(source.runs):
+        for run_spec in run_pages.specs():
+            written = _text(files.get(run_spec.src_uri))
+            markdown = run_pages.with_marker(
+                written if written is not None else run_pages.markdown(run_spec)
+            )
+            html = run_pages.html(run_spec, url_of(run_spec.src_uri))
+            files[run_spec.src_uri] = _filled(markdown, RUNS_MARKER, html)
+            generated += 1
+    for row in pages.model.rows.values():
+        assert row.url is not None
+        header = pages.note_header(row, banners=source.banners)
+        files[row.note.doc_uri] = with_header(pages.note_body(row), header, row.title).encode()
+    for path, content in bundles().items():
+        files[path] = content
+    if corpus.graph is not None and len(corpus.graph):
+        files[GRAPH_SVG] = render_graph_svg(
+            corpus.graph,
+            lambda note: pages.model.relative_url_of(note, GRAPH_SVG),
+            types=list(settings.types),
+        ).encode()
+    nav = [{spec.title: spec.src_uri} for spec in specs if spec.nav]
+    if len(source.runs):
+        nav.insert(-1, {"Runs": "runs/index.md"})  # before the report, last (as the plugin)
+    return ExportedSite(dict(sorted(files.items())), nav, len(pages.model.rows), generated)
+
+
+def _filled(markdown: str, marker: str, html: str) -> bytes:
+    head, found, tail = markdown.partition(marker)
+    if not found:  # another plugin's page (never for the export's own writer)
+        return markdown.encode()
+    return (head.rstrip("\n") + "\n" + raw_block(html) + tail.lstrip("\n")).encode()
+
+
+def _graph_file_link(page: str, svg: str) -> str:
+    return f'<p class="th-graph-file"><a href="{relative_url(svg, page)}">The graph as SVG</a></p>'
+
+
+def _text(content: bytes | None) -> str | None:
+    return None if content is None else content.decode("utf-8", errors="replace")
+
+
+def _source_files(docs_dir: Path, repo_root: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file of the docs folder (hidden ones aside), by path; a symbolic link is followed
+    only when it stays inside the repository."""
+    root = docs_dir.resolve()
+    repo = repo_root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root):
+        folder = Path(dirpath)
+        dirnames[:] = sorted(
+            name
+            for name in dirnames
+            if not name.startswith(".") and _inside(folder / name, repo, follow=False)
+        )
+        for name in sorted(filenames):
+            path = folder / name
+            if name.startswith(".") or not _inside(path, repo, follow=True):
+                continue
+            yield path.relative_to(root).as_posix(), path.read_bytes()
+
+
+def _inside(path: Path, repo: Path, *, follow: bool) -> bool:
+    if not path.is_symlink():
+        return True
+    if not follow:
+        return False  # a linked folder could loop or lead anywhere: not walked
+    target = path.resolve()
+    return target.is_file() and target.is_relative_to(repo)
