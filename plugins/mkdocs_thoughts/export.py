@@ -14,6 +14,7 @@ same bytes.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ BLOCK_CLASS = "th-export"
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+\S")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&])")
+_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
@@ -79,6 +82,36 @@ def with_header(body: str, header: str, title: str) -> str:
     return "\n" + markdown_heading(title) + raw_block(header) + body
 
 
+def rebase_links(html: str, page: str, source: str) -> str:
+    """``html``'s relative links, written for the page at the URL ``page``, rewritten relative
+    to the folder of its source file ``source`` (a path in the docs folder).
+
+    MkDocs and ProperDocs leave the links of raw HTML as written: they must be relative to the
+    built page. Zensical resolves every relative link against the source file, as for Markdown
+    links, and rewrites it for the built page: what it is given must be relative to the file.
+    """
+
+    def rebased(match: re.Match[str]) -> str:
+        url = match[2]
+        if not url or url.startswith(("#", "/")) or _SCHEME.match(url):
+            return match[0]
+        path, hash_, fragment = url.partition("#")
+        target = posixpath.normpath(posixpath.join(_folder(page), path)) if path else page
+        if target == ".":
+            target = ""
+        elif path.endswith("/") or not path:
+            target = target.rstrip("/") + "/"
+        if target.startswith(".."):
+            return match[0]  # outside the site: nothing to rebase against
+        return match[1] + relative_url(target, source) + hash_ + fragment + match[3]
+
+    return _LINK_ATTRIBUTE.sub(rebased, html)
+
+
+def _folder(page: str) -> str:
+    return page if page.endswith("/") or not page else posixpath.dirname(page)
+
+
 @dataclass(frozen=True, slots=True)
 class ExportInput:
     """What the export is made from: the loaded notes and runs, and where the docs are."""
@@ -93,6 +126,9 @@ class ExportInput:
     directory_urls: bool = True
     banners: bool = True
     """Show each note's problems above it, as a non-strict `mkdocs build` does."""
+    source_relative: bool = False
+    """Write the links of generated HTML relative to the source file (Zensical) rather than to
+    the built page (MkDocs, ProperDocs): see :func:`rebase_links`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +148,9 @@ def export_docs(source: ExportInput) -> ExportedSite:
 
     def url_of(uri: str) -> str:
         return page_url(uri, directory_urls=source.directory_urls)
+
+    def for_page(html: str, uri: str) -> str:
+        return rebase_links(html, url_of(uri), uri) if source.source_relative else html
 
     specs = plan_pages(settings, corpus.notes)
     note_urls = {note.doc_uri: url_of(note.doc_uri) for note in corpus.notes}
@@ -138,7 +177,7 @@ def export_docs(source: ExportInput) -> ExportedSite:
         if spec.kind == "graph":
             html += _graph_file_link(url_of(spec.src_uri), GRAPH_SVG)
         marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
-        files[spec.src_uri] = _filled(markdown, marker, html)
+        files[spec.src_uri] = _filled(markdown, marker, for_page(html, spec.src_uri))
         generated += 1
     if len(source.runs):
         for run_spec in run_pages.specs():
@@ -147,11 +186,13 @@ def export_docs(source: ExportInput) -> ExportedSite:
                 written if written is not None else run_pages.markdown(run_spec)
             )
             html = run_pages.html(run_spec, url_of(run_spec.src_uri))
-            files[run_spec.src_uri] = _filled(markdown, RUNS_MARKER, html)
+            files[run_spec.src_uri] = _filled(
+                markdown, RUNS_MARKER, for_page(html, run_spec.src_uri)
+            )
             generated += 1
     for row in pages.model.rows.values():
         assert row.url is not None
-        header = pages.note_header(row, banners=source.banners)
+        header = for_page(pages.note_header(row, banners=source.banners), row.note.doc_uri)
         files[row.note.doc_uri] = with_header(pages.note_body(row), header, row.title).encode()
     for path, content in bundles().items():
         files[path] = content

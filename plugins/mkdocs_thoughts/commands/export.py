@@ -114,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
             docs_dir=config.docs_dir,
             repo_root=loader.repo_root,
             directory_urls=raw.get("use_directory_urls", True) is not False,
+            source_relative=args.format == "zensical",
         )
     )
     settings = export_config(raw, site.nav)
