@@ -127,8 +127,8 @@ def build_export(out: Path, tool: str) -> Path:
     shutil.rmtree(site, ignore_errors=True)
     if tool == "zensical":
         command = [sys.executable, "-m", "zensical", "build"]
-    else:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    else:  # mkdocs, properdocs
+        command = [sys.executable, "-m", tool, "build", "--strict"]
     result = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return site
@@ -201,11 +201,13 @@ def exported(fixture_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return export_for(fixture_site, tmp_path_factory.mktemp("exports") / "mkdocs", "mkdocs")
 
 
-@pytest.mark.parametrize("tool", ["mkdocs", "zensical"])
+@pytest.mark.parametrize("tool", ["mkdocs", "zensical", "properdocs"])
 def test_export_builds_the_whole_site_without_the_plugin(
     fixture_site: Path, tmp_path: Path, plugin_site: Path, tool: str
 ) -> None:
-    exported = export_for(fixture_site, tmp_path / tool, tool)
+    exported = export_for(
+        fixture_site, tmp_path / tool, "zensical" if tool == "zensical" else "mkdocs"
+    )
     site = build_export(exported, tool)
     config = (exported / ("zensical.toml" if tool == "zensical" else "mkdocs.yml")).read_text()
     assert "thoughts" not in config.split("plugins")[1].split("markdown_extensions")[0]
