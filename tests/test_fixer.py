@@ -50,8 +50,8 @@ MIXED_FIXED = """\
 topic: "Plan O Complete + Docs Updated — Next: Python API"  # why: the title
 date: 2025-01-06T09:30:00+0000
 researcher: Ada
-git_commit: {sha}  # (uncommitted changes on top)
-branch: main
+commit: {sha}  # (uncommitted changes on top)
+git_branch: main
 repository: sec-finetune
 tags: [sec, risk factors]
 status: in_progress
@@ -145,10 +145,14 @@ def test_frontmatter_from_bold_lines_and_heading(
 def test_missing_fields_from_git_with_one_log(
     repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Written at 09:10-09:30 against `start` (09:00), committed at 10:00: git_commit is the
+    commit the notes were written against, not the one that added them."""
+    start = repo.head()[:7]
     names = [f"2025-01-06_09-{minute}-00_note-{minute}.md" for minute in ("10", "20", "30")]
     for name in names:
         repo.write(f"{RESEARCH}/{name}", "---\ntopic: T\ntags: [x]\nstatus: complete\n---\n# T\n")
     added = repo.commit("notes", author=GRACE)[:7]  # 2025-01-06T10:00:00+00:00
+    assert added != start
     calls: list[list[str]] = []
     real = subprocess.run
 
@@ -157,36 +161,46 @@ def test_missing_fields_from_git_with_one_log(
         return real(args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", counting)
-    assert run(capsys, "--write")[0] == 0
-    assert sum("--diff-filter=A" in call for call in calls) == 1
+    code, out, _ = run(capsys, "--write")
+    assert code == 0
+    assert sum("log" in call for call in calls) == 1  # the check's one pass over the history
+    assert len(calls) <= 8  # a fixed number of processes, none per note
     for name in names:
         minute = name[14:16]
         assert (repo.root / RESEARCH / name).read_text() == (
             "---\ntopic: T\ntags: [x]\nstatus: complete\n"
             f"date: 2025-01-06T09:{minute}:00+00:00\n"
             "researcher: Grace Hopper\n"
-            f"git_commit: {added}\n"
+            f"git_commit: {start}\n"
             "repository: sec-finetune\n"
             "---\n# T\n"
         )
+    assert (
+        "add git_commit (the last commit on main at or before the note's date "
+        "(2025-01-06T09:10:00+00:00, the file name's time, in the UTC offset of the commit that "
+        "added it))"
+    ) in out
     assert check(capsys) == ["TH101 branch"] * 3  # git does not record the branch
 
 
 def test_placeholder_filled_and_empty_field_filled(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    start = repo.head()[:7]
     name = "2025-01-06_09-45-00_placeholder.md"
     repo.write(
         f"{RESEARCH}/{name}",
-        '---\ndate: "{{DATE_ISO}}"\nresearcher:\ngit_commit: abc\n---\n# P\n',
+        '---\ndate: "{{DATE_ISO}}"\nresearcher:\ngit_commit: N/A (not a git repository)\n---\n# P\n',
     )
     repo.commit("add")  # 2025-01-06T10:00:00+00:00 by Ada
     assert run(capsys, "--write")[0] == 0
     text = (repo.root / RESEARCH / name).read_text()
+    # A git_commit that names no commit gets the commit at the note's date; its text is kept.
     assert text.startswith(
-        "---\ndate: 2025-01-06T09:45:00+00:00\nresearcher: Ada Lovelace\ngit_commit: abc\n"
+        "---\ndate: 2025-01-06T09:45:00+00:00\nresearcher: Ada Lovelace\n"
+        f"git_commit: {start}  # was: N/A (not a git repository)\n"
     )
-    assert "TH102 git_commit" in check(capsys)  # `abc` holds no SHA: left for a person
+    assert "TH102 git_commit" not in check(capsys)
 
 
 def test_passing_notes_are_not_touched(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -230,23 +244,31 @@ def test_crlf_and_bom_are_kept(repo: GitRepo, capsys: pytest.CaptureFixture[str]
     path.parent.mkdir(parents=True)
     body = "# CRLF\r\n\r\ntext\r\n"
     path.write_bytes(("\ufeff---\r\ngit_branch: main\r\nstatus: DONE\r\n---\r\n" + body).encode())
-    assert run(capsys, "--write")[0] == 0
+    assert run(capsys, "--write", "--normalize")[0] == 0
     text = path.read_bytes().decode()
     assert text.startswith("\ufeff---\r\nbranch: main\r\nstatus: complete\r\n")
     assert text.endswith("---\r\n" + body)
     assert "\n" not in text.replace("\r\n", "")
 
 
-def test_a_fix_that_would_add_an_error_is_dropped(
+def test_a_value_that_would_add_an_error_is_dropped_alone(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    start = repo.head()[:7]
     name = "2025-01-06_09-30-00_dropped.md"
-    original = "---\nlast_updated: 2024-01-01\n---\n# Dropped\n"
-    repo.write(f"{RESEARCH}/{name}", original)
+    repo.write(f"{RESEARCH}/{name}", "---\nlast_updated: 2024-01-01\n---\n# Dropped\n")
     repo.commit("add")
     err = run(capsys, "--write")[2]
-    assert "fix not applied: would add TH105" in err  # the inferred date is after last_updated
-    assert (repo.root / RESEARCH / name).read_text() == original
+    # The inferred date is after last_updated: only the date is left out; the rest is written.
+    assert f"{name}: left alone: date (it would add TH101, TH105)" not in err
+    assert f"{name}: left alone: date (it would add TH105)" in err
+    assert (repo.root / RESEARCH / name).read_text() == (
+        "---\nlast_updated: 2024-01-01\nresearcher: Ada Lovelace\n"
+        f"git_commit: {start}\nrepository: sec-finetune\ntopic: Dropped\n---\n# Dropped\n"
+    )
+    assert f"{name}: still fails after the fix:" in err
+    assert "required field 'date' is missing" in err
+    assert "1 note fixed (1 still failing: see above)" in err
 
 
 def load_hack(name: str) -> ModuleType:
@@ -284,10 +306,10 @@ def test_real_corpora(tmp_path: Path) -> None:
 def test_paths_limit_the_fix(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     first, second = (f"{RESEARCH}/2025-01-06_09-30-00_{name}.md" for name in ("one", "two"))
     for path in (first, second):
-        repo.write(path, "---\nstatus: DONE\n---\n# X\n")
+        repo.write(path, "---\nstatus: COMPLETE\n---\n# X\n")
     assert run(capsys, "--write", first)[0] == 0
     assert (repo.root / first).read_text().startswith("---\nstatus: complete\n")
-    assert (repo.root / second).read_text() == "---\nstatus: DONE\n---\n# X\n"
+    assert (repo.root / second).read_text() == "---\nstatus: COMPLETE\n---\n# X\n"
 
 
 def test_pre_commit_hook_runs_check_on_changed_notes() -> None:

@@ -333,3 +333,5 @@ _CORPUS_RULES = frozenset(
         Rule.RUN_NOT_FOUND,
     )
 )
+CORPUS_RULES = _CORPUS_RULES
+"""Rules checked over the whole site (relations, git), not note by note."""

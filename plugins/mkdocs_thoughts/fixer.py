@@ -1,20 +1,28 @@
 """`thoughts fix`: the frontmatter edits that can be inferred for notes that fail the check.
 
-Only failing notes are touched, and in them only the lines that must change: key order, comments
-and the body stay byte-for-byte as they were, and a second run finds nothing to do. Each value is
-validated by the same model as the check before it is written, and a fix that would add a new
-error is dropped, so a fix never makes a note worse.
+Only failing notes are touched (every note with ``--normalize``), and in them only the lines that
+must change: key order, comments and the body stay byte-for-byte as they were, and a second run
+finds nothing to do. Each value is validated by the same model as the check before it is written,
+and a value that would add a new error is dropped on its own: every other safe edit is still made
+(quoting a value that breaks the YAML included), and what still fails is reported.
 
 Decisions:
 - A SHA with prose (``3d801c3 (uncommitted changes)``) keeps the SHA as the value and the prose
   as a YAML comment on the same line: nothing is lost and the body is not touched.
 - ``+0100`` offsets stay (they parse); a zone word with one meaning (PST, CET, UTC) becomes an
   offset; a date without time or zone is left alone (the time would be invented).
-- Aliased keys and status spellings are made canonical only in notes that fail anyway.
+- Accepted spellings (aliased keys, status aliases) are a team's choice: they are made canonical
+  only with ``--normalize``, and then in every note fix runs on, passing ones included, so the
+  folder converges.
+- ``git_commit`` is the commit the note was written against: the first commit along HEAD's first
+  parents at or before the note's date; the commit that added the file only when nothing dates
+  the note. A ``git_commit`` with no SHA in it (``N/A``) is replaced, its text kept as a comment.
+- Templates and folder pages are not notes: fix leaves them alone even when named explicitly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
@@ -26,9 +34,13 @@ import yaml
 from pydantic import ValidationError
 
 from .checks import build_note
+from .corpus import CORPUS_RULES
+from .diagnostics import Diagnostic
 from .fmedit import FrontmatterSyntaxError, FrontmatterText, yaml_list, yaml_scalar, yaml_timestamp
 from .frontmatter import RawField, split_frontmatter
+from .gitinfo import GitInfo
 from .inference import (
+    Added,
     GitFacts,
     Inferred,
     canonical_status,
@@ -36,7 +48,7 @@ from .inference import (
     normalise_timestamp,
     sha_and_prose,
 )
-from .notes import Note, read_frontmatter
+from .notes import FOLDER_PAGES, Note, read_frontmatter
 from .schema import CORE_FIELDS, NoteFields, Rule, ThoughtsSettings, parse_timestamp
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,40}")
@@ -57,8 +69,14 @@ class Fix:
     old: str
     new: str
     changes: list[str] = field(default_factory=list)
-    skipped: str | None = None
-    """Why a computed fix was dropped (it would have added an error)."""
+    dropped: list[str] = field(default_factory=list)
+    """Inferred values left out because each would have added an error."""
+    remaining: list[Diagnostic] = field(default_factory=list)
+    """The errors the note still has after the fix."""
+    ignored: str | None = None
+    """Why the file is not a note fix edits (a template, a folder page)."""
+    failing: bool = True
+    """Whether the note failed the check before the fix."""
 
     @property
     def changed(self) -> bool:
@@ -74,58 +92,160 @@ class Fix:
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One edit, the field whose value it sets (``None``: the value is unchanged, e.g. a
+    rename or quoting) and what the change log says about it."""
+
+    field: str | None
+    text: str
+
+
 def fix_notes(
-    notes: Sequence[Note], settings: ThoughtsSettings, repo_root: Path, *, use_git: bool
+    notes: Sequence[Note],
+    settings: ThoughtsSettings,
+    repo_root: Path,
+    *,
+    git: GitInfo | None,
+    normalize: bool = False,
 ) -> list[Fix]:
-    """Fixes for the notes that have errors, with git consulted once for all of them."""
-    failing = [note for note in notes if note.has_errors]
-    texts: dict[Path, str] = {}
-    for note in failing:
+    """Fixes for the notes that have errors (every note with ``normalize``), with git read once
+    for all of them."""
+    fixes: list[Fix] = []
+    chosen: list[tuple[Note, str]] = []
+    for note in notes:
+        if not (note.has_errors or normalize):
+            continue
+        why = not_a_note(note, settings)
+        if why is not None:
+            fixes.append(Fix(note.path, note.rel_path, "", "", ignored=why))
+            continue
         try:
-            texts[note.path] = note.path.read_bytes().decode("utf-8")
+            chosen.append((note, note.path.read_bytes().decode("utf-8")))
         except (OSError, UnicodeDecodeError):
             continue  # not UTF-8: the body could not be kept byte-identical
-    git = None
-    if use_git and texts:
-        git = GitFacts.collect(repo_root, {note.path.parent for note in failing})
+    facts = GitFacts.collect(git, repo_root) if git is not None and chosen else None
     inferred: dict[Path, Inferred] = {}
-    for note in failing:
-        if note.path in texts:
-            body = split_frontmatter(texts[note.path]).body
-            inferred[note.path] = infer(note.path.name, note.rel_path, body, settings, git)
-    if git is not None:
-        git.verify(repo_root, [sha for item in inferred.values() for sha in item.shas()])
-    return [
-        fix_note(note, texts[note.path], settings, inferred[note.path], git)
-        for note in failing
-        if note.path in texts
-    ]
+    for note, text in chosen:
+        body = split_frontmatter(text).body
+        inferred[note.path] = infer(note.path.name, note.rel_path, body, settings, facts)
+    if facts is not None:
+        facts.verify(sha for item in inferred.values() for sha in item.shas())
+    for note, text in chosen:
+        fixes.append(
+            fix_note(note, text, settings, inferred[note.path], facts, normalize=normalize)
+        )
+    return fixes
+
+
+def not_a_note(note: Note, settings: ThoughtsSettings) -> str | None:
+    """Why a file that was named to fix is no note: a template or a folder page."""
+    folders = note.rel_path.split("/")[:-1]
+    if note.name.lower() in FOLDER_PAGES:
+        return "a folder page, not a note"
+    if any(folder in settings.skip_folders for folder in folders) or (
+        "template" in note.stem.lower()
+    ):
+        return "a template or a skipped folder, not a note"
+    return None
 
 
 def fix_note(
-    note: Note, text: str, settings: ThoughtsSettings, inferred: Inferred, git: GitFacts | None
+    note: Note,
+    text: str,
+    settings: ThoughtsSettings,
+    inferred: Inferred,
+    git: GitFacts | None,
+    *,
+    normalize: bool = False,
 ) -> Fix:
-    fix = Fix(note.path, note.rel_path, text, text)
-    repaired, changes = repair_syntax(text)
+    fix = Fix(note.path, note.rel_path, text, text, failing=note.has_errors)
+    blocked: dict[str, list[str]] = {}
+    before = _errors(note, text, settings)
+    for _ in range(len(CORE_FIELDS) + 1):
+        new, changes = _edited(note, text, settings, inferred, git, set(blocked), normalize)
+        if new == text:
+            break
+        if split_frontmatter(new).body != split_frontmatter(text).body:  # pragma: no cover
+            return fix
+        after = _errors(note, new, settings)
+        edited = {change.field for change in changes if change.field}
+        culprits = _culprits(set(after) - set(before), edited)
+        if not culprits:
+            fix.new, fix.changes = new, [change.text for change in changes if change.text]
+            break
+        for name, code in culprits:
+            blocked.setdefault(name, []).append(code)
+    fix.dropped = [
+        f"{name} (it would add {', '.join(sorted(set(codes)))})" for name, codes in blocked.items()
+    ]
+    if fix.failing or fix.changed:
+        fix.remaining = _remaining(note, fix.new, settings)
+    return fix
+
+
+def _edited(
+    note: Note,
+    text: str,
+    settings: ThoughtsSettings,
+    inferred: Inferred,
+    git: GitFacts | None,
+    blocked: set[str],
+    normalize: bool,
+) -> tuple[str, list[Change]]:
+    """The note with every edit that is not ``blocked``, and the changes made."""
+    changes: list[Change] = []
+    repaired = text
+    if note.has_errors:
+        repaired, quoted = repair_syntax(text)
+        changes += [Change(None, item) for item in quoted]
     try:
         editor = FrontmatterText(repaired)
     except FrontmatterSyntaxError:
-        return fix  # still not YAML after the repairs we know: leave it to a person
-    picker = _Picker(inferred, settings, git)
+        return text, []  # still not YAML after the repairs we know: leave it to a person
+    picker = _Picker(inferred, settings, git, blocked)
     if editor.has_block:
-        changes += _edit_block(editor, note, settings, picker)
-    else:
+        changes += _edit_block(editor, note, settings, picker, normalize)
+    elif note.has_errors:
         changes += _new_block(editor, picker)
     new = editor.result() if editor.changed else repaired
-    if new == text:
-        return fix
-    if split_frontmatter(new).body != split_frontmatter(text).body:  # pragma: no cover
-        return Fix(note.path, note.rel_path, text, text, skipped="the body would change")
-    added = _new_errors(note, text, new, settings)
-    if added:
-        return Fix(note.path, note.rel_path, text, text, skipped=f"would add {', '.join(added)}")
-    fix.new, fix.changes = new, changes
-    return fix
+    return (new, changes) if new != text else (text, [])
+
+
+def _culprits(added: set[tuple[str, str | None]], edited: set[str]) -> set[tuple[str, str]]:
+    """(field, code) for each new error an edited value caused. A new error elsewhere was only
+    hidden before (quoting a value that broke the YAML reveals its neighbours' problems)."""
+    found: set[tuple[str, str]] = set()
+    for code, name in added:
+        if code == Rule.MISSING_FIELD.value:
+            continue  # a new frontmatter block makes missing fields visible, it does not cause them
+        if code == Rule.UPDATED_BEFORE_DATE.value:
+            found |= {(other, code) for other in ("date", "last_updated") if other in edited}
+        elif name in edited:
+            found.add((name, code))
+    return found
+
+
+def _errors(note: Note, text: str, settings: ThoughtsSettings) -> list[tuple[str, str | None]]:
+    return [
+        (item.code, _canonical(item.field, settings)) for item in _checked(note, text, settings)
+    ]
+
+
+def _checked(note: Note, text: str, settings: ThoughtsSettings) -> list[Diagnostic]:
+    checked = build_note(note.path, note.rel_path, note.doc_uri, note.note_type, text, settings)
+    return [item for item in checked.diagnostics if item.is_error]
+
+
+def _remaining(note: Note, text: str, settings: ThoughtsSettings) -> list[Diagnostic]:
+    """The note's errors after the fix: its own, and those that need every note or git (which
+    no fix changes: fix never rewrites a relation or a SHA that is written)."""
+    corpus = [item for item in note.diagnostics if item.is_error and item.code in CORPUS_RULES]
+    return sorted(_checked(note, text, settings) + corpus, key=Diagnostic.sort_key)
+
+
+def _canonical(key: str | None, settings: ThoughtsSettings) -> str | None:
+    return settings.field_aliases.get(key, key) if key is not None else None
 
 
 def repair_syntax(text: str) -> tuple[str, list[str]]:
@@ -158,40 +278,109 @@ def repair_syntax(text: str) -> tuple[str, list[str]]:
 
 
 class _Picker:
-    """The first inferred value of a field that the check would accept."""
+    """The first inferred value of a field that the check would accept, and why it was chosen."""
 
-    def __init__(self, inferred: Inferred, settings: ThoughtsSettings, git: GitFacts | None):
+    def __init__(
+        self,
+        inferred: Inferred,
+        settings: ThoughtsSettings,
+        git: GitFacts | None,
+        blocked: set[str],
+    ):
         self.inferred = inferred
         self.settings = settings
         self.git = git
+        self.blocked = blocked
+        self.date: dt.datetime | dt.date | None = None
+        """The note's date, written or picked (set before ``git_commit`` is picked)."""
+        self.date_source = "its date field"
 
-    def pick(self, name: str) -> str | None:
-        for value in self.inferred.candidates.get(name, []):
+    def pick(self, name: str) -> tuple[str, str] | None:
+        if name in self.blocked:
+            return None
+        candidates = list(self.inferred.candidates.get(name, []))
+        if name == "git_commit":
+            candidates += self._commits()
+        for value, why in candidates:
             if name == "git_commit" and self.git is not None and not self.git.is_known(value):
                 continue
             if _accepted(name, value, self.settings):
-                return value
+                return value, why
         return None
 
+    def _commits(self) -> list[tuple[str, str]]:
+        """The commit at the note's date; the adding commit only when nothing dates the note."""
+        git, added = self.git, self.inferred.added
+        if git is None:
+            return []
+        when, source = self._when()
+        if when is None:
+            if added is None or self.inferred.candidates.get("date"):
+                return []
+            return [(added.short, "the commit that added the file: nothing dates the note")]
+        moment = _moment(when, added)
+        if added is not None:
+            # Written no later than it was committed: a later commit is never the one it used.
+            moment = min(moment, added.committed)
+        commit = git.commit_at(moment)
+        if commit is None:
+            return []
+        why = (
+            f"the last commit on {git.branch} at or before the note's date "
+            f"({when.isoformat()}, {source})"
+        )
+        return [(commit.short_sha, why)]
 
-def _new_block(editor: FrontmatterText, picker: _Picker) -> list[str]:
+    def _when(self) -> tuple[dt.datetime | dt.date | None, str]:
+        if self.date is not None:
+            return self.date, self.date_source
+        for value, why in self.inferred.candidates.get("date", []):
+            try:
+                return parse_timestamp(value), why
+            except ValueError:
+                continue
+        return None, ""
+
+
+def _moment(when: dt.datetime | dt.date, added: Added | None) -> dt.datetime:
+    """A date as a moment: a day ends at midnight, in the adding commit's offset (else UTC);
+    a time without a zone is in that offset too."""
+    zone = dt.datetime.fromisoformat(added.date).tzinfo if added is not None else None
+    if isinstance(when, dt.datetime):
+        return when if when.tzinfo is not None else when.replace(tzinfo=zone or dt.UTC)
+    end = dt.datetime.combine(when, dt.time(23, 59, 59))
+    return end.replace(tzinfo=zone or dt.UTC)
+
+
+def _new_block(editor: FrontmatterText, picker: _Picker) -> list[Change]:
     """A block of every core field some source knows (none known: no block)."""
-    added = []
+    added: list[tuple[str, str]] = []
     for name in CORE_FIELDS:
-        value = picker.pick(name)
-        if value is not None:
-            editor.add(name, _formatted(name, value))
-            added.append(name)
-    return [f"add frontmatter ({', '.join(added)})"] if added else []
+        picked = picker.pick(name)
+        if picked is not None:
+            editor.add(name, _formatted(name, picked[0]))
+            added.append((name, picked[1]))
+            if name == "date":
+                picker.date, picker.date_source = parse_timestamp(picked[0]), picked[1]
+    if not added:
+        return []
+    listed = "; ".join(f"{name} from {why}" for name, why in added)
+    return [Change(name, "") for name, _ in added[1:]] + [
+        Change(added[0][0], f"add frontmatter ({listed})")
+    ]
 
 
 def _edit_block(
-    editor: FrontmatterText, note: Note, settings: ThoughtsSettings, picker: _Picker
-) -> list[str]:
+    editor: FrontmatterText,
+    note: Note,
+    settings: ThoughtsSettings,
+    picker: _Picker,
+    normalize: bool,
+) -> list[Change]:
     frontmatter, _, _ = read_frontmatter(editor.text)
     assert frontmatter is not None
     fields = {key: raw for key, raw in frontmatter.fields.items() if key in editor.entries}
-    changes: list[str] = []
+    changes: list[Change] = []
     canonical: dict[str, RawField] = {}
     raw: RawField | None
     for key, raw in fields.items():
@@ -199,12 +388,19 @@ def _edit_block(
         if name in canonical:
             continue  # two keys for one field: a person must choose
         canonical[name] = raw
-        if name != key and name not in fields:
+        if normalize and name != key and name not in fields:
             editor.rename(key, name)
-            changes.append(f"rename {key} to {name}")
+            changes.append(Change(None, f"rename {key} to {name}"))
 
-    changes += _normalise_values(editor, canonical, settings)
+    changes += _normalise_values(editor, canonical, settings, picker, normalize)
+    if not note.has_errors:
+        return changes  # a passing note gets only the normalisation asked for
 
+    date = canonical.get("date")
+    if date is not None and date.value is not None and _parses(date):
+        value = parse_timestamp(date.value)
+        if not isinstance(value, dt.datetime) or value.tzinfo is not None:
+            picker.date = value
     required = settings.types[note.note_type].required if note.note_type in settings.types else []
     placeholders = {
         problem.field for problem in frontmatter.problems if problem.code == Rule.PLACEHOLDER.value
@@ -212,51 +408,74 @@ def _edit_block(
     for name in dict.fromkeys([*CORE_FIELDS, *required]):
         raw = canonical.get(name)
         needed = name in required and (raw is None or raw.tag.endswith(":null"))
-        if not needed and not (raw is not None and raw.key in placeholders):
+        no_sha = name == "git_commit" and _holds_no_sha(raw)
+        if not needed and not no_sha and not (raw is not None and raw.key in placeholders):
             continue
-        value = picker.pick(name)
-        if value is None:
+        picked = picker.pick(name)
+        if picked is None:
             continue
+        value, why = picked
+        if name == "date":
+            picker.date, picker.date_source = parse_timestamp(value), why
         if raw is None:
             editor.add(name, _formatted(name, value))
-            changes.append(f"add {name}")
+            changes.append(Change(name, f"add {name} ({why})"))
+        elif no_sha:
+            kept = " ".join(raw.source.split())
+            editor.set_value(raw.key, f"{_formatted(name, value)}  # was: {kept}")
+            changes.append(Change(name, f"replace {raw.key} {kept!r} with {value} ({why})"))
         else:
             editor.set_value(raw.key, _formatted(name, value))
-            changes.append(f"fill {name}")
+            changes.append(Change(name, f"fill {name} ({why})"))
     return changes
 
 
+def _holds_no_sha(raw: RawField | None) -> bool:
+    """A written ``git_commit`` that names no commit at all (``N/A``, ``current``)."""
+    if raw is None or not raw.is_scalar or raw.tag.endswith(":null"):
+        return False
+    text = raw.source.strip()
+    return bool(text) and "{{" not in text and sha_and_prose(text)[0] is None
+
+
 def _normalise_values(
-    editor: FrontmatterText, canonical: dict[str, RawField], settings: ThoughtsSettings
-) -> list[str]:
-    changes = []
+    editor: FrontmatterText,
+    canonical: dict[str, RawField],
+    settings: ThoughtsSettings,
+    picker: _Picker,
+    normalize: bool,
+) -> list[Change]:
+    changes: list[Change] = []
     commit = canonical.get("git_commit")
     if commit is not None and commit.is_scalar and not _SHA.fullmatch(commit.source.strip()):
         sha, prose = sha_and_prose(commit.source)
-        if sha is not None:
+        if sha is not None and "git_commit" not in picker.blocked:
             comment = f"  # {prose}" if prose else ""
             editor.set_value(commit.key, yaml_scalar(sha) + comment)
             moved = " (the prose to a comment)" if prose else ""
-            changes.append(f"keep only the SHA in git_commit{moved}")
+            changes.append(Change("git_commit", f"keep only the SHA in git_commit{moved}"))
     status = canonical.get("status")
     if status is not None and status.is_scalar and status.source.strip():
         target = canonical_status(status.source, settings)
-        if target is not None and target != status.source:
+        accepted = _accepted("status", status.source, settings)
+        if target is not None and target != status.source and (normalize or not accepted):
             editor.set_value(status.key, yaml_scalar(target))
-            changes.append(f"status {status.source!r} -> {target!r}")
+            changes.append(Change("status", f"status {status.source!r} -> {target!r}"))
     tags = canonical.get("tags")
     if tags is not None and tags.is_scalar and isinstance(tags.value, str) and tags.value.strip():
         items = [item.strip() for item in tags.value.split(",") if item.strip()]
         editor.set_value(tags.key, yaml_list(items))
-        changes.append("tags as a list")
+        changes.append(Change("tags", "tags as a list"))
     for name in _TIMESTAMP_FIELDS:
         raw = canonical.get(name)
         if raw is None or not raw.is_scalar or not raw.source.strip() or _parses(raw):
             continue
+        if name in picker.blocked:
+            continue
         normalised = normalise_timestamp(raw.source)
         if normalised is not None and normalised != raw.source:
             editor.set_value(raw.key, yaml_timestamp(normalised))
-            changes.append(f"{name} {raw.source!r} -> {normalised}")
+            changes.append(Change(name, f"{name} {raw.source!r} -> {normalised}"))
     return changes
 
 
@@ -284,20 +503,10 @@ def _formatted(name: str, value: str) -> str:
     return yaml_scalar(value)
 
 
-def _new_errors(note: Note, old: str, new: str, settings: ThoughtsSettings) -> list[str]:
-    """Error codes the fixed text has that the old one had not (missing fields aside: a new
-    frontmatter block makes them visible, it does not cause them)."""
-
-    def errors(text: str) -> set[tuple[str, str | None]]:
-        checked = build_note(note.path, note.rel_path, note.doc_uri, note.note_type, text, settings)
-        return {(item.code, item.field) for item in checked.diagnostics if item.is_error}
-
-    added = errors(new) - errors(old)
-    return sorted({code for code, _ in added if code != Rule.MISSING_FIELD.value})
-
-
-def summary(fixes: Iterable[Fix]) -> tuple[int, int]:
-    """(notes with a fix, notes that fail but have none)."""
-    items = list(fixes)
+def summary(fixes: Iterable[Fix]) -> tuple[int, int, int]:
+    """(notes with a fix, failing notes that have none, fixed notes that still fail)."""
+    items = [item for item in fixes if item.ignored is None]
     changed = sum(item.changed for item in items)
-    return changed, len(items) - changed
+    unfixed = sum(item.failing and not item.changed for item in items)
+    still = sum(item.changed and bool(item.remaining) for item in items)
+    return changed, unfixed, still

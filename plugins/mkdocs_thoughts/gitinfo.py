@@ -367,6 +367,21 @@ class GitInfo:
         self._history.ensure_ancestry([found])
         return self._history.behind[found]
 
+    def resolve_many(self, shas: Iterable[str]) -> None:
+        """Look up many SHAs at once (one ``git cat-file`` for those off the history)."""
+        if self._history is not None:
+            self._resolve_many(shas)
+
+    def commit_at(self, moment: datetime) -> CommitInfo | None:
+        """The commit HEAD's branch was at at ``moment``: the first commit along HEAD's first
+        parents committed at or before it, as ``git rev-list -1 --first-parent --before=MOMENT
+        HEAD`` finds it; ``None`` when the history starts later (or without git)."""
+        history = self._history
+        if history is None:
+            return None
+        index = history.first_parent_at(moment.timestamp())
+        return history.commits[index] if index is not None else None
+
     def _resolve(self, written: str) -> int | CommitObject | Where:
         if self._history is None:
             return Where.NO_GIT
@@ -816,6 +831,26 @@ class _History:
         self.ancestry: dict[int, int] = {}
         """index -> bit set (an int) of the commit's ancestors and itself, for wanted commits."""
         self.behind: dict[int, int] = {}
+        self._chain: tuple[list[int], list[float]] | None = None
+
+    def first_parent_at(self, stamp: float) -> int | None:
+        """The first commit on HEAD's first-parent chain committed at or before ``stamp``."""
+        if self._chain is None:
+            # Running minimum of committer times along the chain: it never rises, so the first
+            # commit at or before a moment is found by bisection, not by a walk per note.
+            chain: list[int] = []
+            lowest: list[float] = []
+            index: int | None = self.head
+            while index is not None:
+                when = self.commits[index].committed.timestamp()
+                chain.append(index)
+                lowest.append(min(when, lowest[-1]) if lowest else when)
+                parents = self.parents[index]
+                index = parents[0] if parents else None
+            self._chain = (chain, [-value for value in lowest])
+        chain, rising = self._chain
+        position = bisect_left(rising, -stamp)
+        return chain[position] if position < len(chain) else None
 
     def _add_changes(self, index: int, changes: str) -> None:
         tokens = changes.removeprefix("\n").split("\0")

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .git import resolve_shas
-from .metadata import repository_name
+from .gitinfo import CommitInfo, GitInfo
+from .metadata import identity
 from .notes import first_heading
 from .schema import ThoughtsSettings, parse_timestamp
 
@@ -74,85 +73,72 @@ class Added:
     author: str
     date: str
     """The author date, ISO 8601 with the author's UTC offset."""
+    committed: dt.datetime
 
 
 @dataclass(slots=True)
 class GitFacts:
-    """What git knows about every note of a run, gathered in a few batched processes."""
+    """What git knows about the notes of one run, read from the build's one pass over the
+    history (:class:`GitInfo`): no git process per note."""
 
+    info: GitInfo
     repository: str | None = None
-    added: dict[str, Added] = field(default_factory=dict)
-    """By path relative to the repository root, with forward slashes."""
-    known_shas: dict[str, bool] = field(default_factory=dict)
-    shallow: bool = False
 
     @classmethod
-    def collect(cls, repo_root: Path, under: Iterable[Path]) -> GitFacts:
-        """One ``git log`` over the given folders; an empty result when git fails."""
-        state = _git(repo_root, "rev-parse", "--is-shallow-repository", "--show-toplevel")
-        if state is None:
-            return cls()
-        shallow_text, _, toplevel = state.partition("\n")
-        origin = _git(repo_root, "config", "--get", "remote.origin.url") or ""
-        facts = cls(repository=repository_name(origin, toplevel.strip()))
-        if shallow_text.strip() == "true":
-            # In a shallow clone every file looks added by the oldest fetched commit.
-            facts.shallow = True
-            return facts
-        paths = sorted({_relative(folder, repo_root) for folder in under})
-        output = _git(
-            repo_root,
-            "-c",
-            "core.quotePath=false",
-            "log",
-            "--no-renames",
-            "--diff-filter=A",
-            "--name-only",
-            "--format=%x1e%H%x1f%h%x1f%an%x1f%aI",
-            "--",
-            *(paths or ["."]),
-        )
-        for record in (output or "").split("\x1e"):
-            header, _, names = record.partition("\n")
-            parts = header.split("\x1f")
-            if len(parts) != 4:
-                continue
-            added = Added(*parts)
-            for name in names.splitlines():
-                # The log is newest first: the latest addition is the file as it is now.
-                if name.strip():
-                    facts.added.setdefault(name.strip(), added)
-        return facts
+    def collect(cls, info: GitInfo, repo_root: Path) -> GitFacts | None:
+        """``None`` when git has nothing to say (no repository, git failed)."""
+        info.refresh()
+        if not info.available:
+            return None
+        return cls(info, identity(repo_root).repository or None)
 
-    def verify(self, repo_root: Path, shas: Iterable[str]) -> None:
-        """Learn which SHAs name commits here, in one ``git cat-file`` for all of them."""
-        wanted = sorted({sha for sha in shas if sha not in self.known_shas})
-        if not wanted:
-            return
-        try:
-            resolved = resolve_shas(repo_root, wanted)
-        except (OSError, subprocess.CalledProcessError):
-            return
-        for sha, answer in resolved.items():
-            self.known_shas[sha] = answer.full is not None
+    def added(self, rel_path: str) -> Added | None:
+        """The commit that added the file (through renames) on HEAD's branch."""
+        if self.info.shallow:
+            return None  # in a shallow clone every file looks added by the oldest commit
+        created = self.info.file_history(rel_path).created
+        if created is None:
+            return None
+        return Added(
+            created.sha,
+            created.short_sha,
+            created.author_name,
+            created.authored.isoformat(),
+            created.committed,
+        )
+
+    def verify(self, shas: Iterable[str]) -> None:
+        """Look up every SHA at once (one ``git cat-file`` for those the history lacks)."""
+        self.info.resolve_many(shas)
 
     def is_known(self, sha: str) -> bool:
-        """Unknown until verified counts as known: without git, commits are not checked."""
-        return self.known_shas.get(sha, True)
+        return self.info.resolve(sha) is not None
+
+    def commit_at(self, moment: dt.datetime) -> CommitInfo | None:
+        return self.info.commit_at(moment)
+
+    @property
+    def branch(self) -> str:
+        """HEAD's branch, named in the change log ("HEAD" when detached)."""
+        ref = self.info.head_ref
+        return ref.removeprefix("refs/heads/") if ref else "HEAD"
 
 
 @dataclass(slots=True)
 class Inferred:
-    """Candidate values per field, best first, before validation."""
+    """Candidate values per field, best first, each with the rule that gave it."""
 
-    candidates: dict[str, list[str]] = field(default_factory=dict)
+    candidates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    added: Added | None = None
 
-    def offer(self, name: str, value: str | None) -> None:
+    def offer(self, name: str, value: str | None, why: str) -> None:
         if value:
-            self.candidates.setdefault(name, []).append(value)
+            self.candidates.setdefault(name, []).append((value, why))
 
     def shas(self) -> list[str]:
-        return [value for value in self.candidates.get("git_commit", []) if _SHA.fullmatch(value)]
+        return [
+            value for value, _ in self.candidates.get("git_commit", []) if _SHA.fullmatch(value)
+        ]
 
 
 def infer(
@@ -162,23 +148,33 @@ def infer(
     settings: ThoughtsSettings,
     git: GitFacts | None,
 ) -> Inferred:
-    """Everything that can be said about one note's fields."""
+    """Everything that can be said about one note's fields (``git_commit`` from the note's date
+    is left to the caller, who knows which date the note ends up with)."""
     inferred = Inferred()
     bold = bold_fields(body)
-    added = git.added.get(rel_path) if git else None
-    inferred.offer("topic", first_heading(body))
-    inferred.offer("topic", bold.get("topic"))
-    inferred.offer("date", normalise_timestamp(bold.get("date", "")))
-    inferred.offer("date", date_from_name_and_git(name, added))
-    inferred.offer("researcher", bold.get("researcher"))
-    inferred.offer("researcher", added.author if added else None)
-    inferred.offer("git_commit", sha_and_prose(bold.get("git_commit", ""))[0])
-    inferred.offer("git_commit", added.short if added else None)
-    inferred.offer("branch", bold.get("branch"))
-    inferred.offer("repository", bold.get("repository"))
-    inferred.offer("repository", git.repository if git else None)
-    inferred.offer("status", canonical_status(bold.get("status", ""), settings))
-    inferred.offer("last_updated", normalise_timestamp(bold.get("last_updated", "")))
+    added = inferred.added = git.added(rel_path) if git else None
+    inferred.offer("topic", first_heading(body), "the first heading")
+    inferred.offer("topic", bold.get("topic"), "the **Topic**: line")
+    for value, why in date_candidates(name, bold.get("date", ""), added):
+        inferred.offer("date", value, why)
+    inferred.offer("researcher", bold.get("researcher"), "the **Researcher**: line")
+    inferred.offer(
+        "researcher", added.author if added else None, "the author of the commit that added it"
+    )
+    inferred.offer(
+        "git_commit", sha_and_prose(bold.get("git_commit", ""))[0], "the **Git Commit**: line"
+    )
+    inferred.offer("branch", bold.get("branch"), "the **Branch**: line")
+    inferred.offer("repository", bold.get("repository"), "the **Repository**: line")
+    inferred.offer("repository", git.repository if git else None, "the repository's name")
+    inferred.offer(
+        "status", canonical_status(bold.get("status", ""), settings), "the **Status**: line"
+    )
+    inferred.offer(
+        "last_updated",
+        normalise_timestamp(bold.get("last_updated", "")),
+        "the **Last Updated**: line",
+    )
     return inferred
 
 
@@ -244,25 +240,51 @@ def normalise_timestamp(text: str) -> str | None:
     return None
 
 
-def date_from_name_and_git(name: str, added: Added | None) -> str | None:
-    """The file name's day (and time, if it has one) in the time zone of the commit that added
-    it, when that commit was made the same day; else the file name's day alone."""
+def date_candidates(name: str, bold_date: str, added: Added | None) -> list[tuple[str, str]]:
+    """The note's date, best first: a ``**Date**:`` line with its zone; the file name's day and
+    time in the UTC offset of the commit that added the file (or the ``**Date**:`` line's time
+    when the name has none); the day alone; the adding commit's own date only when nothing else
+    dates the note."""
+    found: list[tuple[str, str]] = []
+    offset = added.date[19:] if added else None
+    bold_text = normalise_timestamp(bold_date)
+    bold_value = _parsed(bold_text)
+    if isinstance(bold_value, dt.datetime) and bold_value.tzinfo is not None:
+        found.append((bold_text or "", "the **Date**: line"))
     with_time = _FILE_NAME_TIME.match(name)
     day_match = re.match(r"\d{4}-\d{2}-\d{2}", name)
     day = with_time["day"] if with_time else (day_match[0] if day_match else None)
-    if day is None:
-        return added.date if added else None
+    if day is not None and _parsed(day) is None:
+        day = None
+    if with_time is not None and day is not None and offset:
+        second = with_time["second"] or "00"
+        stamp = f"{day}T{with_time['hour']}:{with_time['minute']}:{second}{offset}"
+        found.append((stamp, "the file name's time, in the UTC offset of the commit that added it"))
+    naive = isinstance(bold_value, dt.datetime) and bold_value.tzinfo is None
+    if with_time is None and naive and offset:
+        assert isinstance(bold_value, dt.datetime)
+        stamp = bold_value.isoformat(timespec="seconds") + offset
+        found.append(
+            (stamp, "the **Date**: line's time, in the UTC offset of the commit that added it")
+        )
+    bold_day = bold_value.isoformat() if type(bold_value) is dt.date else None
+    for candidate, why in ((day, "the file name's day"), (bold_day, "the **Date**: line's day")):
+        if candidate is not None:
+            found.append((candidate, why))
+    if added is not None and day is not None and added.date.startswith(day):
+        found.append((added.date, "the time of the commit that added it, the same day"))
+    if added is not None and day is None and bold_value is None:
+        found.append((added.date, "the date of the commit that added it (nothing else dates it)"))
+    return found
+
+
+def _parsed(text: str | None) -> dt.datetime | dt.date | None:
+    if not text:
+        return None
     try:
-        dt.date.fromisoformat(day)
+        return parse_timestamp(text)
     except ValueError:
-        return added.date if added else None
-    if added is None or not added.date.startswith(day):
-        return day
-    if with_time is None:
-        return added.date
-    offset = added.date[19:]
-    second = with_time["second"] or "00"
-    return f"{day}T{with_time['hour']}:{with_time['minute']}:{second}{offset}"
+        return None
 
 
 def canonical_status(text: str, settings: ThoughtsSettings) -> str | None:
@@ -279,20 +301,3 @@ def canonical_status(text: str, settings: ThoughtsSettings) -> str | None:
         return aliases[lowered]
     folded = {status.lower(): status for status in allowed}
     return folded.get(lowered) or folded.get(re.sub(r"[\s-]+", "_", lowered))
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() or "."
-    except ValueError:
-        return path.as_posix()
-
-
-def _git(repo_root: Path, *args: str) -> str | None:
-    try:
-        completed = subprocess.run(
-            ["git", *args], cwd=repo_root, capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return completed.stdout if completed.returncode == 0 else None

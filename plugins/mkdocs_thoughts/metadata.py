@@ -82,8 +82,26 @@ def gather(
     now: dt.datetime | None = None,
 ) -> Metadata:
     """Metadata for a note written now in the repository at ``cwd``."""
-    env = os.environ if env is None else env
     moment = (now or dt.datetime.now()).astimezone().replace(microsecond=0)
+    found = identity(cwd, env)
+    return Metadata(moment, found.git_commit, found.branch, found.repository, found.researcher)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Where and by whom a note is written: the one computation `new`, `meta` and `fix` share."""
+
+    toplevel: str | None
+    """The repository's top folder, or ``None`` outside git."""
+    git_commit: str
+    branch: str
+    repository: str
+    researcher: str
+
+
+def identity(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Identity:
+    """Repository, branch, researcher and HEAD for the repository at ``cwd``."""
+    env = os.environ if env is None else env
     folder = cwd or Path.cwd()
     toplevel, commit = _toplevel_and_commit(folder, env)
     branch = ""
@@ -104,13 +122,13 @@ def gather(
     repository = ""
     if toplevel is not None:
         repository = repository_name(settings.get("remote.origin.url", ""), toplevel)
-    return Metadata(moment, commit, branch, repository, researcher)
+    return Identity(toplevel, commit, branch, repository, researcher)
 
 
 def repository_name(origin_url: str, toplevel: str) -> str:
     """The name in the origin's URL (a worktree's folder is often named after its branch), else
     the name of the repository's top folder."""
-    name = origin_url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+    name = origin_url.strip().rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
     return name or Path(toplevel).name
 
 

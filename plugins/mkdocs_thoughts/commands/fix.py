@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..atomic import write_atomic
+from ..diagnostics import format_text
 from ..fixer import fix_notes, summary
 from ..git import git_available
 from .common import add_config_option, existing_paths, note_loader, site_config
@@ -18,10 +19,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="For notes that fail `thoughts check`, infer what their frontmatter was "
         "meant to say (from the file name, the first heading, **Date**:-style lines, git) and "
         "print the edits as a unified diff; exit 1 when there are any. With --write, make them "
-        "in place. Values nothing can tell are not invented: the check keeps reporting them.",
+        "in place. Values nothing can tell are not invented: the check keeps reporting them, "
+        "and fix lists what still fails. Templates and folder pages are never edited.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="notes or folders to fix")
     parser.add_argument("--write", action="store_true", help="edit the files in place")
+    parser.add_argument(
+        "--normalize",
+        action="store_true",
+        help="also write accepted spellings canonically (field_aliases keys, status_aliases "
+        "values) in every note, passing ones included; without it they are left as written",
+    )
     add_config_option(parser)
     parser.set_defaults(run=run)
 
@@ -37,27 +45,31 @@ def run(args: argparse.Namespace) -> int:
         corpus = loader.load(paths)
         for notice in corpus.skipped:
             print(f"thoughts: {notice}", file=sys.stderr)
+    git = loader.git if loader.is_git and git_available() else None
     fixes = fix_notes(
-        corpus.notes,
-        loader.settings,
-        loader.repo_root,
-        use_git=loader.is_git and git_available(),
+        corpus.notes, loader.settings, loader.repo_root, git=git, normalize=args.normalize
     )
-    changed, unfixed = summary(fixes)
+    changed, unfixed, still = summary(fixes)
     for fix in fixes:
-        if fix.skipped:
-            print(f"thoughts: {fix.rel_path}: fix not applied: {fix.skipped}", file=sys.stderr)
-        if not fix.changed:
+        if fix.ignored:
+            print(f"thoughts: {fix.rel_path}: skipped: {fix.ignored}", file=sys.stderr)
             continue
-        if args.write:
-            write_atomic(fix.path, fix.new)
-            print(f"fixed {fix.rel_path}: {'; '.join(fix.changes)}")
-        else:
-            sys.stdout.write(fix.diff())
+        for dropped in fix.dropped:
+            print(f"thoughts: {fix.rel_path}: left alone: {dropped}", file=sys.stderr)
+        if fix.changed:
+            if args.write:
+                write_atomic(fix.path, fix.new)
+                print(f"fixed {fix.rel_path}: {'; '.join(fix.changes)}")
+            else:
+                sys.stdout.write(fix.diff())
+        if fix.changed and fix.remaining:
+            print(f"thoughts: {fix.rel_path}: still fails after the fix:", file=sys.stderr)
+            print(format_text(fix.remaining), file=sys.stderr)
     verb = "fixed" if args.write else "can be fixed"
     print(
-        f"{changed} note{'s' * (changed != 1)} {verb}; {unfixed} failing "
-        f"note{'s' * (unfixed != 1)} with nothing to infer"
+        f"{changed} note{'s' * (changed != 1)} {verb}"
+        + (f" ({still} still failing: see above)" if still else "")
+        + f"; {unfixed} failing note{'s' * (unfixed != 1)} with nothing to infer"
         + ("" if args.write or not changed else " (run with --write to apply)"),
         file=sys.stderr,
     )
