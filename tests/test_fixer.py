@@ -190,7 +190,8 @@ def test_placeholder_filled_and_empty_field_filled(
     name = "2025-01-06_09-45-00_placeholder.md"
     repo.write(
         f"{RESEARCH}/{name}",
-        '---\ndate: "{{DATE_ISO}}"\nresearcher:\ngit_commit: N/A (not a git repository)\n---\n# P\n',
+        '---\ndate: "{{DATE_ISO}}"\nresearcher:\n'
+        "git_commit: N/A (not a git repository)\n---\n# P\n",
     )
     repo.commit("add")  # 2025-01-06T10:00:00+00:00 by Ada
     assert run(capsys, "--write")[0] == 0

@@ -40,6 +40,7 @@ from .fmedit import FrontmatterSyntaxError, FrontmatterText, yaml_list, yaml_sca
 from .frontmatter import RawField, split_frontmatter
 from .gitinfo import GitInfo
 from .inference import (
+    UNDATED,
     Added,
     GitFacts,
     Inferred,
@@ -314,8 +315,8 @@ class _Picker:
         if git is None:
             return []
         when, source = self._when()
-        if when is None:
-            if added is None or self.inferred.candidates.get("date"):
+        if when is None or source == UNDATED:
+            if added is None:
                 return []
             return [(added.short, "the commit that added the file: nothing dates the note")]
         moment = _moment(when, added)

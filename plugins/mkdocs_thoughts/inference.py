@@ -62,6 +62,8 @@ ZONES: dict[str, str] = {
 """Zone abbreviations with one meaning; CST (US, China, Cuba) and IST (India, Ireland) have none."""
 
 _BOLD_SCAN_LINES = 60
+UNDATED = "the date of the commit that added it (nothing else dates the note)"
+"""Why a date is the adding commit's own: its ``git_commit`` is then that commit too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +276,7 @@ def date_candidates(name: str, bold_date: str, added: Added | None) -> list[tupl
     if added is not None and day is not None and added.date.startswith(day):
         found.append((added.date, "the time of the commit that added it, the same day"))
     if added is not None and day is None and bold_value is None:
-        found.append((added.date, "the date of the commit that added it (nothing else dates it)"))
+        found.append((added.date, UNDATED))
     return found
 
 
