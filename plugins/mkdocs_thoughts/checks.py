@@ -23,7 +23,14 @@ from .notes import (
     first_heading,
     read_frontmatter,
 )
-from .schema import NoteFields, Rule, ThoughtsSettings
+from .schema import (
+    NOTE_DATE,
+    NoteFields,
+    Rule,
+    ThoughtsSettings,
+    parse_timestamp,
+    split_stamp,
+)
 
 _TEXT_FIELDS = frozenset({"researcher", "branch", "repository", "topic", "last_updated_by"})
 _SCALAR_SOURCE_FIELDS = _TEXT_FIELDS | {"git_commit", "status"}
@@ -124,8 +131,12 @@ def _validate_fields(
 
     fields = _run_model(values, canonical, settings, sink)
     required = settings.types[note_type].required if note_type in settings.types else []
+    # A key whose line is there but comes after a YAML syntax error is not missing.
+    unread = {settings.field_aliases.get(key, key) for key in frontmatter.unreadable}
     for name in required:
         raw = canonical.get(name)
+        if raw is None and name in unread:
+            continue
         if raw is None or raw.tag.endswith(":null"):
             what = "is empty" if raw is not None else "is missing"
             at = raw.value_at if raw else Position(max(body_line - 1, 1), 1)
@@ -151,6 +162,7 @@ def _validate_fields(
         last_updated=fields.get("last_updated"),
         last_updated_by=fields.get("last_updated_by"),
         relations=_relation_values(canonical, settings),
+        stamp_commits=_stamp_commits(canonical, fields),
         extra={
             name: raw.value
             for name, raw in canonical.items()
@@ -180,6 +192,8 @@ def _run_model(
             context = item.get("ctx") or {}
             if item["type"].startswith("TH"):
                 code, message, hint = item["type"], context["message"], context["hint"]
+                if NOTE_DATE in hint:
+                    hint = hint.replace(NOTE_DATE, _date_argument(known.get("date")))
             else:  # pydantic's own type checks: the text fields are plain `str`
                 code = Rule.BAD_VALUE.value
                 message = f"{name} must be text, not a {type(item['input']).__name__}"
@@ -194,6 +208,17 @@ def _run_model(
             )
         retry = {name: value for name, value in known.items() if name not in failed}
         return dict(NoteFields.model_validate(retry, context={"settings": settings}))
+
+
+def _date_argument(value: Any) -> str:
+    """The note's date as a `git --before=` argument, when it can be read."""
+    try:
+        moment = parse_timestamp(split_stamp(value)[0])
+    except ValueError:
+        return NOTE_DATE
+    if not isinstance(moment, datetime):
+        return f"{moment.isoformat()}T23:59:59"
+    return moment.isoformat()
 
 
 def _check_unknown_keys(
@@ -263,13 +288,29 @@ def _relation_values(
     return relations
 
 
+def _stamp_commits(canonical: dict[str, RawField], fields: dict[str, Any]) -> dict[str, str]:
+    """The commit a valid date field names after its stamp (``2026-04-01 18:05, a7219ee``)."""
+    found = {}
+    for name in ("date", "last_updated"):
+        raw = canonical.get(name)
+        if raw is not None and raw.is_scalar and fields.get(name) is not None:
+            sha = split_stamp(raw.source)[1]
+            if sha is not None:
+                found[name] = sha
+    return found
+
+
 def _check_updated_after_date(
     meta: NoteMeta, canonical: dict[str, RawField], sink: DiagnosticSink
 ) -> None:
     if meta.date is None or meta.last_updated is None:
         return
     written, updated = meta.date, meta.last_updated
-    if isinstance(written, datetime) and isinstance(updated, datetime):
+    if (
+        isinstance(written, datetime)
+        and isinstance(updated, datetime)
+        and (written.tzinfo is None) == (updated.tzinfo is None)
+    ):
         is_before = updated < written
     else:
         is_before = _day(updated) < _day(written)

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .checks import build_note
@@ -271,8 +272,10 @@ class NoteLoader:
             return
         git.prepare(NoteSource.of(note) for note in corpus.notes)
         beyond_cut = 0
+        git.resolve_many(sha for note in corpus.notes for sha in note.meta.stamp_commits.values())
         for note in corpus.notes:
             sink = DiagnosticSink(note.rel_path, self.settings)
+            self._check_stamps(note, sink)
             facts = corpus.git_facts[note.rel_path] = git.facts(NoteSource.of(note))
             problem = facts.placement.problem() if facts.placement else None
             where = facts.placement.where if facts.placement else None
@@ -301,6 +304,29 @@ class NoteLoader:
             git.shallow_notice(beyond_cut) if notice == shallow else notice
             for notice in git.notices
         )
+
+    def _check_stamps(self, note: Note, sink: DiagnosticSink) -> None:
+        """A date field's commit (``last_updated: 2026-04-01 18:05, a7219ee``) must exist like
+        ``git_commit``; a time written without a zone is read in that commit's zone."""
+        for name, sha in note.meta.stamp_commits.items():
+            placement = self.git.placement(sha)
+            problem = placement.problem(f"{name}'s commit")
+            if placement.where is Where.MISSING and self.git.shallow:
+                continue  # maybe just older than the cut, like git_commit
+            if problem and placement.where in (Where.MISSING, Where.AMBIGUOUS):
+                at = note.field_position(self._written_key(note, name))
+                sink.add(
+                    Rule.UNKNOWN_COMMIT,
+                    *problem,
+                    at.line if at else None,
+                    at.column if at else None,
+                    name,
+                )
+                continue
+            value = getattr(note.meta, name)
+            commit = self.git.commit(sha)
+            if isinstance(value, datetime) and value.tzinfo is None and commit is not None:
+                setattr(note.meta, name, value.replace(tzinfo=commit.authored.tzinfo))
 
     def _written_key(self, note: Note, canonical: str) -> str:
         """The key the note used for a canonical field (it may be an alias such as `commit`)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import yaml
@@ -49,6 +49,7 @@ _STANDARD_TAG = re.compile(
 )
 _PLACEHOLDER = re.compile(r"\{\{\s*[^{}]*?\s*\}\}")
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"(?P<key>[A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|\r?$)")
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _SCALAR_TAGS = frozenset(
@@ -96,6 +97,9 @@ class Frontmatter:
     fields: dict[str, RawField]
     problems: tuple[ParseProblem, ...]
     is_mapping: bool
+    unreadable: dict[str, Position] = field(default_factory=dict)
+    """Top-level keys written at or after a YAML syntax error: their lines are there, their
+    values cannot be read (so they are never reported missing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +129,16 @@ def split_frontmatter(text: str) -> SplitText:
     return SplitText(text[start : closing.start()], text[body_start:], body_line)
 
 
-def parse_frontmatter(block: str, first_line: int = 2) -> Frontmatter:
+def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) -> Frontmatter:
     """Parse the YAML ``block`` whose first line is line ``first_line`` of the note."""
     loader = _Loader(block)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        return Frontmatter({}, (_syntax_problem(error, block, first_line),), True)
+        problem = _syntax_problem(error, block, first_line)
+        if not recover:
+            return Frontmatter({}, (problem,), True)
+        return _recovered(block, first_line, error, problem)
     except yaml.YAMLError as error:  # a reader error (e.g. a control character) has no mark
         problem = _problem(
             "TH002", f"YAML error: {_first_line(error)}", "remove the character", None
@@ -206,6 +213,33 @@ def parse_frontmatter(block: str, first_line: int = 2) -> Frontmatter:
         )
         fields[key] = RawField(key, value, text, is_scalar, tag, key_at, value_at, items)
     return Frontmatter(fields, tuple(problems), True)
+
+
+def _recovered(
+    block: str, first_line: int, error: yaml.MarkedYAMLError, problem: ParseProblem
+) -> Frontmatter:
+    """One syntax error is one diagnostic: the entries above the broken one are read as usual
+    (their own problems still show), and the keys from the broken entry on are known to be
+    there, unread."""
+    lines = block.split("\n")
+    marks = [mark.line for mark in (error.context_mark, error.problem_mark) if mark is not None]
+    cut = min(min(marks, default=0), len(lines) - 1)
+    # The broken entry starts at the last top-level key at or above the error (a value can
+    # run over several lines).
+    while cut > 0 and not _TOP_LEVEL_KEY.match(lines[cut]):
+        cut -= 1
+    above = Frontmatter({}, (), True)
+    if cut > 0:
+        # Not recovered again: the work stays one parse of the block and one of its top.
+        above = parse_frontmatter("\n".join(lines[:cut]) + "\n", first_line, recover=False)
+        if any(item.code == "TH002" for item in above.problems):
+            above = Frontmatter({}, (), True)
+    unreadable: dict[str, Position] = {}
+    for number in range(cut, len(lines)):
+        match = _TOP_LEVEL_KEY.match(lines[number])
+        if match and match["key"] not in above.fields:
+            unreadable.setdefault(match["key"], Position(number + first_line, 1))
+    return Frontmatter(above.fields, (problem, *above.problems), True, unreadable)
 
 
 def _timestamp(text: str) -> dt.datetime | dt.date | None:

@@ -111,27 +111,28 @@ class Placement:
         """``main``, ``origin/feature``, ``pull/1/head``, ``v1.0``."""
         return short_ref(self.ref) if self.ref else None
 
-    def problem(self) -> tuple[str, str] | None:
-        """(message, hint) for a diagnostic, or ``None`` when the commit is in HEAD's history."""
+    def problem(self, field: str = "git_commit") -> tuple[str, str] | None:
+        """(message, hint) for a diagnostic, or ``None`` when the commit is in HEAD's history;
+        ``field`` names where the SHA is written (a stamp's commit: "last_updated's commit")."""
         shown = self.written
         if self.where is Where.OTHER_REF:
             return (
-                f"git_commit {shown} is not in HEAD's history; only {self.ref_name} has it",
-                "a squash or rebase merge leaves the branch's commits behind: point git_commit "
+                f"{field} {shown} is not in HEAD's history; only {self.ref_name} has it",
+                "a squash or rebase merge leaves the branch's commits behind: point it "
                 "at the commit on the default branch that carries the change",
             )
         if self.where is Where.UNREACHABLE:
             return (
-                f"git_commit {shown} exists here but no branch or tag contains it",
-                "push the branch that has it, or point git_commit at a commit on a branch",
+                f"{field} {shown} exists here but no branch or tag contains it",
+                "push the branch that has it, or point it at a commit on a branch",
             )
         if self.where is Where.AMBIGUOUS:
-            return (f"git_commit {shown} is ambiguous", "write more characters of the SHA")
+            return (f"{field} {shown} is ambiguous", "write more characters of the SHA")
         if self.where is Where.MISSING:
             hint = "fetch all refs (`git fetch --all`), or correct the SHA"
             if self.shallow:
                 hint = "this is a shallow clone: `git fetch --unshallow`, or fetch-depth: 0 in CI"
-            return (f"git_commit {shown} is not a commit of this repository", hint)
+            return (f"{field} {shown} is not a commit of this repository", hint)
         return None
 
 

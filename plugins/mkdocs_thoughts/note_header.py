@@ -34,7 +34,7 @@ def note_header_html(
     facts = [_fact("Status", status_badge(row.status))]
     if row.day:
         flag = ' <span class="th-flag">from file name</span>' if row.inferred else ""
-        facts.append(_fact("Date", f"{esc(row.day)}{flag}"))
+        facts.append(_fact("Date", f"{esc(row.day)}{_stamp_commit(row, 'date')}{flag}"))
     if row.researcher:
         name = esc(row.researcher)
         if researcher_url:
@@ -46,7 +46,8 @@ def note_header_html(
         facts.append(_fact("Commit", f"{commit_code(row)}{_commit_details(row.git)}"))
     if row.last_updated:
         by = f" by {esc(row.last_updated_by)}" if row.last_updated_by else ""
-        facts.append(_fact("Last updated", f"{esc(row.last_updated)}{by}"))
+        at = _stamp_commit(row, "last_updated")
+        facts.append(_fact("Last updated", f"{esc(row.last_updated)}{at}{by}"))
     if row.git is not None:
         facts += _git_facts(row.git, rel(drift_url))
     if row.tags:
@@ -60,6 +61,12 @@ def note_header_html(
         parts.append(extra)
     parts.append("</div>\n")
     return "\n".join(parts)
+
+
+def _stamp_commit(row: NoteRow, name: str) -> str:
+    """`` at <sha>`` (linked when there is a forge) for a date field that names its commit."""
+    stamp = row.stamp_commits.get(name)
+    return f" at {commit_code(stamp)}" if stamp else ""
 
 
 def _fact(term: str, description: str) -> str:

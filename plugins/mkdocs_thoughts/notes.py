@@ -46,6 +46,9 @@ class NoteMeta:
     last_updated_by: str | None = None
     relations: list[RelationValue] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
+    stamp_commits: dict[str, str] = field(default_factory=dict)
+    """The commit a date field names after its stamp, by field (``last_updated: 2026-04-01
+    18:05, a7219ee``): the note's last-updated commit, checked like ``git_commit``."""
 
 
 @dataclass(slots=True)

@@ -309,6 +309,15 @@ _SHA = re.compile(r"[0-9a-fA-F]{7,40}")
 _SHA_WITH_PROSE = re.compile(r"([0-9a-fA-F]{7,40})\s*[\s(,;:-]\s*\S.*")
 
 
+NOTE_DATE = "<the note's date>"
+COMMIT_AT_DATE_HINT = (
+    "set it to the commit the note was written against, the last one on the default branch at "
+    "the note's date: `git rev-list -1 --first-parent --before={date} HEAD` "
+    "(`thoughts fix --write` does this and keeps the old text as a comment)"
+)
+"""Never HEAD: today's commit would stamp an old note with code it never saw."""
+
+
 def _fail(rule: Rule, message: str, hint: str) -> PydanticCustomError:
     # The rule code travels as the error type and the hint in the context, so the one place that
     # turns validation errors into diagnostics (checks.py) needs no second table of messages.
@@ -333,24 +342,43 @@ def parse_timestamp(value: object) -> dt.datetime | dt.date:
     raise ValueError(f"{value!r} is not an ISO 8601 date")
 
 
+_STAMP_WITH_COMMIT = re.compile(
+    r"(?P<stamp>\d{4}-\d{2}-\d{2}(?:[T ][^,]*?)?)[ \t]*,[ \t]*`?(?P<sha>[0-9a-fA-F]{7,40})`?"
+)
+
+
+def split_stamp(value: object) -> tuple[object, str | None]:
+    """``2026-04-01 18:05, a7219ee`` -> ("2026-04-01 18:05", "a7219ee"): a date field may carry
+    the commit of that moment after a comma; anything else comes back unchanged."""
+    if isinstance(value, str):
+        match = _STAMP_WITH_COMMIT.fullmatch(value.strip())
+        if match:
+            return match["stamp"], match["sha"].lower()
+    return value, None
+
+
 def _timestamp(value: object, info: ValidationInfo, *, needs_time: bool) -> dt.datetime | dt.date:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value
     example = "2025-12-03T18:14:34+01:00"
+    forms = f"{example}, 2025-12-03 18:14, 3d801c3 (the commit's zone) or 2025-12-03"
+    value, sha = split_stamp(value)
     try:
         parsed = parse_timestamp(value)
     except ValueError:
         raise _fail(
             Rule.BAD_VALUE,
             f"{info.field_name} {value!r} is not an ISO 8601 date-time",
-            f"write it as {example}",
+            f"write it as {example}" if needs_time else f"write it as one of {forms}",
         ) from None
     if isinstance(parsed, dt.datetime):
-        if parsed.tzinfo is None:
+        # Without a zone, the time is read in the zone of the commit the stamp names (once git
+        # is consulted); a day's precision needs no zone at all.
+        if parsed.tzinfo is None and sha is None and needs_time:
             raise _fail(
                 Rule.BAD_VALUE,
                 f"{info.field_name} {value!s} has no time zone",
-                f"add the UTC offset, e.g. {example}",
+                f"add the UTC offset, e.g. {example}, or the commit: {value!s}, <sha>",
             )
         return parsed
     if needs_time:
@@ -409,7 +437,7 @@ class NoteFields(BaseModel):
         raise _fail(
             Rule.BAD_VALUE,
             f"git_commit {text!r} is not a commit SHA (7 to 40 hexadecimal characters)",
-            "run `git rev-parse --short HEAD` and paste its output",
+            COMMIT_AT_DATE_HINT.format(date=NOTE_DATE),
         )
 
     @field_validator("tags", mode="before")

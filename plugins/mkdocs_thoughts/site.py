@@ -68,6 +68,9 @@ class NoteRow:
     """The commit, the file's own history and the cited code, when git knows them."""
     relations: list[tuple[str, list[Link]]] = field(default_factory=list)
     """Notes it points at and notes pointing at it, by label ("Builds on", "Referenced by")."""
+    stamp_commits: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    """The commit a date field names (``last_updated: 2026-04-01 18:05, a7219ee``), by field:
+    ``short_sha`` and ``commit_url``, as :func:`render.commit_code` takes them."""
 
 
 class SiteModel:
@@ -131,6 +134,10 @@ class SiteModel:
             last_updated_by=meta.last_updated_by,
             inferred=not note.has_frontmatter,
             problem_count=len(note.diagnostics),
+            stamp_commits={
+                name: {"short_sha": stamp[:7], "commit_url": commit_url(stamp)}
+                for name, stamp in meta.stamp_commits.items()
+            },
         )
 
     def _link_relations(self) -> None:

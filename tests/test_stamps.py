@@ -1,0 +1,163 @@
+"""What the check says about YAML errors, dated stamps with a commit, and a git_commit that names
+no commit, in small real repositories (fixed authors and dates)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from gitfixtures import GRACE, GitRepo, isolate_git
+from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.commands.common import note_loader
+from mkdocs_thoughts.siteconfig import load_site_config
+from sitebuild import build_site
+
+MKDOCS = """\
+site_name: t
+repo_url: https://github.com/acme/notes
+docs_dir: thoughts
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - thoughts
+"""
+RESEARCH = "thoughts/shared/research"
+BERLIN = timezone(timedelta(hours=2))
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    isolate_git(monkeypatch)
+    repo = GitRepo(tmp_path / "notes")
+    repo.write("mkdocs.yml", MKDOCS)
+    repo.commit("start")  # 2025-01-06T09:00:00+00:00
+    monkeypatch.chdir(repo.root)
+    return repo
+
+
+def diagnostics(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    main(["check", "--format", "json"])
+    return list(json.loads(capsys.readouterr().out))
+
+
+def brief(items: list[dict[str, object]]) -> set[tuple[object, ...]]:
+    return {(item["code"], item["line"], item["field"]) for item in items}
+
+
+def test_one_yaml_error_is_one_diagnostic(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unquoted `: ` in status: TH002 once; the keys above are still checked (a real bad
+    date shows); fields whose lines are there are never missing; a really absent one is."""
+    name = "2025-01-06_09-30-00_broken.md"
+    repo.write(
+        f"{RESEARCH}/{name}",
+        "---\n"
+        "date: yesterday\n"  # line 2: a real problem above the error
+        "researcher: Ada\n"
+        f"git_commit: {repo.head()[:7]}\n"
+        "status: Blocked: waiting on legal\n"  # line 5: the syntax error
+        "branch: main\n"
+        "repository: r\n"
+        "topic: T\n"
+        "---\n# T\n",  # no tags line at all
+    )
+    repo.commit("add")
+    found = brief(diagnostics(capsys))
+    assert found == {
+        ("TH002", 5, "status"),
+        ("TH102", 2, "date"),
+        ("TH101", 9, "tags"),
+    }
+
+
+def test_stamp_with_a_commit_is_accepted_checked_and_linked(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.clock = datetime(2025, 3, 1, 18, 5, tzinfo=BERLIN)
+    update = repo.commit("update the note", GRACE)
+    good = f"{RESEARCH}/2025-01-06_09-30-00_good.md"
+    bad = f"{RESEARCH}/2025-01-06_09-30-00_bad.md"
+    front = (
+        "---\ndate: 2025-01-06T09:30:00+00:00\nresearcher: Ada\ngit_commit: {head}\n"
+        "branch: main\nrepository: r\ntopic: T\ntags: [t]\nstatus: complete\n"
+        "last_updated: {stamp}\n---\n# T\n"
+    )
+    repo.write(good, front.format(head=update[:7], stamp=f"2025-03-01 18:05, {update[:7]}"))
+    repo.write(bad, front.format(head=update[:7], stamp="2025-03-01, deadbee"))
+    repo.commit("notes")
+
+    found = diagnostics(capsys)
+    assert brief(found) == {("TH302", 10, "last_updated")}
+    assert found[0]["path"] == bad
+    assert found[0]["message"] == "last_updated's commit deadbee is not a commit of this repository"
+
+    # The time without a zone is read in the zone of the commit the stamp names.
+    config = load_site_config(repo.root / "mkdocs.yml")
+    notes = {note.rel_path: note for note in note_loader(config).load().notes}
+    assert notes[good].meta.last_updated == datetime(2025, 3, 1, 18, 5, tzinfo=BERLIN)
+    assert notes[good].meta.stamp_commits == {"last_updated": update[:7]}
+
+    site = build_site(repo.root)
+    html = (site / good.removeprefix("thoughts/").removesuffix(".md") / "index.html").read_text()
+    header = BeautifulSoup(html, "html.parser").select_one(".th-note-header")
+    updated = header.find("dt", string="Last updated").find_next("dd")
+    link = updated.select_one("a.th-sha")
+    assert link.get_text() == update[:7]
+    assert link["href"] == f"https://github.com/acme/notes/commit/{update}"
+
+
+def test_a_time_without_zone_or_commit_is_still_an_error_for_date(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(
+        f"{RESEARCH}/2025-01-06_09-30-00_naive.md",
+        "---\ndate: 2025-01-06 09:30\nresearcher: Ada\ngit_commit: 1234567\nbranch: main\n"
+        "repository: r\ntopic: T\ntags: [t]\nstatus: complete\n---\n# T\n",
+    )
+    repo.commit("add")
+    found = [item for item in diagnostics(capsys) if item["code"] == "TH102"]
+    assert [(item["field"], item["message"]) for item in found] == [
+        ("date", "date 2025-01-06 09:30 has no time zone")
+    ]
+    assert "2025-01-06 09:30, <sha>" in str(found[0]["hint"])
+
+
+def test_bad_git_commit_hint_points_at_the_commit_at_the_notes_date(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Never HEAD: the hint's command names the commit `thoughts fix` writes."""
+    repo.clock = datetime(2025, 10, 1, 12, 0, tzinfo=BERLIN)
+    october = repo.commit("october work")
+    repo.clock = datetime(2025, 12, 1, 12, 0, tzinfo=BERLIN)
+    repo.commit("december work")
+    name = "2025-10-03_10-00-00_old.md"
+    repo.write(
+        f"{RESEARCH}/{name}",
+        "---\ndate: 2025-10-03T10:00:00+02:00\nresearcher: Ada\n"
+        "git_commit: N/A (not a git repository)\nbranch: main\nrepository: r\ntopic: T\n"
+        "tags: [t]\nstatus: complete\n---\n# T\n",
+    )
+    repo.commit("add the old note")  # HEAD, in December
+    (item,) = diagnostics(capsys)
+    assert (item["code"], item["field"]) == ("TH102", "git_commit")
+    hint = str(item["hint"])
+    assert "rev-parse" not in hint
+    command = re.search(r"`(git rev-list [^`]*)`", hint)
+    assert command is not None
+    assert "--before=2025-10-03T10:00:00+02:00" in command[1]
+    named = repo.git(*shlex.split(command[1])[1:]).strip()
+    assert named == october
+
+    assert main(["fix", "--write"]) == 0
+    capsys.readouterr()
+    text = (repo.root / RESEARCH / name).read_text()
+    assert f"\ngit_commit: {october[:7]}  # was: N/A (not a git repository)\n" in text
+    assert diagnostics(capsys) == []
