@@ -284,7 +284,9 @@ def load_hack(name: str) -> ModuleType:
 @needs_corpora()
 def test_real_corpora(tmp_path: Path) -> None:
     """With the configuration each team would write, most failing notes pass after the fix; no
-    body changes, a second run finds nothing; the default configuration is never made worse."""
+    body changes, a second run finds nothing; the default configuration is never made worse.
+    Each copy is a git repository with notes committed in bulk weeks after they were written,
+    and no value fix writes is one a reader of the note and of `git log` would call wrong."""
     hack: Any = load_hack("fix_corpora")
     results = [
         hack.measure(source, config, tmp_path)
@@ -297,11 +299,49 @@ def test_real_corpora(tmp_path: Path) -> None:
         assert item.bodies_identical, item
         assert item.idempotent, item
         assert item.failing_after <= item.failing_before, item
+        assert item.wrong == (), item.wrong
+        assert item.written >= item.repaired, item  # every repaired note had values written
     team = [item for item in results if item.config == "team"]
     for item in team:
         assert item.repaired >= 0.65 * item.failing_before, item
     repaired = sum(item.repaired for item in team)
     assert repaired >= 0.75 * sum(item.failing_before for item in team)
+
+
+def test_corpora_audit_catches_wrong_values() -> None:
+    """The audit above is not vacuous: the values fix used to write are flagged."""
+    from datetime import datetime, timedelta, timezone
+
+    hack: Any = load_hack("fix_corpora")
+    zone = timezone(timedelta(hours=11))
+    written = datetime(2025, 2, 1, 12, tzinfo=zone)
+    bulk = datetime(2025, 3, 15, 17, tzinfo=zone)
+    history = hack.History(
+        main=[("a" * 40, written - timedelta(days=1)), ("b" * 40, bulk)],
+        added={"thoughts/shared/research/2025-02-01_10-30_x.md": ("b" * 40, bulk)},
+        repository="fixture",
+    )
+    before = {"shared/research/2025-02-01_10-30_x.md": "# X\n"}
+    wrong_values = (
+        "---\ndate: 2025-02-01\nresearcher: Someone Else\ngit_commit: bbbbbbb\n"
+        'repository: "fixture.git\\n"\n---\n# X\n'
+    )
+    checked, wrong = hack.audit(
+        before, {"shared/research/2025-02-01_10-30_x.md": wrong_values}, history
+    )
+    assert checked == 4
+    assert [line.split(": ")[1] for line in wrong] == ["researcher", "git_commit", "repository"]
+    right_values = (
+        "---\ndate: 2025-02-01T10:30:00+11:00\nresearcher: Corpus Author\n"
+        "git_commit: aaaaaaa\nrepository: fixture\n---\n# X\n"
+    )
+    assert hack.audit(before, {"shared/research/2025-02-01_10-30_x.md": right_values}, history) == (
+        4,
+        [],
+    )
+    shifted = right_values.replace("10:30:00+11:00", "10:30:00+00:00")
+    (line,) = hack.audit(before, {"shared/research/2025-02-01_10-30_x.md": shifted}, history)[1]
+    assert "date" in line and "offset" in line
 
 
 def test_paths_limit_the_fix(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

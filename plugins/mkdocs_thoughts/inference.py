@@ -31,6 +31,11 @@ _FILE_NAME_TIME = re.compile(
     r"(?P<day>\d{4}-\d{2}-\d{2})[_T ](?P<hour>\d{2})[-:](?P<minute>\d{2})(?:[-:](?P<second>\d{2}))?"
     r"(?=[_\-. ])"
 )
+_COMPACT_TIME = re.compile(
+    r"(?<![0-9])(?P<year>\d{4})(?P<month>\d{2})(?P<date>\d{2})[-_T]"
+    r"(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})?(?![0-9])"
+)
+"""``how-vector-search-works-20251221-161532.md``: a day and time anywhere in the name."""
 _ZONE_WORD = re.compile(r"(?P<stamp>.+?\d)\s*(?P<zone>[A-Z]{3,4})\Z")
 
 BOLD_LABELS: dict[str, str] = {
@@ -256,6 +261,10 @@ def date_candidates(name: str, bold_date: str, added: Added | None) -> list[tupl
     with_time = _FILE_NAME_TIME.match(name)
     day_match = re.match(r"\d{4}-\d{2}-\d{2}", name)
     day = with_time["day"] if with_time else (day_match[0] if day_match else None)
+    compact = _COMPACT_TIME.search(name) if day is None else None
+    if compact is not None:
+        day = f"{compact['year']}-{compact['month']}-{compact['date']}"
+        with_time = compact
     if day is not None and _parsed(day) is None:
         day = None
     if with_time is not None and day is not None and offset:
