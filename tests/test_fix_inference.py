@@ -125,8 +125,12 @@ def test_date_from_file_name_time_and_the_adding_commits_offset(
     repo.write(f"{RESEARCH}/{timed}", "# Timed\n")
     day_only = "2025-02-06-day-only.md"
     repo.write(f"{RESEARCH}/{day_only}", "# Day only\n\n**Date**: 2025-02-06 16:45\n")
+    compact = "vector-search-20250207-093015.md"
+    repo.write(f"{RESEARCH}/{compact}", "# Compact\n")
     commit_at(repo, datetime(2025, 3, 20, 17, 0, tzinfo=SYDNEY), "add notes in bulk")
     assert fix(capsys, "--write")[0] == 0
+    compact_text = (repo.root / RESEARCH / compact).read_text()
+    assert compact_text.startswith("---\ndate: 2025-02-07T09:30:15+11:00\n")
     timed_text = (repo.root / RESEARCH / timed).read_text()
     assert timed_text.startswith("---\ndate: 2025-02-05T10:15:00+11:00\nresearcher: Grace Hopper\n")
     day_text = (repo.root / RESEARCH / day_only).read_text()

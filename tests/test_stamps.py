@@ -161,3 +161,57 @@ def test_bad_git_commit_hint_points_at_the_commit_at_the_notes_date(
     text = (repo.root / RESEARCH / name).read_text()
     assert f"\ngit_commit: {october[:7]}  # was: N/A (not a git repository)\n" in text
     assert diagnostics(capsys) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "precision", "accepted"),
+    [
+        ("2025-12-03T18:14:34+01:00", "time", True),
+        ("2025-12-03 18:14:34+0100", "time", True),
+        ("2025-12-03T18:14:34Z", "time", True),
+        ("2025-12-03 18:05, a7219ee", "time", True),
+        ("2025-12-03T18:05:00+01:00, a7219ee", "time", True),
+        ("2025-12-03", "time", False),
+        ("2025-12-03, a7219ee", "time", False),
+        ("2025-12-03, a7219ee", "day", True),
+        ("2025-12-03 18:05", "time", False),
+        ("2025-12-03 18:05, not-a-sha", "time", False),
+        ("2025-12-03 18:05 a7219ee", "time", False),
+    ],
+)
+def test_stamp_forms_the_readme_lists(written: str, precision: str, accepted: bool) -> None:
+    """The README's table of stamps, for `date`; `last_updated` also takes a day alone."""
+    from mkdocs_thoughts.schema import NoteFields, ThoughtsSettings
+    from pydantic import ValidationError
+
+    settings = ThoughtsSettings(date_precision=precision)  # type: ignore[arg-type]
+    try:
+        NoteFields.model_validate({"date": written}, context={"settings": settings})
+    except ValidationError:
+        assert not accepted
+    else:
+        assert accepted
+
+
+@pytest.mark.parametrize(
+    ("written", "accepted"),
+    [
+        ("2025-12-03", True),
+        ("2025-12-03 18:05", True),
+        ("2025-12-03, a7219ee", True),
+        ("2026-04-01 18:05, a7219ee", True),
+        ("yesterday", False),
+        ("2025-12-03 18:05 a7219ee", False),
+    ],
+)
+def test_last_updated_takes_a_day_or_a_stamp(written: str, accepted: bool) -> None:
+    from mkdocs_thoughts.schema import NoteFields, ThoughtsSettings
+    from pydantic import ValidationError
+
+    context = {"settings": ThoughtsSettings()}
+    try:
+        NoteFields.model_validate({"last_updated": written}, context=context)
+    except ValidationError:
+        assert not accepted
+    else:
+        assert accepted
