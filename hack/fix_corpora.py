@@ -33,8 +33,9 @@ from typing import Any
 
 from mkdocs_thoughts.cli import main as thoughts
 from mkdocs_thoughts.commands.common import note_loader
+from mkdocs_thoughts.fixer import repair_syntax
 from mkdocs_thoughts.frontmatter import parse_frontmatter, split_frontmatter
-from mkdocs_thoughts.inference import bold_fields, sha_and_prose
+from mkdocs_thoughts.inference import bold_fields, normalise_timestamp, sha_and_prose
 from mkdocs_thoughts.schema import parse_timestamp, split_stamp
 from mkdocs_thoughts.siteconfig import load_site_config
 
@@ -296,20 +297,46 @@ def audit(before: dict[str, str], after: dict[str, str], history: History) -> tu
         old = before[path]
         if new == old:
             continue
-        was, now = fields(old), fields(new)
+        # What the note said, read after quoting what broke its YAML (the values are its own).
+        was, now = fields(repair_syntax(old)[0]), fields(new)
         bold = bold_fields(body(old))
         rel = f"thoughts/{path}"
         added_sha, added_at = history.added[rel]
+        own = {ALIASES.get(key, key): value for key, value in was.items()}
         for name, value in now.items():
             if name in was and was[name] == value:
                 continue
             checked += 1
-            if sha_and_prose(str(was.get(name, "")))[0] == value:
-                continue  # the note's own SHA, its prose moved to a comment
+            if own_value(own.get(ALIASES.get(name, name)), value):
+                continue  # the note's own value, under its canonical key or normalised
             problem = judge(name, value, now, bold, Path(path).name, history, added_sha, added_at)
             if problem:
                 wrong.append(f"{rel}: {name}: {value!r}: {problem}")
     return checked, wrong
+
+
+ALIASES = {
+    "commit": "git_commit",
+    "git_sha": "git_commit",
+    "author": "researcher",
+    "git_branch": "branch",
+    "updated": "last_updated",
+}
+"""The aliases of the default and the team configurations."""
+
+
+def own_value(old: Any, new: Any) -> bool:
+    """Whether ``new`` is what the note already said: the same value, its SHA without the
+    prose, or the same moment written as ISO 8601."""
+    if old is None:
+        return False
+    if old == new or sha_and_prose(str(old))[0] == new:
+        return True
+    normalised = normalise_timestamp(str(old))
+    try:
+        return normalised is not None and parse_timestamp(normalised) == parse_timestamp(new)
+    except ValueError:
+        return False
 
 
 def fields(text: str) -> dict[str, Any]:
