@@ -185,6 +185,8 @@ def test_templates_and_folder_pages_are_left_alone(
         repo.write(path, text)
     note = f"{RESEARCH}/2025-01-06_09-30-00_real.md"
     repo.write(note, "---\nstatus: COMPLETE\n---\n# Real\n")
+    about_templates = f"{RESEARCH}/2025-01-06_09-40-00_template-engines.md"
+    repo.write(about_templates, "---\nstatus: COMPLETE\n---\n# Template engines\n")
     repo.commit("add")
 
     assert fix(capsys, "--write")[0] == 0  # the whole corpus
@@ -195,6 +197,7 @@ def test_templates_and_folder_pages_are_left_alone(
     for path in texts:
         assert f"thoughts: {path}: skipped: " in err
     assert (repo.root / note).read_text().startswith("---\nstatus: complete\n")
+    assert (repo.root / about_templates).read_text().startswith("---\nstatus: complete\n")
 
 
 def test_normalize_makes_every_note_canonical_and_without_it_none(

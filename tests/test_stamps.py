@@ -215,3 +215,38 @@ def test_last_updated_takes_a_day_or_a_stamp(written: str, accepted: bool) -> No
         assert not accepted
     else:
         assert accepted
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        # An unclosed quote is reported where it opens, not at the end of the block.
+        ("topic: 'T\n", {("TH002", 8, None)}),
+        # A tab-indented key is a broken top-level one: there, so not missing.
+        ("\ttopic: T\n", {("TH002", 8, None)}),
+        # A value running over two lines: the key it belongs to is the unreadable one.
+        ("topic: first\n  second: line\n", {("TH002", 9, "topic")}),
+    ],
+)
+def test_yaml_error_variants_stay_one_diagnostic(
+    broken: str, expected: set[tuple[object, ...]]
+) -> None:
+    from mkdocs_thoughts.checks import build_note
+    from mkdocs_thoughts.schema import ThoughtsSettings
+
+    text = (
+        "---\ndate: 2025-01-06T09:30:00+00:00\nresearcher: Ada\ngit_commit: 1234567\n"
+        "branch: main\nrepository: r\ntags: [t]\n" + broken + "status: complete\n---\n# T\n"
+    )
+    name = "2025-01-06_09-30-00_x.md"
+    note = build_note(
+        Path(f"/repo/{RESEARCH}/{name}"),
+        f"{RESEARCH}/{name}",
+        f"shared/research/{name}",
+        "research",
+        text,
+        ThoughtsSettings(),
+    )
+    found = {(item.code, item.line, item.field) for item in note.diagnostics}
+    assert found == expected
+    assert note.meta.researcher == "Ada"  # the keys above the error are read

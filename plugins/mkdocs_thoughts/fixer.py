@@ -49,7 +49,7 @@ from .inference import (
     normalise_timestamp,
     sha_and_prose,
 )
-from .notes import FOLDER_PAGES, Note, read_frontmatter
+from .notes import FOLDER_PAGES, LEADING_DATE, Note, read_frontmatter
 from .schema import CORE_FIELDS, NoteFields, Rule, ThoughtsSettings, parse_timestamp
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,40}")
@@ -58,6 +58,9 @@ _KEY_LINE = re.compile(
     r"(?P<comment>[ \t]+#[^\r\n]*)?(?P<eol>\r?)"
 )
 _MAX_REPAIRS = 20
+_TEMPLATE_NAME = re.compile(r"(?:^|[-_.])templates?(?:[-_.]|$)", re.IGNORECASE)
+"""``research_template``, ``TEMPLATE``, ``plan-template``; a dated note about template engines
+(``2025-01-06_09-00_template-engines``) is a note all the same."""
 _TIMESTAMP_FIELDS = ("date", "last_updated")
 
 
@@ -144,10 +147,10 @@ def not_a_note(note: Note, settings: ThoughtsSettings) -> str | None:
     folders = note.rel_path.split("/")[:-1]
     if note.name.lower() in FOLDER_PAGES:
         return "a folder page, not a note"
-    if any(folder in settings.skip_folders for folder in folders) or (
-        "template" in note.stem.lower()
-    ):
-        return "a template or a skipped folder, not a note"
+    if any(folder in settings.skip_folders for folder in folders):
+        return f"in a skipped folder ({', '.join(settings.skip_folders)}), not a note"
+    if _TEMPLATE_NAME.search(note.stem) and not LEADING_DATE.match(note.stem):
+        return "a template, not a note"
     return None
 
 

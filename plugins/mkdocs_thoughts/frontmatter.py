@@ -236,7 +236,8 @@ def _recovered(
             above = Frontmatter({}, (), True)
     unreadable: dict[str, Position] = {}
     for number in range(cut, len(lines)):
-        match = _TOP_LEVEL_KEY.match(lines[number])
+        # A tab is never YAML indentation: a tab-indented key is a broken top-level one.
+        match = _TOP_LEVEL_KEY.match(lines[number].lstrip("\t"))
         if match and match["key"] not in above.fields:
             unreadable.setdefault(match["key"], Position(number + first_line, 1))
     return Frontmatter(above.fields, (problem, *above.problems), True, unreadable)
@@ -322,11 +323,18 @@ def _structural_problem(
 
 def _syntax_problem(error: yaml.MarkedYAMLError, block: str, first_line: int) -> ParseProblem:
     mark = error.problem_mark or error.context_mark
+    if "end of stream" in (error.problem or "") and error.context_mark is not None:
+        mark = error.context_mark  # an unclosed quote: where it opens, not the end of the block
     at = _position(mark, first_line) if mark is not None else None
     problem = error.problem or "invalid YAML"
     hint = "check the indentation and quoting on this line"
     if "mapping values are not allowed" in problem and mark is not None:
-        line_text = block.splitlines()[mark.line] if mark.line < len(block.splitlines()) else ""
+        lines = block.splitlines()
+        number = min(mark.line, len(lines) - 1)
+        # On an indented line the value is the one of the key above (it runs over lines).
+        while number > 0 and lines[number][:1] in (" ", "\t"):
+            number -= 1
+        line_text = lines[number] if lines else ""
         key = line_text.split(":", 1)[0].strip()
         hint = (
             f"the value of '{key}' contains ': '; wrap the whole value in quotes, "
