@@ -22,6 +22,7 @@ Decisions:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import json
@@ -50,7 +51,14 @@ from .inference import (
     sha_and_prose,
 )
 from .notes import FOLDER_PAGES, LEADING_DATE, Note, read_frontmatter
-from .schema import CORE_FIELDS, NoteFields, Rule, ThoughtsSettings, parse_timestamp
+from .schema import (
+    CORE_FIELDS,
+    NoteFields,
+    Rule,
+    ThoughtsSettings,
+    parse_timestamp,
+    split_stamp,
+)
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,40}")
 _KEY_LINE = re.compile(
@@ -401,10 +409,9 @@ def _edit_block(
         return changes  # a passing note gets only the normalisation asked for
 
     date = canonical.get("date")
-    if date is not None and date.value is not None and _parses(date):
-        value = parse_timestamp(date.value)
-        if not isinstance(value, dt.datetime) or value.tzinfo is not None:
-            picker.date = value
+    if date is not None and date.value is not None:
+        with contextlib.suppress(ValueError):  # an unreadable date: the inferred ones count
+            picker.date = parse_timestamp(split_stamp(date.value)[0])
     required = settings.types[note.note_type].required if note.note_type in settings.types else []
     placeholders = {
         problem.field for problem in frontmatter.problems if problem.code == Rule.PLACEHOLDER.value
