@@ -94,6 +94,18 @@ def test_invalid_frontmatter_is_rejected(
     assert [error.absolute_path[0] for error in errors if error.absolute_path] == [path]
 
 
+def test_stamps_with_a_commit_are_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check = validator(schema(tmp_path, capsys))
+    values = as_editor_sees_it(VALID)
+    check.validate({**values, "last_updated": "2026-04-01 18:05, a7219ee"})
+    check.validate({**values, "date": "2026-04-01T18:05:00+02:00, a7219ee"})
+    stamp = next(item for item in check.schema["properties"]["date"]["anyOf"] if "pattern" in item)
+    stamps = validator({"$schema": check.schema["$schema"], **stamp})
+    stamps.validate("2026-04-01 18:05, a7219ee")
+    with pytest.raises(jsonschema.ValidationError):
+        stamps.validate("2026-04-01 18:05, not-a-sha")
+
+
 def test_type_variant_requires_the_types_fields(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -347,6 +347,10 @@ _STAMP_WITH_COMMIT = re.compile(
 )
 
 
+STAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ][^,]*)?[ \t]*,[ \t]*`?[0-9a-fA-F]{7,40}`?$"
+"""A date field's stamp with its commit, for the JSON Schema (``2026-04-01 18:05, a7219ee``)."""
+
+
 def split_stamp(value: object) -> tuple[object, str | None]:
     """``2026-04-01 18:05, a7219ee`` -> ("2026-04-01 18:05", "a7219ee"): a date field may carry
     the commit of that moment after a comma; anything else comes back unchanged."""
@@ -493,9 +497,14 @@ def frontmatter_json_schema(settings: ThoughtsSettings) -> dict[str, Any]:
     properties = schema["properties"]
     properties["status"] = {"type": "string", "enum": settings.all_statuses}
     properties["git_commit"] = {"type": "string", "pattern": "^[0-9a-fA-F]{7,40}$"}
-    properties["date"] = {"type": "string", "format": "date-time"}
+    stamp = {"type": "string", "pattern": STAMP_PATTERN}
+    properties["date"] = {"anyOf": [{"type": "string", "format": "date-time"}, stamp]}
     properties["last_updated"] = {
-        "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+        "anyOf": [
+            {"type": "string", "format": "date-time"},
+            {"type": "string", "format": "date"},
+            stamp,
+        ]
     }
     for name in settings.relation_fields:
         properties.setdefault(
