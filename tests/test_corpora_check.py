@@ -75,20 +75,16 @@ EXPECTED: dict[str, dict[str, int]] = {
         "TH001": 56,
         "TH002": 1,  # topic: Plan O Complete + Docs Updated — Next: ... (an unquoted `: `)
         "TH101": 4,  # research notes without repository and status
-        "TH102": 9,  # git_commit: 3d801c3 (uncommitted changes on top), (uncommitted)
+        # git_commit: 3d801c3 (uncommitted changes on top), (uncommitted); one above a YAML error
+        "TH102": 10,
         "TH201": 92,
         "TH202": 3,  # a handoff dated the day after its file name (written after midnight)
     },
 }
 
-KNOWN_FALSE = {
-    # Issue 16 item 1 (the TH002 cascade, branch `fixer`): five fields reported missing below a
-    # YAML error although their lines are there. Remove this entry when that lands.
-    (
-        "robertlupo1997__ferroml",
-        "thoughts/shared/handoffs/2026-03-09_23-27-11_plan-O-complete.md",
-    ): {"TH101": 5},
-}
+KNOWN_FALSE: dict[tuple[str, str], dict[str, int]] = {}
+"""(corpus, path) -> codes and counts a pending fix will remove (none now: the TH002 cascade of
+issue 16 item 1 is gone)."""
 
 # The documented convention: a lower-case slug of letters, digits, `-` and `_` (no dots).
 _NOTE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}(?:-\d{2})?_[a-z0-9][a-z0-9_-]*\.md$")
