@@ -572,7 +572,8 @@ def test_runs_cited_in_the_body(site: Path) -> None:
             "```",
             "Other paths: `src/sec_finetune/run_context.py`, [a note](../plans/x.md),",
             "[web](https://example.org/data/20260101_000000_web), `a b/c`.",
-            "Missing: `data/processed/20250101_000000_gone`.",
+            "An example in prose, no such run: `data/processed/20250101_000000_gone`.",
+            "A broken link: [run](../../../data/processed/20250102_000000_gone/).",
         ]
     )
     notes = load_notes(site, {NOTE: note(body=body)})
@@ -584,11 +585,14 @@ def test_runs_cited_in_the_body(site: Path) -> None:
     assert cited == [
         ("../../../data/interim/parsed/20260105_140307_parse_0123456", "link", 13, PARSE),
         (f"{EXTRACT}/a.json", "mention", 14, EXTRACT),
-        ("data/processed/20250101_000000_gone", "mention", 20, None),
+        ("../../../data/processed/20250102_000000_gone/", "link", 21, None),
     ]
+    # Only the link must resolve: a run-like name in prose that names no run is no citation.
     (problem,) = links.problems
-    assert (problem.line, problem.column, problem.field) == (20, 11, "body")
-    assert problem.message.startswith("the body links to 'data/processed/20250101_000000_gone'")
+    assert (problem.line, problem.column, problem.field) == (21, 22, "body")
+    assert problem.message.startswith(
+        "the body links to '../../../data/processed/20250102_000000_gone/'"
+    )
 
 
 def test_notes_of_a_run_come_from_both_sides(site: Path) -> None:

@@ -17,24 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, severity_of
 from .graph import BUILDS_ON, SUPERSEDED_BY, SUPERSEDES, Edge, Graph
 from .links import NoteIndex, Origin, Relation, TargetKind
 from .schema import Rule, Severity, ThoughtsSettings
 
-BODY_TARGET_MISSING = "TH314"
-MOVED_TARGET = "TH315"
-PLAN_ON_OPEN_RESEARCH = "TH311"
-SUPERSEDES_CYCLE = "TH312"
-SUPERSEDES_ONE_SIDED = "TH313"
-
-DEFAULT_SEVERITIES = {
-    BODY_TARGET_MISSING: Severity.WARNING,
-    MOVED_TARGET: Severity.WARNING,
-    PLAN_ON_OPEN_RESEARCH: Severity.WARNING,
-    SUPERSEDES_CYCLE: Severity.ERROR,
-    SUPERSEDES_ONE_SIDED: Severity.WARNING,
-}
+# Severities come from the one registry (schema.Rule, DEFAULT_SEVERITY and `rules:`).
+BODY_TARGET_MISSING = Rule.BODY_TARGET_MISSING.value
+MOVED_TARGET = Rule.MOVED_TARGET.value
+PLAN_ON_OPEN_RESEARCH = Rule.PLAN_ON_OPEN_RESEARCH.value
+SUPERSEDES_CYCLE = Rule.SUPERSEDES_CYCLE.value
+SUPERSEDES_ONE_SIDED = Rule.SUPERSEDES_ONE_SIDED.value
 
 PLAN_TYPE = "plans"
 RESEARCH_TYPE = "research"
@@ -82,7 +75,7 @@ def check_references(
             hint = f"did you mean {relation.target.rel_path}?"
         else:
             continue
-        severity = _severity(settings, code)
+        severity = severity_of(code, settings)
         if severity is Severity.OFF:
             continue
         field = value.field if relation.origin is Origin.FIELD else None
@@ -211,21 +204,11 @@ def _at(
         line=at.line if at else None,
         column=at.column if at else None,
         code=code,
-        severity=_severity(settings, code).value,
+        severity=severity_of(code, settings).value,
         field=edge.field if edge else field,
         message=message,
         hint=hint,
     )
-
-
-def _severity(settings: ThoughtsSettings, code: str) -> Severity:
-    # Until schema.Rule names these codes, their severity cannot be configured; once it does,
-    # `rules: {TH313: off}` in mkdocs.yml applies here too.
-    try:
-        rule = Rule(code)
-    except ValueError:
-        return DEFAULT_SEVERITIES[code]
-    return settings.severity(rule)
 
 
 def _strongly_connected(arrows: dict[str, list[tuple[str, Edge]]]) -> list[list[str]]:

@@ -1,7 +1,9 @@
 """All notes of a site: found once, read once, and kept across `mkdocs serve` rebuilds.
 
 A rebuild re-reads only files whose (mtime, size) changed. Checks that need every note (relation
-targets) or the repository (commits) run here, after all notes are loaded.
+targets), the repository (commits) or the run directories (cited runs, unreadable run files) run
+here, after all notes are loaded: `thoughts check` and the plugin both call this, so they report
+the same problems.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from .checks import build_note
 from .coderefs import unknown_path_problem
 from .consistency import check_consistency, check_references
-from .diagnostics import Diagnostic, DiagnosticSink
+from .diagnostics import Diagnostic, DiagnosticSink, apply_rules
 from .forges import Forge
 from .gcpause import collector_paused
 from .git import find_repo_root
@@ -26,6 +28,8 @@ from .graph import Graph, build_graph
 from .links import NoteIndex, Relation, TargetKind
 from .notes import FOLDER_PAGES, Note
 from .repofiles import RepoFiles
+from .run_links import RunLinks, link_runs
+from .runs import RunSet, discover_runs
 from .schema import Rule, ThoughtsSettings
 
 log = logging.getLogger(__name__)
@@ -46,12 +50,18 @@ class Corpus:
     """Links and backticked note paths in bodies (``relations`` holds the frontmatter ones)."""
     graph: Graph | None = None
     """Notes and their typed edges (relation fields and body links), built on every load."""
-    """Problems with the whole run rather than a note (e.g. no git repository)."""
+    runs: RunSet = field(default_factory=lambda: RunSet([]))
+    """The run directories under ``run_globs``."""
+    run_links: RunLinks | None = None
+    """Which notes cite which runs (TH402 problems are on the notes)."""
+    run_problems: list[Diagnostic] = field(default_factory=list)
+    """TH401: run files that cannot be read (only when the whole site is loaded)."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
+        """Every problem: the notes' and the run files'."""
         items = [item for note in self.notes for item in note.diagnostics]
-        return sorted(items, key=Diagnostic.sort_key)
+        return sorted([*items, *self.run_problems], key=Diagnostic.sort_key)
 
 
 class NoteLoader:
@@ -178,6 +188,7 @@ class NoteLoader:
             self.git.refresh()  # once: the relations below read HEAD's files from it
         self._check_relations(corpus, complete=paths is None)
         self._check_git(corpus)
+        self._check_runs(corpus, complete=paths is None)
         return corpus
 
     def repo_files(self) -> RepoFiles:
@@ -327,6 +338,21 @@ class NoteLoader:
             commit = self.git.commit(sha)
             if isinstance(value, datetime) and value.tzinfo is None and commit is not None:
                 setattr(note.meta, name, value.replace(tzinfo=commit.authored.tzinfo))
+
+    def _check_runs(self, corpus: Corpus, *, complete: bool) -> None:
+        """Runs under ``run_globs``, the notes' citations of them (TH402), and, for the whole
+        site, run files that cannot be read (TH401)."""
+        corpus.runs = discover_runs(self.repo_root, tuple(self.settings.run_globs))
+        corpus.run_links = link_runs(corpus.notes, corpus.runs, self.repo_root, self.settings)
+        by_path: dict[str, list[Diagnostic]] = {}
+        for item in corpus.run_links.problems:
+            by_path.setdefault(item.path, []).append(item)
+        for note in corpus.notes:
+            if note.rel_path in by_path:
+                note.diagnostics = note.diagnostics + by_path[note.rel_path]
+        if complete:
+            # Checking a few notes says nothing about the runs' own files.
+            corpus.run_problems = apply_rules(corpus.runs.problems, self.settings)
 
     def _written_key(self, note: Note, canonical: str) -> str:
         """The key the note used for a canonical field (it may be an alias such as `commit`)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
-from .schema import Rule, Severity, ThoughtsSettings
+from .schema import DEFAULT_SEVERITY, Rule, Severity, ThoughtsSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,28 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-class DiagnosticSink:
-    """Collects diagnostics for one note, applying the configured severity of each rule."""
+def severity_of(rule: Rule | str, settings: ThoughtsSettings | None) -> Severity:
+    """The one place a rule's severity is decided: the registry's default, or ``rules:``."""
+    rule = Rule(rule)
+    return DEFAULT_SEVERITY[rule] if settings is None else settings.severity(rule)
 
-    def __init__(self, path: str, settings: ThoughtsSettings) -> None:
+
+def apply_rules(items: Iterable[Diagnostic], settings: ThoughtsSettings) -> list[Diagnostic]:
+    """Diagnostics made before the settings were known (a run's unreadable file), with the
+    configured severity of their rule; those switched off are dropped."""
+    found = []
+    for item in items:
+        severity = severity_of(item.code, settings)
+        if severity is not Severity.OFF:
+            found.append(item if item.severity == severity else replace(item, severity=severity))
+    return found
+
+
+class DiagnosticSink:
+    """Collects diagnostics for one file, applying the configured severity of each rule
+    (without settings: the registry's default)."""
+
+    def __init__(self, path: str, settings: ThoughtsSettings | None) -> None:
         self.path = path
         self.settings = settings
         self.items: list[Diagnostic] = []
@@ -53,7 +71,7 @@ class DiagnosticSink:
         column: int | None = None,
         field: str | None = None,
     ) -> None:
-        severity = self.settings.severity(Rule(rule))
+        severity = severity_of(rule, self.settings)
         if severity is Severity.OFF:
             return
         self.items.append(

@@ -26,9 +26,9 @@ from .nav_cache import NavCache, cache_material_nav
 from .note_links import LinkEdit, link_edits, rewrite_links
 from .pages import PageSpec, PageWriter, claimed_twice, plan_pages, use_authors_readme
 from .render import Renderer
-from .run_links import RunLinks, attach_problems, link_runs
+from .run_links import RunLinks
 from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
-from .runs import RunSet, discover_runs
+from .runs import RunSet
 from .schema import SettingsError, ThoughtsSettings, load_settings
 from .site import SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
@@ -100,20 +100,14 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # Loaded here, not in on_files, because the nav (set below) names the index pages, whose
         # place depends on where the notes are.
         self.corpus = self.loader.load()
-        try:
-            self.runs = discover_runs(self.loader.repo_root, tuple(self.settings.run_globs))
-        except ValueError as error:
-            raise PluginError(f"plugins.thoughts.run_globs: {error}") from None
-        self.run_links = link_runs(self.corpus.notes, self.runs, self.loader.repo_root)
+        # Runs and their citations come with the corpus, as they do for `thoughts check`.
+        self.runs, self.run_links = self.corpus.runs, self.corpus.run_links
         git = self.loader.git
         self.link_edits = link_edits(
             self.corpus.body_relations,
             self.loader.notes_prefix,
             lambda path, note: git.file_url(path, note.meta.git_commit),
         )
-        attach_problems(self.corpus.notes, self.run_links.problems)
-        for item in self.runs.problems:
-            log.info(f"{item.location()}: {item.code} {item.message} (hint: {item.hint})")
         self.show_banners = self.is_serving or not config.strict
         self._report(self.corpus, strict=bool(config.strict))
         specs = plan_pages(self.settings, self.corpus.notes)

@@ -7,9 +7,10 @@ directory name (``20260105_140307_parse_ab12cd3``), by ``{run_id}_{name}``
 backticked path to a run directory cites it too. A run's ``run.json`` lists the notes that
 document it (``notes: [...]``), paths from the repository root.
 
-A ``runs:`` value that names no run is a TH402 error at the field. In the body only paths that
-look like run directories (a ``YYYYMMDD_HHMMSS_`` component) are reported: a body mentions many
-other paths.
+A ``runs:`` value that names no run is a TH402 error at the field, and so is a Markdown link in
+the body to a path that looks like a run directory (a ``YYYYMMDD_HHMMSS_`` component) but is none:
+those two are citations that must resolve. A backticked run-like name in prose (an example in a
+table, a gitignored ``data/...`` path) cites the run when it exists and is ignored otherwise.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, DiagnosticSink
 from .mdscan import CODE_SPAN, INLINE_LINK, prose_lines, without_code_spans
 from .notes import Note
 from .runs import Run, RunSet
+from .schema import Rule, ThoughtsSettings
 
 RUNS_FIELD = "runs"
-RUN_NOT_FOUND = "TH402"
-"""A run cited by a note is not among the runs found (error)."""
+RUN_NOT_FOUND = Rule.RUN_NOT_FOUND.value
+"""A run cited by a note is not among the runs found (an error by default)."""
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
 _RUN_DIR_NAME = re.compile(r"^\d{8}_\d{6}_[A-Za-z0-9]")
@@ -125,8 +127,14 @@ class RunLinks:
         return [run for run in runs if not self.notes_of(run)]
 
 
-def link_runs(notes: Iterable[Note], runs: RunSet, repo_root: Path) -> RunLinks:
-    """Resolve every run citation of ``notes`` against ``runs``, and each run's ``notes``."""
+def link_runs(
+    notes: Iterable[Note],
+    runs: RunSet,
+    repo_root: Path,
+    settings: ThoughtsSettings | None = None,
+) -> RunLinks:
+    """Resolve every run citation of ``notes`` against ``runs``, and each run's ``notes``;
+    TH402 takes its severity from ``settings`` (default: the registry's)."""
     notes = list(notes)
     resolver = _Resolver(runs, repo_root)
     run_dirs = {run.dir_name for run in runs}
@@ -138,6 +146,8 @@ def link_runs(notes: Iterable[Note], runs: RunSet, repo_root: Path) -> RunLinks:
             if ref.origin is not Origin.FIELD and not _may_name_run(ref.text, run_dirs):
                 continue  # most body paths name code: not worth resolving on disk
             run, why = resolver.resolve(note, ref.text, ref.origin)
+            if run is None and ref.origin is Origin.MENTION:
+                continue  # prose naming a run that is not here: an example, not a citation
             if run is None and ref.origin is not Origin.FIELD and not _looks_like_run(ref.text):
                 continue  # a body path to something else entirely
             key = run.rel_dir if run is not None else f"?{ref.text}"
@@ -146,7 +156,7 @@ def link_runs(notes: Iterable[Note], runs: RunSet, repo_root: Path) -> RunLinks:
             seen.add(key)
             citations.append(RunCitation(note, ref.text, ref.origin, ref.line, ref.column, run))
             if run is None:
-                problems.append(_not_found(note, ref, why, resolver.suggest(ref.text)))
+                problems.extend(_not_found(note, ref, why, resolver.suggest(ref.text), settings))
     documented, missing = _documented_notes(runs, notes)
     return RunLinks(citations, documented, missing, problems)
 
@@ -262,22 +272,28 @@ class _Resolver:
         return close[0] if close else None
 
 
-def _not_found(note: Note, ref: _Reference, why: str, suggestion: str | None) -> Diagnostic:
+def _not_found(
+    note: Note,
+    ref: _Reference,
+    why: str,
+    suggestion: str | None,
+    settings: ThoughtsSettings | None,
+) -> list[Diagnostic]:
     where = f"{RUNS_FIELD} names" if ref.origin is Origin.FIELD else "the body links to"
     if suggestion:
         hint = f"did you mean {suggestion}?"
     else:
         hint = "write the run's directory name or its path from the repository root"
-    return Diagnostic(
-        note.rel_path,
-        ref.line,
-        ref.column,
-        RUN_NOT_FOUND,
-        "error",
-        RUNS_FIELD if ref.origin is Origin.FIELD else "body",
+    sink = DiagnosticSink(note.rel_path, settings)
+    sink.add(
+        Rule.RUN_NOT_FOUND,
         f"{where} {ref.text!r}, which {why}",
         hint,
+        ref.line,
+        ref.column,
+        RUNS_FIELD if ref.origin is Origin.FIELD else "body",
     )
+    return sink.items
 
 
 def _may_name_run(text: str, run_dirs: set[str]) -> bool:

@@ -30,7 +30,8 @@ from typing import Any, TypeGuard
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, severity_of
+from .schema import Rule, check_run_globs
 
 RUN_FORMAT = "sec-finetune-run/1"
 LINEAGE_FORMAT = "sec-finetune-lineage/1"
@@ -46,8 +47,8 @@ DEFAULT_GLOBS = ("data/processed/labeled/*", "data/interim/*/*", "data/processed
 STATUSES = ("running", "completed", "failed")
 UNKNOWN_STATUS = "unknown"
 
-MALFORMED_RUN_FILE = "TH401"
-"""A run file that cannot be read (warning: the run is still shown without it)."""
+MALFORMED_RUN_FILE = Rule.MALFORMED_RUN_FILE.value
+"""A run file that cannot be read (a warning by default: the run is still shown without it)."""
 
 MAX_FILES = 1000
 """Files listed per run; a run with a million shards must not make a million table rows."""
@@ -236,15 +237,7 @@ class RunSet:
 
 def check_globs(globs: Sequence[str]) -> None:
     """Raise ValueError for a glob that could reach outside the repository."""
-    for pattern in globs:
-        parts = PurePosixPath(pattern.replace("\\", "/")).parts
-        if not pattern.strip() or pattern.startswith(("/", "\\")) or ".." in parts:
-            raise ValueError(
-                f"run glob {pattern!r} must be a relative path inside the repository "
-                "(no leading '/' and no '..')"
-            )
-        if re.match(r"^[A-Za-z]:", pattern):
-            raise ValueError(f"run glob {pattern!r} must be relative, not a drive path")
+    check_run_globs(globs)
 
 
 def discover_runs(repo_root: Path, globs: Sequence[str] = DEFAULT_GLOBS) -> RunSet:
@@ -316,7 +309,8 @@ class _RunReader:
                 line,
                 None,
                 MALFORMED_RUN_FILE,
-                "warning",
+                # The registry's default; the corpus applies the site's `rules:` to it.
+                severity_of(MALFORMED_RUN_FILE, None).value,
                 None,
                 message,
                 hint,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
+from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from pydantic import (
@@ -121,6 +122,26 @@ DEFAULT_SEVERITY: dict[Rule, Severity] = {rule: Severity.ERROR for rule in Rule}
     Rule.BODY_TARGET_MISSING: Severity.WARNING,
     Rule.MOVED_TARGET: Severity.WARNING,
 }
+
+
+_BOOLEAN_SEVERITY: dict[object, Severity] = {
+    False: Severity.OFF,
+    True: Severity.ERROR,
+    "false": Severity.OFF,
+    "no": Severity.OFF,
+    "true": Severity.ERROR,
+    "on": Severity.ERROR,
+    "yes": Severity.ERROR,
+}
+"""`rules:` values YAML or a team may write for off and on (on means error)."""
+
+
+def _severity_spelling(value: object) -> object:
+    if isinstance(value, bool):
+        return _BOOLEAN_SEVERITY[value]
+    if isinstance(value, str):
+        return _BOOLEAN_SEVERITY.get(value.strip().lower(), value.strip().lower())
+    return value
 
 
 class NoteType(BaseModel):
@@ -246,6 +267,15 @@ class ThoughtsSettings(BaseModel):
         "(for teams whose template wrote only the day).",
     )
 
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `off`/`no` as false and `on`/`yes` as true, so the natural
+        # `rules: {TH201: off}` arrives as False: read booleans as what they were written as.
+        if not isinstance(value, Mapping):
+            return value
+        return {code: _severity_spelling(severity) for code, severity in value.items()}
+
     @field_validator("rules")
     @classmethod
     def _known_rule_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
@@ -253,6 +283,12 @@ class ThoughtsSettings(BaseModel):
         unknown = sorted(set(value) - known)
         if unknown:
             raise ValueError(f"unknown rule code(s) {', '.join(unknown)}; known: {sorted(known)}")
+        return value
+
+    @field_validator("run_globs")
+    @classmethod
+    def _globs_inside_the_repository(cls, value: list[str]) -> list[str]:
+        check_run_globs(value)
         return value
 
     @property
@@ -285,6 +321,19 @@ class ThoughtsSettings(BaseModel):
     def type_title(self, name: str) -> str:
         note_type = self.types[name]
         return note_type.title or name.replace("_", " ").capitalize()
+
+
+def check_run_globs(globs: Sequence[str]) -> None:
+    """Raise ValueError for a run glob that could reach outside the repository."""
+    for pattern in globs:
+        parts = PurePosixPath(pattern.replace("\\", "/")).parts
+        if not pattern.strip() or pattern.startswith(("/", "\\")) or ".." in parts:
+            raise ValueError(
+                f"run glob {pattern!r} must be a relative path inside the repository "
+                "(no leading '/' and no '..')"
+            )
+        if re.match(r"^[A-Za-z]:", pattern):
+            raise ValueError(f"run glob {pattern!r} must be relative, not a drive path")
 
 
 class SettingsError(ValueError):
