@@ -53,7 +53,7 @@ def test_strict_build_fails_on_a_bad_note_and_passes_when_fixed(
     with pytest.raises(Abort):
         build_site(tmp_path, strict=True)
     assert any(
-        message.startswith(f"mkdocs_thoughts: {NOTE_PATH}:9:9: TH103 status 'complet'")
+        message.startswith(f"mkdocs_thoughts: {NOTE_PATH}:9:9: error TH103 status 'complet'")
         for message in captured.messages()
     ), captured.messages()
 
@@ -106,3 +106,26 @@ def test_properdocs_builds_the_same_site(tmp_path: Path) -> None:
     )
     assert failed.returncode != 0
     assert "TH103" in failed.stderr
+
+
+@pytest.mark.parametrize("quiet", [["-q"], []], ids=["quiet", "default"])
+def test_a_strict_build_fails_on_note_errors_whatever_the_log_level(
+    tmp_path: Path, quiet: list[str]
+) -> None:
+    import subprocess
+    import sys
+
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    site(tmp_path, "complet")
+    failed = subprocess.run(
+        [str(mkdocs), "build", "--strict", *quiet], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert failed.returncode == 1
+    # Quiet or not, the error is on the terminal with its place and code.
+    assert f"{NOTE_PATH}:9:9: error TH103" in failed.stderr
+
+    site(tmp_path, "complete")
+    passed = subprocess.run(
+        [str(mkdocs), "build", "--strict", *quiet], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert passed.returncode == 0, passed.stderr

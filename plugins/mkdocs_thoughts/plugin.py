@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -59,6 +60,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.run_specs: dict[str, RunPageSpec] = {}
         self.nav_urls: list[str] = []
         self.nav_cache: NavCache | None = None
+        self.errors: list[Diagnostic] = []
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -339,18 +341,44 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             log.info(notice)
         errors: list[Diagnostic] = []
         for item in corpus.diagnostics:
-            text = f"{item.location()}: {item.code} {item.message} (hint: {item.hint})"
+            # The line `thoughts check` prints, so the build log and the CLI read alike.
+            text = f"{item.location()}: {item.severity} {item.code} {item.message}"
+            text += f" (hint: {item.hint})" if item.hint else ""
             if item.is_error:
                 errors.append(item)
                 # A warning through the plugin logger is what makes `mkdocs build --strict` fail.
                 log.warning(text)
             else:
                 log.info(text)
+        self.errors = errors
         if errors and self.settings.fail_on_error and not strict and not self.is_serving:
             raise PluginError(
                 f"{len(errors)} error(s) in note frontmatter; see above "
                 "(set fail_on_error: false to build anyway)"
             )
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # `mkdocs build --strict` fails on the warnings it counts, and it counts only what is
+        # logged: under `-q` the errors above were never logged, so the plugin fails the build
+        # itself (after every page is written, as MkDocs' own strict check does).
+        if not (config.strict and self.errors) or self.is_serving:
+            return
+        if log.isEnabledFor(logging.WARNING):
+            return
+        shown = [
+            f"{item.location()}: {item.severity} {item.code} {item.message}"
+            for item in self.errors[:_LISTED_ERRORS]
+        ]
+        more = len(self.errors) - len(shown)
+        raise PluginError(
+            f"Aborted with {len(self.errors)} error(s) in the notes in strict mode:\n  "
+            + "\n  ".join(shown)
+            + (f"\n  ... and {more} more (`thoughts check` lists them)" if more > 0 else "")
+        )
+
+
+_LISTED_ERRORS = 20
+"""Errors listed in the message that fails a quiet strict build."""
 
 
 def _material_tag_anchor(tags_plugin: Any) -> Callable[[str], str]:

@@ -1,36 +1,30 @@
-"""Read what the CLI needs from mkdocs.yml without running MkDocs.
+"""Read mkdocs.yml for the CLI exactly as `mkdocs build` reads it.
 
-mkdocs.yml files carry tags such as ``!ENV`` and ``!!python/name:`` that only MkDocs can construct;
-the CLI needs none of them, so any tag is read as its plain value instead of choking on it.
+MkDocs' own loader resolves ``INHERIT`` (the plugin options may live in a base file), ``!ENV``
+and ``!relative`` values and every default, and it hands the plugin's options to the plugin, which
+validates them with the same pydantic model (:func:`schema.load_settings`) — so `thoughts check`
+cannot check a different configuration from the one the site is built with.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
 
-from .schema import SettingsError, ThoughtsSettings, load_settings
+from .schema import ThoughtsSettings
 
 PLUGIN_NAME = "thoughts"
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """A safe loader that reads any unknown tag as its untagged value (never as code)."""
-
-
-def _construct_untagged(loader: _TolerantLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-
-
-_TolerantLoader.add_multi_constructor("!", _construct_untagged)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_untagged)
+PLUGIN_MODULE = "mkdocs_thoughts.plugin"
+"""Where the plugin class lives; the CLI recognises the loaded plugin by it, without importing
+it (the plugin and the CLI never import each other)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +34,8 @@ class SiteConfig:
     repo_url: str | None
     site_url: str | None
     settings: ThoughtsSettings
+    warnings: list[str] = field(default_factory=list)
+    """What MkDocs warned about while loading (an unknown key, a deprecated option)."""
 
     @property
     def notes_root(self) -> Path:
@@ -52,39 +48,69 @@ class ConfigError(Exception):
     """mkdocs.yml is missing or cannot be used; the message says which and why."""
 
 
-def load_site_config(config_file: Path) -> SiteConfig:
-    try:
-        text = config_file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"{config_file}: cannot read ({error.strerror})") from None
-    try:
-        data = yaml.load(text, Loader=_TolerantLoader) or {}
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{config_file}: invalid YAML: {error}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{config_file}: expected a mapping of settings")
-    try:
-        settings = load_settings(plugin_options(data.get("plugins")))
-    except SettingsError as error:
-        raise ConfigError(f"{config_file}: {error}") from None
-    docs_dir = (config_file.parent / str(data.get("docs_dir", "docs"))).resolve()
+def load_site_config(config_file: Path, *, need_docs_dir: bool = True) -> SiteConfig:
+    """The site as `mkdocs build` configures it. ``need_docs_dir=False`` tolerates a docs_dir
+    that does not exist yet (for commands that only need the plugin's settings)."""
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file}: cannot read (no such file)")
+    # What mkdocs.config.load_config does, minus raising on the first problem: the same loader
+    # (INHERIT, !ENV, !relative) and the same validation, plugins included.
+    config = MkDocsConfig(config_file_path=str(config_file))
+    with _mkdocs_messages() as messages, tempfile.TemporaryDirectory() as stand_in:
+        try:
+            with config_file.open("rb") as stream:
+                config.load_file(stream)
+            docs_dir = config_file.parent / str(config.get("docs_dir") or "docs")
+            if not need_docs_dir and not docs_dir.is_dir():
+                # MkDocs stops validating at a missing docs_dir; an empty folder stands in.
+                config["docs_dir"] = stand_in
+            errors, warnings = config.validate()
+        except (MkDocsException, OSError) as error:
+            raise ConfigError(f"{config_file}: {error}") from None
+    if errors:
+        found = "; ".join(f"Config value '{name}': {error}" for name, error in errors)
+        raise ConfigError(f"{config_file}: {found}")
     return SiteConfig(
-        config_file.resolve(), docs_dir, data.get("repo_url"), data.get("site_url"), settings
+        config_file.resolve(),
+        docs_dir.resolve(),
+        config.repo_url,
+        config.site_url,
+        _plugin_settings(config.plugins),
+        [
+            *(f"Config value '{name}': {warning}" for name, warning in warnings),
+            *(text for level, text in messages if level >= logging.WARNING),
+        ],
     )
 
 
-def plugin_options(plugins: object) -> dict[str, Any]:
-    """The options of the `thoughts` entry in a `plugins:` list or mapping (MkDocs accepts both)."""
-    entries: list[Any]
-    if isinstance(plugins, dict):
-        entries = [{name: options} for name, options in plugins.items()]
-    elif isinstance(plugins, list):
-        entries = plugins
-    else:
-        return {}
-    for entry in entries:
-        if entry == PLUGIN_NAME:
-            return {}
-        if isinstance(entry, dict) and PLUGIN_NAME in entry:
-            return dict(entry[PLUGIN_NAME] or {})
-    return {}
+def _plugin_settings(plugins: Any) -> ThoughtsSettings:
+    """The settings the loaded `thoughts` plugin validated, however mkdocs.yml spelt it (a list
+    entry, a mapping key, bare or with options); the defaults when the site does not use it."""
+    for plugin in plugins.values():
+        if type(plugin).__module__ == PLUGIN_MODULE:
+            settings = getattr(plugin, "settings", None)
+            if isinstance(settings, ThoughtsSettings):
+                return settings
+    return ThoughtsSettings()
+
+
+@contextmanager
+def _mkdocs_messages() -> Iterator[list[tuple[int, str]]]:
+    """MkDocs' log records while the block runs, kept from the terminal: the CLI says them in
+    its own words (``thoughts: error: ...``)."""
+    logger = logging.getLogger("mkdocs")
+    messages: list[tuple[int, str]] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append((record.levelno, record.getMessage()))
+
+    handler = _Keep(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate

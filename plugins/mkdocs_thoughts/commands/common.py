@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..corpus import NoteLoader
@@ -25,18 +26,27 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def site_config(args: argparse.Namespace, *, required: bool) -> SiteConfig | None:
+def site_config(
+    args: argparse.Namespace, *, required: bool, need_docs_dir: bool = True
+) -> SiteConfig | None:
     """The configured site, or ``None`` when there is none and the command can do without."""
     if args.config:
-        return load_site_config(Path(args.config))
+        return _loaded(Path(args.config), need_docs_dir)
     default = Path(DEFAULT_CONFIG)
     if default.is_file():
-        return load_site_config(default)
+        return _loaded(default, need_docs_dir)
     if required:
         raise UsageError(
             f"no {DEFAULT_CONFIG} here; pass --config FILE or run in the site's folder"
         )
     return None
+
+
+def _loaded(config_file: Path, need_docs_dir: bool) -> SiteConfig:
+    config = load_site_config(config_file, need_docs_dir=need_docs_dir)
+    for warning in config.warnings:  # what `mkdocs build` would warn about too
+        print(f"thoughts: warning: {config_file}: {warning}", file=sys.stderr)
+    return config
 
 
 def note_loader(config: SiteConfig | None) -> NoteLoader:

@@ -88,7 +88,7 @@ def _hint_notes_root(config: Path) -> None:
     """Say so when the notes sit outside the site's docs_dir, where the plugin will not look."""
     notes = (config.parent / NOTES_FOLDER).resolve()
     try:
-        site = load_site_config(config)
+        site = load_site_config(config, need_docs_dir=False)
     except ConfigError:
         return
     if notes.is_dir() and site.notes_root not in (notes, *notes.parents):

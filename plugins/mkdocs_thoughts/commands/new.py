@@ -57,7 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    config = site_config(args, required=True)
+    config = site_config(args, required=True, need_docs_dir=False)
     assert config is not None
     settings = config.settings
     project_dir = config.config_file.parent

@@ -30,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    config = site_config(args, required=False)
+    config = site_config(args, required=False, need_docs_dir=False)
     settings = config.settings if config else ThoughtsSettings()
     if args.type is not None and args.type not in settings.types:
         raise UsageError(
