@@ -31,19 +31,24 @@ PLAN_PATH = "thoughts/shared/plans/2025-12-03_18-14-34_x.md"
 RESEARCH_PATH = "thoughts/shared/research/2025-12-03_18-14-34_r.md"
 
 
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def write_site(root: Path) -> Path:
     """A git repository with one research note and one plan built on it."""
-    init_repo(tmp_path)
-    write_tree(tmp_path, {"mkdocs.yml": MKDOCS, "README.md": "x\n"})
-    sha = commit_all(tmp_path, "first")[:7]
+    init_repo(root)
+    write_tree(root, {"mkdocs.yml": MKDOCS, "README.md": "x\n"})
+    sha = commit_all(root, "first")[:7]
     write_tree(
-        tmp_path,
+        root,
         {
             RESEARCH_PATH: RESEARCH.format(sha=sha, status="complete"),
             PLAN_PATH: PLAN.format(sha=sha, status="complete", related=RESEARCH_PATH),
         },
     )
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_site(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -117,6 +117,13 @@ def test_type_variant_requires_the_types_fields(
         validator(plans).validate(values)
 
 
+def test_type_accepts_the_singular_as_thoughts_new_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert schema(tmp_path, capsys, "--type", "plan") == schema(tmp_path, capsys, "--type", "plans")
+    assert schema(tmp_path, capsys, "--type", "pr")["title"] == "PRs note frontmatter"
+
+
 def test_defs_hold_each_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An editor points at `schema.json#/$defs/plans` to get the plan variant."""
     printed = schema(tmp_path, capsys)

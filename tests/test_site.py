@@ -43,9 +43,8 @@ def note(topic: str, date: str, **values: str) -> str:
     return FRONT.format(topic=topic, date=date, **fields)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("site")
+def write_site(root: Path) -> Path:
+    """The main fixture site: every note type, a note without frontmatter, a bad status."""
     write_tree(
         root,
         {
@@ -75,6 +74,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             BAD: note("Bad status note", "2025-12-02T12:00:00+00:00", status="complet"),
         },
     )
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_site(tmp_path_factory.mktemp("site"))
     build_site(root)
     return root / "site"
 

@@ -27,9 +27,8 @@ def yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("browser-site")
+def write_site(root: Path) -> Path:
+    """Notes whose every field carries a script payload, and a plan built on a good note."""
     evil = (
         "---\n"
         "date: 2025-12-02T12:00:00+00:00\n"
@@ -61,6 +60,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             PLAN: plan,
         },
     )
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_site(tmp_path_factory.mktemp("browser-site"))
     build_site(root)
     return root / "site"
 

@@ -38,25 +38,37 @@ OLD = "thoughts/shared/research/2025-01-06_12-00-00_old-parser.md"
 PR_NOTE = "thoughts/shared/research/2025-01-06_12-30-00_feature-branch.md"
 
 
+def write_scenario(root: Path) -> Scenario:
+    """A repository whose history renames, rewrites and deletes cited code, with a squash-merged
+    branch; two notes cite it (call isolate_git first)."""
+    scenario = Scenario(root)
+    repo = scenario.repo
+    repo.write("mkdocs.yml", MKDOCS)
+    body = (
+        "The loop at `src/a.py:5-6` is untouched, the check at `src/a.py:25` was rewritten.\n"
+        "Helpers live in [the old module](../../../src/old_name.py#L3) and `src/gone.py`.\n"
+        "Later work: `src/later.py`. README: `README.md`.\n"
+    )
+    repo.write(OLD, FRONT.format(sha=scenario.c1[:7], topic="Old parser") + body)
+    repo.write(
+        PR_NOTE,
+        FRONT.format(sha=scenario.f2[:7], topic="Feature branch") + "See `src/b.py:9`.\n",
+    )
+    scenario.c6 = repo.commit("Add notes", GRACE)
+    return scenario
+
+
+def write_site(root: Path) -> Path:
+    write_scenario(root)
+    return root
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Path]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         isolate_git(monkeypatch)
         root = tmp_path_factory.mktemp("git-site")
-        scenario = Scenario(root)
-        repo = scenario.repo
-        repo.write("mkdocs.yml", MKDOCS)
-        body = (
-            "The loop at `src/a.py:5-6` is untouched, the check at `src/a.py:25` was rewritten.\n"
-            "Helpers live in [the old module](../../../src/old_name.py#L3) and `src/gone.py`.\n"
-            "Later work: `src/later.py`. README: `README.md`.\n"
-        )
-        repo.write(OLD, FRONT.format(sha=scenario.c1[:7], topic="Old parser") + body)
-        repo.write(
-            PR_NOTE,
-            FRONT.format(sha=scenario.f2[:7], topic="Feature branch") + "See `src/b.py:9`.\n",
-        )
-        scenario.c6 = repo.commit("Add notes", GRACE)
+        scenario = write_scenario(root)
         build_site(root)
         yield scenario, root / "site"
 

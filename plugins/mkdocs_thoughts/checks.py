@@ -143,7 +143,7 @@ def _validate_fields(
             sink.add(
                 Rule.MISSING_FIELD,
                 f"required field '{name}' {what}",
-                f"add `{name}: ...` to the frontmatter ({note_type} notes need it)",
+                f"add `{name}: ...` to the frontmatter (every note of type {note_type!r} needs it)",
                 at.line,
                 at.column,
                 name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from .schema import DEFAULT_SEVERITY, Rule, Severity, ThoughtsSettings
@@ -79,6 +79,24 @@ class DiagnosticSink:
                 self.path, line, column, str(Rule(rule).value), severity.value, field, message, hint
             )
         )
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def summary(notes_checked: int, diagnostics: Sequence[Diagnostic]) -> str:
+    """The one-line count both `thoughts check` and the site's Report page print."""
+    errors = sum(item.is_error for item in diagnostics)
+    run_files = {item.path for item in diagnostics if item.code == Rule.MALFORMED_RUN_FILE}
+    notes = {item.path for item in diagnostics if item.code != Rule.MALFORMED_RUN_FILE}
+    text = (
+        f"{plural(notes_checked, 'note')} checked: {plural(errors, 'error')}, "
+        f"{plural(len(diagnostics) - errors, 'warning')} in {plural(len(notes), 'note')}"
+    )
+    if run_files:
+        text += f" and {plural(len(run_files), 'run file')}"
+    return text
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, summary
 from .graph_svg import render_graph_svg, render_local_svg
 from .note_header import note_header_html
 from .notes import Note
@@ -256,15 +256,16 @@ class PageWriter:
 
     def _report(self, page_url: str) -> str:
         entries = self.model.diagnostics_by_note()
-        everything: list[Diagnostic] = [item for _, items in entries for item in items]
-        errors = sum(item.is_error for item in everything)
+        run_files: dict[str, list[Diagnostic]] = {}
+        for item in self.model.corpus.run_problems:
+            run_files.setdefault(item.path, []).append(item)
         return self.renderer.render(
             "report.html",
             page_url,
             entries=entries,
-            notes=len(self.model.rows),
-            errors=errors,
-            warnings=len(everything) - errors,
+            run_files=sorted(run_files.items()),
+            # The line `thoughts check` prints, from the same diagnostics.
+            summary=summary(len(self.model.rows), self.model.corpus.diagnostics),
             relations=self.model.relation_counts(),
             notices=self.notices,
         )

@@ -9,6 +9,9 @@ USAGE = """usage: python -m sec_finetune <command> [args]
 
 commands:
   pipeline   the staged 10-K data pipeline (python -m sec_finetune pipeline run --help)
+
+options:
+  --version  print the installed version
 """
 
 
@@ -27,11 +30,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help"):
         print(USAGE, end="")
         return 0 if args else 2
+    if args[0] == "--version":
+        print(f"sec_finetune {_version()}")
+        return 0
     command = COMMANDS.get(args[0])
     if command is None:
         print(f"unknown command {args[0]!r}\n\n{USAGE}", end="", file=sys.stderr)
         return 2
     return command(args[1:])
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("sec-finetune")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 if __name__ == "__main__":

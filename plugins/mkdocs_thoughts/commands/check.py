@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..diagnostics import format_github, format_json, format_text
+from ..diagnostics import format_github, format_json, format_text, summary
 from .common import add_config_option, existing_paths, note_loader, site_config
 
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
@@ -41,11 +41,6 @@ def run(args: argparse.Namespace) -> int:
         print(output)
     errors = sum(item.is_error for item in diagnostics)
     warnings = len(diagnostics) - errors
-    failing = {note.rel_path for note in corpus.notes if note.diagnostics}
-    summary = (
-        f"{len(corpus.notes)} notes checked: {errors} error{'s' * (errors != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)} in {len(failing)} "
-        f"note{'s' * (len(failing) != 1)}"
-    )
-    print(summary, file=sys.stdout if args.format == "text" else sys.stderr)
+    line = summary(len(corpus.notes), diagnostics)
+    print(line, file=sys.stdout if args.format == "text" else sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0

@@ -11,6 +11,7 @@ import argparse
 import json
 from typing import Any
 
+from ..authoring import AuthoringError, resolve_type
 from ..schema import ThoughtsSettings, frontmatter_json_schema
 from .common import UsageError, add_config_option, site_config
 
@@ -32,11 +33,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     config = site_config(args, required=False, need_docs_dir=False)
     settings = config.settings if config else ThoughtsSettings()
-    if args.type is not None and args.type not in settings.types:
-        raise UsageError(
-            f"unknown note type {args.type!r}; configured: {', '.join(sorted(settings.types))}"
-        )
-    print(json.dumps(note_schema(settings, args.type), indent=2, ensure_ascii=False))
+    type_name = None
+    if args.type is not None:
+        # The names `thoughts new` accepts: the type, or its singular (`plan` for plans).
+        try:
+            type_name = resolve_type(args.type, settings)
+        except AuthoringError as error:
+            raise UsageError(str(error)) from None
+    print(json.dumps(note_schema(settings, type_name), indent=2, ensure_ascii=False))
     return 0
 
 
