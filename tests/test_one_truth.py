@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fixture_sites import RESULTS, write_inherit_site, write_runs_site
 from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.schema import Severity, SettingsError, load_settings
+from mkdocs_thoughts.schema import SettingsError, Severity, load_settings
 from mkdocs_thoughts.siteconfig import ConfigError, load_site_config
 from treeutil import REPO_ROOT, write_tree
 
@@ -95,8 +95,16 @@ def test_a_bad_mkdocs_yml_is_one_clear_error(
 
 @pytest.mark.parametrize(
     ("written", "severity"),
-    [("off", "off"), ("false", "off"), ("no", "off"), ("on", "error"), ("true", "error")]
-    + [("Off", "off"), ("warning", "warning"), ("'off'", "off")],
+    [
+        ("off", "off"),
+        ("false", "off"),
+        ("no", "off"),
+        ("on", "error"),
+        ("true", "error"),
+        ("Off", "off"),
+        ("warning", "warning"),
+        ("'off'", "off"),
+    ],
 )
 def test_rules_accept_yaml_booleans(tmp_path: Path, written: str, severity: str) -> None:
     (tmp_path / "docs").mkdir()
