@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.schema import ThoughtsSettings
 from sitebuild import mkdocs_yml
@@ -41,6 +42,13 @@ def note(
 R1 = "thoughts/shared/research/2025-12-01_10-00-00_first.md"
 R2 = "thoughts/shared/research/2025-12-02_10-00-00_second.md"
 P1 = "thoughts/shared/plans/2025-12-03_10-00-00_plan.md"
+HOME = "thoughts/index.md"
+
+
+def home_counts(html: str) -> list[str]:
+    """The first row (Research) of Home's counts table: type and number of notes."""
+    row = BeautifulSoup(html, "html.parser").select_one(".th-counts tbody tr")
+    return [cell.get_text(strip=True) for cell in row.find_all("td")[:2]] if row else []
 
 
 def edit(path: Path, text: str) -> None:
@@ -54,11 +62,16 @@ def edit(path: Path, text: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", [(), ("--dirty",)], ids=["full", "dirty"])
 def test_serve_updates_pages_indexes_and_report(tmp_path: Path, mode: tuple[str, ...]) -> None:
-    write_tree(tmp_path, {"mkdocs.yml": mkdocs_yml(), R1: note(1, "First note")})
+    write_tree(
+        tmp_path,
+        {"mkdocs.yml": mkdocs_yml(), HOME: "# Team notes\n\n<!-- thoughts:summary -->\n"},
+    )
+    write_tree(tmp_path, {R1: note(1, "First note")})
     with mkdocs_serve(tmp_path, *mode) as base:
         index = base + "shared/research/"
         first_page = base + "shared/research/2025-12-01_10-00-00_first/"
         assert "First note" in (fetch(index) or "")
+        assert "First note" in (fetch(base) or "")
 
         edit(tmp_path / R1, note(1, "First note", body="Freshly edited paragraph."))
         wait_for(lambda: "Freshly edited" in (fetch(first_page) or ""), 20)
@@ -66,13 +79,25 @@ def test_serve_updates_pages_indexes_and_report(tmp_path: Path, mode: tuple[str,
         write_tree(tmp_path, {R2: note(2, "Second note", status="complet")})
         wait_for(lambda: "Second note" in (fetch(index) or ""), 20)
         assert "TH103" in (fetch(base + "report/") or "")
+        # Home is a page the team wrote: its file did not change, what it shows did.
+        wait_for(lambda: "Second note" in (fetch(base) or ""), 20)
+        assert home_counts(fetch(base) or "") == ["Research", "2"]
+
+        # An edited topic reaches Home (its newest list) and the status board.
+        edit(tmp_path / R1, note(1, "First note, renamed", body="Freshly edited paragraph."))
+        wait_for(lambda: "First note, renamed" in (fetch(base) or ""), 20)
+        assert "First note, renamed" in (fetch(base + "status/") or "")
+
+        # Settings change: the notes are checked again under the new configuration.
+        edit(tmp_path / "mkdocs.yml", mkdocs_yml("      extra_statuses: [complet]\n"))
+        wait_for(lambda: "TH103" not in (fetch(base + "report/") or "TH103"), 30)
 
         write_tree(tmp_path, {P1: note(3, "A plan", extra=f"related_research: {R1}\n")})
         wait_for(lambda: "Plans built on this" in (fetch(first_page) or ""), 20)
 
         (tmp_path / R2).unlink()
         wait_for(lambda: "Second note" not in (fetch(index) or ""), 20)
-        assert "TH103" not in (fetch(base + "report/") or "")
+        wait_for(lambda: "Second note" not in (fetch(base) or "Second note"), 20)
 
 
 def test_loader_reads_only_changed_files(tmp_path: Path) -> None:
@@ -87,3 +112,13 @@ def test_loader_reads_only_changed_files(tmp_path: Path) -> None:
     (tmp_path / R2).unlink()
     assert [n.title for n in loader.load().notes] == ["First, edited"]
     assert loader.reads == 3
+
+
+def test_loader_checks_cached_notes_again_when_the_settings_change(tmp_path: Path) -> None:
+    write_tree(tmp_path, {R1: note(1, "First", status="abandoned")})
+    loader = NoteLoader(ThoughtsSettings(check_commits=False), tmp_path / "thoughts", tmp_path)
+    assert [d.code for d in loader.load().diagnostics] == ["TH103"]
+    loader.settings = ThoughtsSettings(check_commits=False)  # equal settings: the cache holds
+    assert loader.load().diagnostics and loader.reads == 1
+    loader.settings = ThoughtsSettings(check_commits=False, extra_statuses=["abandoned"])
+    assert loader.load().diagnostics == [] and loader.reads == 2

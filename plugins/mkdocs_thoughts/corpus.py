@@ -76,6 +76,8 @@ class NoteLoader:
         forge: Forge | None = None,
     ) -> None:
         """``project_dir`` (where mkdocs.yml is) stands in for the repository root outside git."""
+        self._cache: dict[Path, Note] = {}
+        self._settings_key = ""
         self.settings = settings
         self.notes_root = notes_root.resolve()
         found_root = find_repo_root(project_dir.resolve())
@@ -84,6 +86,26 @@ class NoteLoader:
         notes_prefix = self.notes_prefix = self._relative(self.notes_root, self.repo_root) + "/"
         # Kept with the loader so `mkdocs serve` reads the history again only when refs move.
         self.git = GitInfo(self.repo_root, forge, skip_prefixes=(notes_prefix,))
+        self._files: tuple[object, RepoFiles] | None = None
+        self.skipped: list[str] = []
+        """Why the last :meth:`discover` left out files it was asked for (one line each)."""
+        self.reads = 0
+        """How many files were parsed (not served from the cache); tests and benchmarks read it."""
+
+    @property
+    def settings(self) -> ThoughtsSettings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: ThoughtsSettings) -> None:
+        # A parsed note depends on the settings (statuses, aliases, required fields...): under
+        # `mkdocs serve`, an edited mkdocs.yml must not leave notes checked the old way. The
+        # cache is keyed on the settings' value, not only on each file's (mtime, size).
+        key = settings.model_dump_json()
+        if key != self._settings_key:
+            self._cache = {}
+            self._settings_key = key
+        self._settings = settings
         self._folder_types = {
             folder: name
             for name, note_type in settings.types.items()
@@ -96,12 +118,6 @@ class NoteLoader:
             for word in (name, *note_type.folders)
             for spelling in (word.lower(), word.lower().removesuffix("s"))
         }
-        self._cache: dict[Path, Note] = {}
-        self._files: tuple[object, RepoFiles] | None = None
-        self.skipped: list[str] = []
-        """Why the last :meth:`discover` left out files it was asked for (one line each)."""
-        self.reads = 0
-        """How many files were parsed (not served from the cache); tests and benchmarks read it."""
 
     def discover(self, paths: Sequence[Path] | None = None) -> list[Path]:
         """Note files under the given files or folders (default: the notes root), sorted.

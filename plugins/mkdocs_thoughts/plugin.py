@@ -190,6 +190,14 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             generated = files.get_file_from_path(uri)
             assert generated is not None
             generated.content_string = self.writer.generated_markdown(self.specs[uri])
+        for uri in self.specs.keys() - self.generated:
+            # A page the team wrote that the plugin fills (Home's summary, an index.md with the
+            # listing): `mkdocs serve --dirty` would skip it while its file is unchanged, though
+            # a new or edited note changes what it shows. Generated pages are always rebuilt;
+            # these few are too.
+            written = files.get_file_from_path(uri)
+            if written is not None:
+                written.is_modified = lambda: True  # type: ignore[method-assign]
         self._add_run_pages(files, config, renderer, git.commit_url)
         self._mark_changed_headers(files)
         # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until
