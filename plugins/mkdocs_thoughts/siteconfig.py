@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
-
 from .schema import ThoughtsSettings
 
 PLUGIN_NAME = "thoughts"
@@ -53,6 +50,10 @@ def load_site_config(config_file: Path, *, need_docs_dir: bool = True) -> SiteCo
     that does not exist yet (for commands that only need the plugin's settings)."""
     if not config_file.is_file():
         raise ConfigError(f"{config_file}: cannot read (no such file)")
+    # Imported here: MkDocs (and the theme and plugins it loads) is not needed by `thoughts meta`.
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import MkDocsException
+
     # What mkdocs.config.load_config does, minus raising on the first problem: the same loader
     # (INHERIT, !ENV, !relative) and the same validation, plugins included.
     config = MkDocsConfig(config_file_path=str(config_file))
