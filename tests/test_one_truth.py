@@ -45,6 +45,10 @@ def test_checking_a_few_notes_leaves_out_the_run_files(
     write_runs_site(tmp_path)
     found = check_json(tmp_path, capsys, str(tmp_path / RESULTS))
     assert {d["code"] for d in found} == {"TH402"}
+    # The notes root is the whole site: the run files are checked as without a PATH.
+    whole = check_json(tmp_path, capsys)
+    assert check_json(tmp_path, capsys, str(tmp_path / "thoughts")) == whole
+    assert {d["code"] for d in whole} == {"TH401", "TH402"}
 
 
 def test_inherited_options_and_environment_values(

@@ -190,6 +190,8 @@ class NoteLoader:
             return self._load(paths)
 
     def _load(self, paths: Sequence[Path] | None) -> Corpus:
+        # `thoughts check thoughts` (the notes root) is the whole site.
+        complete = paths is None or any(path.resolve() == self.notes_root for path in paths)
         files = self.discover(paths)
         notes = [self._read(path) for path in files]
         live = set(files)
@@ -202,9 +204,9 @@ class NoteLoader:
             corpus.notices.append(outside)
         if self.settings.check_commits:
             self.git.refresh()  # once: the relations below read HEAD's files from it
-        self._check_relations(corpus, complete=paths is None)
+        self._check_relations(corpus, complete=complete)
         self._check_git(corpus)
-        self._check_runs(corpus, complete=paths is None)
+        self._check_runs(corpus, complete=complete)
         return corpus
 
     def repo_files(self) -> RepoFiles:
