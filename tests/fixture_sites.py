@@ -171,6 +171,8 @@ def _corpus_site(folder: Path) -> SiteWriter:
 
 SITES: dict[str, SiteWriter] = {
     "site": test_site.write_site,
+    "site-author-index": test_site.write_author_index_site,
+    "site-material-tags": test_site.write_material_tags_site,
     "site-browser": test_site_browser.write_site,
     "site-git": test_site_git.write_site,
     "cli-check": test_cli_check.write_site,

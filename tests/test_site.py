@@ -275,9 +275,9 @@ def test_assets_are_local(site: Path) -> None:
     assert any(src.endswith("assets/thoughts/thoughts.js") for src in scripts)
 
 
-def test_author_index_gets_listing_at_marker(tmp_path: Path) -> None:
-    write_tree(
-        tmp_path,
+def write_author_index_site(root: Path) -> Path:
+    return write_tree(
+        root,
         {
             "mkdocs.yml": mkdocs_yml(),
             "thoughts/shared/research/index.md": "# Our research\n\nBefore.\n\n"
@@ -285,6 +285,10 @@ def test_author_index_gets_listing_at_marker(tmp_path: Path) -> None:
             R1: note("Item 1A extraction", "2025-11-02T10:00:00+00:00"),
         },
     )
+
+
+def test_author_index_gets_listing_at_marker(tmp_path: Path) -> None:
+    write_author_index_site(tmp_path)
     build_site(tmp_path)
     page = soup(tmp_path / "site", "shared/research")
     text = page.select_one("article").get_text(" ", strip=True)
@@ -318,18 +322,22 @@ def test_local_graph_shows_the_neighbours(site: Path) -> None:
     assert not any("Item 1A extraction" in title for title in titles)
 
 
-def test_material_tags_plugin_lists_the_notes_and_index_links_reach_its_anchors(
-    tmp_path: Path,
-) -> None:
+def write_material_tags_site(root: Path) -> Path:
     config = mkdocs_yml().replace("  - search\n", "  - search\n  - tags\n")
     config += "markdown_extensions:\n  - attr_list\n"
-    write_tree(
-        tmp_path,
+    return write_tree(
+        root,
         {
             "mkdocs.yml": config,
             R2: note("Risk segmentation", "2025-12-01T09:30:00+01:00", tags="[segmentation, Café]"),
         },
     )
+
+
+def test_material_tags_plugin_lists_the_notes_and_index_links_reach_its_anchors(
+    tmp_path: Path,
+) -> None:
+    write_material_tags_site(tmp_path)
     build_site(tmp_path)
     site = tmp_path / "site"
     tags = soup(site, "tags")
