@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fixture_sites import RESULTS, write_inherit_site, write_runs_site
 from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.schema import SettingsError, Severity, load_settings
 from mkdocs_thoughts.siteconfig import ConfigError, load_site_config
 from treeutil import REPO_ROOT, write_tree
@@ -192,3 +193,12 @@ def test_counts_are_spelt_in_the_singular_when_one(
     out = capsys.readouterr().out
     assert "every note of type 'plans' needs it" in out and "plans notes" not in out
     assert out.splitlines()[-1].startswith("1 note checked: 8 errors, 0 warnings in 1 note")
+
+
+def test_rules_reach_the_run_pages_too(tmp_path: Path) -> None:
+    write_runs_site(tmp_path, "      check_commits: false\n      rules: {TH401: off}\n")
+    settings = load_site_config(tmp_path / "mkdocs.yml").settings
+    corpus = NoteLoader(settings, tmp_path / "thoughts", tmp_path).load()
+    assert len(corpus.runs) == 2
+    assert corpus.run_problems == [] and all(run.problems == [] for run in corpus.runs)
+    assert {item.code for item in corpus.diagnostics} == {"TH402"}

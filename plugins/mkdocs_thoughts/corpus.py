@@ -368,9 +368,13 @@ class NoteLoader:
         for note in corpus.notes:
             if note.rel_path in by_path:
                 note.diagnostics = note.diagnostics + by_path[note.rel_path]
+        for run in corpus.runs:
+            # With the site's `rules:`, so a run page shows what the check reports.
+            run.problems = apply_rules(run.problems, self.settings)
+        corpus.runs.problems = [item for run in corpus.runs for item in run.problems]
         if complete:
             # Checking a few notes says nothing about the runs' own files.
-            corpus.run_problems = apply_rules(corpus.runs.problems, self.settings)
+            corpus.run_problems = list(corpus.runs.problems)
 
     def _written_key(self, note: Note, canonical: str) -> str:
         """The key the note used for a canonical field (it may be an alias such as `commit`)."""
