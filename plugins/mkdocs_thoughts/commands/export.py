@@ -19,8 +19,6 @@ from ..export_config import (
 from ..export_markdown import GENERATED, markdown_indexes
 from ..export_tree import ExportTargetError, write_files, write_tree
 from ..forges import Forge, ForgeError
-from ..run_links import attach_problems, link_runs
-from ..runs import discover_runs
 from ..siteconfig import ConfigError
 from . import check
 from .common import UsageError, add_config_option, site_config
@@ -98,12 +96,9 @@ def run(args: argparse.Namespace) -> int:
         raw = read_config(config.config_file.read_text(encoding="utf-8"), str(config.config_file))
     except ExportConfigError as error:
         raise ConfigError(str(error)) from None
-    try:
-        runs = discover_runs(loader.repo_root, tuple(loader.settings.run_globs))
-    except ValueError as error:
-        raise ConfigError(f"{config.config_file}: plugins.thoughts.run_globs: {error}") from None
-    run_links = link_runs(corpus.notes, runs, loader.repo_root)
-    attach_problems(corpus.notes, run_links.problems)
+    # The corpus found the runs and linked them to the notes, as for the check and the site.
+    runs, run_links = corpus.runs, corpus.run_links
+    assert run_links is not None
     site = export_docs(
         ExportInput(
             corpus=corpus,
