@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import test_cli_check
+import test_export
 import test_nav_cache
 import test_plugin_build
 import test_serve
@@ -184,6 +185,7 @@ SITES: dict[str, SiteWriter] = {
     "nav-cache-explicit-nav": _nav_cache_site(explicit_nav=True),
     "nav-cache-blog": _nav_cache_site(blog=True),
     "serve": write_serve_site,
+    "export": lambda root: test_export.make_site(root).root,
     "runs": write_runs_site,
     "rules": write_rules_site,
     "inherit": write_inherit_site,
