@@ -380,3 +380,73 @@ def test_the_projects_own_site_exports_and_builds_both_ways(tmp_path: Path) -> N
         assert listed == len(notes), tool
         assert page(site, "graph.md").select_one("svg.tg-graph") is not None
         assert broken_links(site) == [], tool
+
+
+def make_team_site(root: Path) -> str:
+    """A team's folder as the precision issue found them: its own README above the research
+    listing, a note template, links written from the repository root and bare names of files
+    outside the docs, and a note in a folder of its own (no type). Returns the note commit."""
+    repo = GitRepo(root)
+    repo.write("mkdocs.yml", MKDOCS)
+    repo.write("thoughts/index.md", "# Team\n\n<!-- thoughts:summary -->\n")
+    repo.write("docs/requirements/PRD-002_pipeline.md", "# PRD\n")
+    repo.write("thoughts/shared/research/README.md", "# Research index\n\nTEAM-INTRO text.\n")
+    repo.write(
+        "thoughts/shared/templates/research.md",
+        "---\ndate: {{DATE_ISO}}\n---\n# Template\n\n![chart](../../data/{{RUN_ID}}/chart.png)\n",
+    )
+    sha = repo.commit("Add the requirements", ADA)
+    repo.write(RESEARCH, note("Baseline", sha[:7], body="# Baseline\n\nText.\n"))
+    repo.write(
+        PLAN,
+        note(
+            "The plan",
+            sha[:7],
+            body="# The plan\n\nFrom the root: [baseline](thoughts/shared/research/"
+            "2025-01-06_10-00-00_baseline.md); the [PRD](PRD-002_pipeline.md).\n",
+        ),
+    )
+    repo.write("thoughts/26-04-03-task/notes-misc.md", note("Task notes", sha[:7], body="x\n"))
+    repo.commit("Add notes", ADA)
+    return repo.git("rev-parse", sha).strip()
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "zensical"])
+def test_export_keeps_what_the_plugin_keeps_and_leaves_out_what_it_leaves_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tool: str
+) -> None:
+    isolate_git(monkeypatch)
+    root = tmp_path / "team"
+    sha = make_team_site(root)
+    out = export_for(root, tmp_path / "out", tool)
+    docs = out / "docs"
+    # Templates are not pages (Zensical stopped on the template's `{{DATE_ISO}}` mapping key).
+    assert not (docs / "shared/templates").exists()
+    # The team's README is the research folder's page, its text above the listing; no
+    # index.md beside it (MkDocs would drop the README for it).
+    assert not (docs / "shared/research/index.md").exists()
+    site = build_export(out, tool)
+    research = (site / "shared/research/index.html").read_text(encoding="utf-8")
+    assert research.index("TEAM-INTRO") < research.index("Baseline", research.index("TEAM-INTRO"))
+    # Body links work as on the plugin's pages: a note link from the repository root goes to
+    # the note's page, a bare name of a repository file to the forge at the note's commit.
+    plan = page(site, PLAN.removeprefix("thoughts/"))
+    hrefs = {a.get_text(): a["href"] for a in plan.select("article a[href], .md-content a[href]")}
+    assert hrefs["baseline"] == "../../research/2025-01-06_10-00-00_baseline/"
+    assert hrefs["PRD"] == (
+        f"https://github.com/acme/sec-finetune/blob/{sha}/docs/requirements/PRD-002_pipeline.md"
+    )
+    assert broken_links(site) == []
+
+
+def test_markdown_indexes_list_notes_outside_the_type_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_git(monkeypatch)
+    root = tmp_path / "team"
+    make_team_site(root)
+    monkeypatch.chdir(root)
+    assert thoughts("export", "thoughts", "--format", "markdown") == 0
+    top = (root / "thoughts/INDEX.md").read_text(encoding="utf-8")
+    assert "## Other notes" in top
+    assert "[Task notes](26-04-03-task/notes-misc.md)" in top

@@ -151,6 +151,11 @@ class NoteLoader:
         parts = self._relative(path, roots[0]).split("/")[:-1]
         return next((part for part in parts if part in skip), None)
 
+    def is_template(self, path: Path) -> bool:
+        """Whether ``path`` lies in a template folder: not a note and not a page either (a
+        template's ``{{RUN_ID}}`` links would 404), for the plugin and the export alike."""
+        return "template" in (self.skipped_folder(path) or "")
+
     def _walk(self, folder: Path) -> Iterable[Path]:
         skip = set(self.settings.skip_folders)
         for dirpath, dirnames, filenames in os.walk(folder):

@@ -16,15 +16,16 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import Corpus
 from .gitinfo import GitInfo
 from .graph_svg import render_graph_svg
 from .mdscan import prose_lines
-from .pages import INDEX_MARKER, SUMMARY_MARKER, plan_pages
+from .note_links import LinkEdit, rewrite_links
+from .pages import INDEX_MARKER, SUMMARY_MARKER, plan_pages, use_authors_readme
 from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RUNS_MARKER
@@ -47,6 +48,8 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
     """The site-root URL MkDocs (and Zensical) give the page ``src_uri``."""
     stem = src_uri.removesuffix(".md")
+    if stem == "README" or stem.endswith("/README"):  # MkDocs serves a README as the folder page
+        stem = stem.removesuffix("README") + "index"
     is_index = stem == "index" or stem.endswith("/index")
     if directory_urls:
         return stem.removesuffix("index") if is_index else stem + "/"
@@ -129,6 +132,11 @@ class ExportInput:
     source_relative: bool = False
     """Write the links of generated HTML relative to the source file (Zensical) rather than to
     the built page (MkDocs, ProperDocs): see :func:`rebase_links`."""
+    link_edits: Mapping[str, Sequence[LinkEdit]] = field(default_factory=dict)
+    """The body links to rewrite, by note path, as the plugin rewrites them (see
+    :func:`note_links.link_edits`): links to notes go to their pages, cited files to the forge."""
+    not_page: Callable[[Path], bool] = lambda path: False
+    """Files of the docs folder the plugin takes off the site (note templates)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +152,7 @@ class ExportedSite:
 def export_docs(source: ExportInput) -> ExportedSite:
     """The whole docs tree of the export, in memory (the caller writes it)."""
     corpus, settings = source.corpus, source.settings
-    files = dict(_source_files(source.docs_dir, source.repo_root))
+    files = dict(_source_files(source.docs_dir, source.repo_root, source.not_page))
 
     def url_of(uri: str) -> str:
         return page_url(uri, directory_urls=source.directory_urls)
@@ -153,6 +161,7 @@ def export_docs(source: ExportInput) -> ExportedSite:
         return rebase_links(html, url_of(uri), uri) if source.source_relative else html
 
     specs = plan_pages(settings, corpus.notes)
+    use_authors_readme(specs, source.docs_dir)
     note_urls = {note.doc_uri: url_of(note.doc_uri) for note in corpus.notes}
     pages = SitePages(
         corpus,
@@ -193,7 +202,8 @@ def export_docs(source: ExportInput) -> ExportedSite:
     for row in pages.model.rows.values():
         assert row.url is not None
         header = for_page(pages.note_header(row, banners=source.banners), row.note.doc_uri)
-        files[row.note.doc_uri] = with_header(pages.note_body(row), header, row.title).encode()
+        body = rewrite_links(pages.note_body(row), source.link_edits.get(row.note.rel_path, ()))
+        files[row.note.doc_uri] = with_header(body, header, row.title).encode()
     for path, content in bundles().items():
         files[path] = content
     if corpus.graph is not None and len(corpus.graph):
@@ -223,7 +233,9 @@ def _text(content: bytes | None) -> str | None:
     return None if content is None else content.decode("utf-8", errors="replace")
 
 
-def _source_files(docs_dir: Path, repo_root: Path) -> Iterator[tuple[str, bytes]]:
+def _source_files(
+    docs_dir: Path, repo_root: Path, not_page: Callable[[Path], bool]
+) -> Iterator[tuple[str, bytes]]:
     """Every file of the docs folder (hidden ones aside), by path; a symbolic link is followed
     only when it stays inside the repository."""
     root = docs_dir.resolve()
@@ -237,7 +249,7 @@ def _source_files(docs_dir: Path, repo_root: Path) -> Iterator[tuple[str, bytes]
         )
         for name in sorted(filenames):
             path = folder / name
-            if name.startswith(".") or not _inside(path, repo, follow=True):
+            if name.startswith(".") or not _inside(path, repo, follow=True) or not_page(path):
                 continue
             yield path.relative_to(root).as_posix(), path.read_bytes()
 

@@ -38,11 +38,12 @@ def markdown_indexes(
     files: dict[str, str] = {}
     sections = []
     for spec in plan_pages(settings, corpus.notes):
-        if spec.kind != "type":
+        if spec.kind not in ("type", "other"):
             continue
         folder = posixpath.dirname(spec.src_uri)
         path = posixpath.join(folder, INDEX_NAME) if folder else INDEX_NAME
-        rows = model.of_type(spec.key)
+        # Notes outside every type folder are listed too (under "Other notes" on the top index).
+        rows = model.of_type(spec.key) if spec.kind == "type" else model.untyped()
         here = out / folder
         lines = [GENERATED, f"# {cell(spec.title)}", "", f"{_count(len(rows))}.", ""]
         lines += table(rows, functools.partial(_link, here=here))

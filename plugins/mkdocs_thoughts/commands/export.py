@@ -19,6 +19,7 @@ from ..export_config import (
 from ..export_markdown import GENERATED, markdown_indexes
 from ..export_tree import ExportTargetError, write_files, write_tree
 from ..forges import Forge, ForgeError
+from ..note_links import link_edits
 from ..siteconfig import ConfigError
 from . import check
 from .common import UsageError, add_config_option, site_config
@@ -110,6 +111,12 @@ def run(args: argparse.Namespace) -> int:
             repo_root=loader.repo_root,
             directory_urls=raw.get("use_directory_urls", True) is not False,
             source_relative=args.format == "zensical",
+            link_edits=link_edits(
+                corpus.body_relations,
+                loader.notes_prefix,
+                lambda path, note: loader.git.file_url(path, note.meta.git_commit),
+            ),
+            not_page=loader.is_template,
         )
     )
     settings = export_config(raw, site.nav)
