@@ -6,10 +6,10 @@ rest of the note is left exactly as written.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 
 from .coderefs import CodeRef, RefStatus, RefSyntax
+from .escaping import esc
 
 _MARKS: dict[RefStatus, tuple[str, str]] = {
     # status: (short text, tooltip)
@@ -31,8 +31,8 @@ def drift_mark(ref: CodeRef) -> str:
     if ref.status is RefStatus.RENAMED and ref.current_path:
         text = f"renamed to {ref.current_path}"
     return (
-        f'<span class="th-drift th-drift--{ref.status.value}" title="{html.escape(title)}">'
-        f"{html.escape(text)}</span>"
+        f'<span class="th-drift th-drift--{ref.status.value}" title="{esc(title)}">'
+        f"{esc(text)}</span>"
     )
 
 

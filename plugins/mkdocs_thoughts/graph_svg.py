@@ -20,9 +20,14 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 
+from .escaping import safe_href
+from .escaping import xml_attr as _attr
+from .escaping import xml_text as _text
 from .graph import BODY_KINDS, Edge, Graph, Node
 from .graph_layout import Layout, column_layout, local_layout, type_order
 from .notes import Note
+
+__all__ = ["render_graph_svg", "render_local_svg", "safe_href"]
 
 UrlFor = Callable[[Note], str]
 """Gives the URL of a note's page, relative to the page the SVG is shown on."""
@@ -58,9 +63,6 @@ RADIUS = 5
 CENTRE_RADIUS = 8
 LEGEND_LINE = 18
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -377,32 +379,6 @@ def _style(
 
 
 # --- Escaping and names -------------------------------------------------------------------------
-
-
-def safe_href(url: str) -> str:
-    """``url`` unless it has a scheme other than http(s) (``javascript:``, ``data:``), which is
-    made a relative path. Browsers ignore tabs, newlines and leading spaces in a scheme, so the
-    check does too."""
-    compact = _CONTROL_OR_SPACE.sub("", url)
-    scheme = _SCHEME.match(compact)
-    if scheme and scheme[0].lower() not in ("http:", "https:"):
-        return "./" + url.strip()
-    return url.strip()
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _text(value: str) -> str:
-    """Escape for XML text (also drops characters XML 1.0 cannot hold). Cached: every note's
-    title is escaped again for each local graph it appears in."""
-    return (
-        _INVALID_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    )
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _attr(value: str) -> str:
-    """Escape for a double- or single-quoted XML attribute."""
-    return _text(value).replace('"', "&quot;").replace("'", "&#39;")
 
 
 @functools.lru_cache(maxsize=1024)

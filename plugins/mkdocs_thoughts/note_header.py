@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic
+from .escaping import esc
 from .gitinfo import NoteGitFacts, Placement, Where
-from .render import Renderer, commit_code, esc, status_badge
+from .render import Renderer, commit_code, status_badge
 from .site import Link, NoteRow, css_token
 
 

@@ -8,7 +8,6 @@ comment where the generated part goes.
 from __future__ import annotations
 
 import functools
-import html
 import posixpath
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -18,12 +17,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, summary
+from .escaping import markdown_inline, markup, unique_slugs
 from .graph_svg import render_graph_svg, render_local_svg
 from .note_header import note_header_html
 from .notes import Note
 from .render import Renderer
 from .schema import ThoughtsSettings
-from .site import NoteRow, SiteModel, css_token
+from .site import NoteRow, SiteModel
 
 INDEX_MARKER = "<!-- thoughts:index -->"
 SUMMARY_MARKER = "<!-- thoughts:summary -->"
@@ -83,8 +83,9 @@ def plan_pages(settings: ThoughtsSettings, notes: list[Note]) -> list[PageSpec]:
         PageSpec("report.md", "Report", "report"),
     ]
     people = sorted({note.meta.researcher for note in notes if note.meta.researcher})
+    slugs = unique_slugs(people)
     specs += [
-        PageSpec(researcher_uri(person), person, "researcher", person, nav=False)
+        PageSpec(f"researchers/{slugs[person]}.md", person, "researcher", person, nav=False)
         for person in people
     ]
     return specs
@@ -115,10 +116,6 @@ def claimed_twice(pages: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]
     return clashes
 
 
-def researcher_uri(person: str) -> str:
-    return f"researchers/{css_token(person)}.md"
-
-
 class PageWriter:
     """Renders the content of the plugin's pages for one build."""
 
@@ -139,13 +136,19 @@ class PageWriter:
         self.url_of_page = functools.cache(url_of_page)
         self.material_tags = material_tags
         self.notices = notices
+        self.researcher_uris = {
+            spec.key: spec.src_uri for spec in specs if spec.kind == "researcher"
+        }
+
+    def researcher_uri(self, person: str) -> str:
+        return self.researcher_uris[person]
 
     def generated_markdown(self, spec: PageSpec) -> str:
         """The whole Markdown of a page the author did not write."""
+        title = markdown_inline(spec.title)
         if spec.kind == "tags" and self.material_tags:
-            return f"# {spec.title}\n\n{MATERIAL_TAGS_MARKER}\n"
+            return f"# {title}\n\n{MATERIAL_TAGS_MARKER}\n"
         marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
-        title = _markdown_text(spec.title)
         return f"# {title}\n\n{marker}\n"
 
     def marker(self, spec: PageSpec) -> str | None:
@@ -183,7 +186,7 @@ class PageWriter:
             return render("tags.html", page_url, tags=model.by_tag(), anchor=self._tag_anchor)
         if spec.kind == "researchers":
             people = [
-                (person, self.url_of_page(researcher_uri(person)), len(rows))
+                (person, self.url_of_page(self.researcher_uri(person)), len(rows))
                 for person, rows in model.by_researcher()
             ]
             return render("people.html", page_url, people=people)
@@ -214,7 +217,7 @@ class PageWriter:
     def note_header(self, row: NoteRow, banner: list[Diagnostic], extra: Markup) -> str:
         """The facts shown under a note's title (``row.url`` must be set)."""
         researcher_url = (
-            self.url_of_page(researcher_uri(row.researcher)) if row.researcher else None
+            self.url_of_page(self.researcher_uri(row.researcher)) if row.researcher else None
         )
         return note_header_html(
             row,
@@ -229,11 +232,11 @@ class PageWriter:
         """The note's neighbours to depth 2, for its header (nothing for a note without any)."""
         graph = self.model.corpus.graph
         if graph is None or row.url is None or not (row.relations or graph.edges_to(row.note)):
-            return Markup("")
+            return markup("")
         svg = render_local_svg(
             graph, row.note, lambda note: self.model.relative_url_of(note, row.url or "")
         )
-        return Markup(
+        return markup(
             f'<details class="tg-local-box" open><summary>Local graph</summary>{svg}</details>'
         )
 
@@ -293,8 +296,3 @@ class PageWriter:
             researchers_url=self.url_of_page(RESEARCHERS_URI),
             drift_url=self.url_of_page(DRIFT_URI),
         )
-
-
-def _markdown_text(text: str) -> str:
-    """Note text for a Markdown heading: entities pass through Markdown untouched, markup cannot."""
-    return html.escape(text, quote=False)

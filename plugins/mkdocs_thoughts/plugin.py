@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-from markupsafe import escape
 from mkdocs.config.base import LegacyConfig, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -21,6 +20,7 @@ from mkdocs.structure.pages import Page
 from .code_links import link_code_refs
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
+from .escaping import meta_text, page_title
 from .forges import Forge, ForgeError
 from .gcpause import collector_paused
 from .nav_cache import NavCache, cache_material_nav
@@ -34,6 +34,7 @@ from .schema import SettingsError, ThoughtsSettings, load_settings
 from .site import SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
 from .site_pages import header_cards
+from .theme_meta import theme_meta
 
 log = get_plugin_logger(__name__)
 
@@ -242,6 +243,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
                 files.append(
                     File.generated(config, spec.src_uri, content=content, inclusion=inclusion)
                 )
+                self.generated.add(spec.src_uri)
 
     def _mark_changed_headers(self, files: Files) -> None:
         """Under `mkdocs serve --dirty`, rebuild notes whose header changed though their file did
@@ -297,9 +299,15 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         assert self.model is not None and self.writer is not None and self.corpus is not None
         uri = page.file.src_uri
         if uri in self.run_specs and self.run_pages is not None:
+            if uri in self.generated:
+                page.meta["title"] = page_title(self.run_specs[uri].title)
             return self.run_pages.with_marker(markdown)
         spec = self.specs.get(uri)
         if spec is not None:
+            if uri in self.generated:
+                # Like a note's: Material prints the title unescaped (`striptags` would turn
+                # the escaped entities of a title taken from the H1 back into markup).
+                page.meta["title"] = page_title(spec.title)
             if spec.kind != "home":
                 # The notes themselves are indexed; their listings would only repeat them.
                 page.meta.setdefault("search", {"exclude": True})
@@ -307,13 +315,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         row = self.model.by_uri.get(uri)
         if row is None:
             return markdown
-        frontmatter = row.note.frontmatter
-        if frontmatter is not None:
-            page.meta.update((key, raw.value) for key, raw in frontmatter.fields.items())
-        # The validated values replace what was written: a malformed `tags` must not reach other
-        # plugins, and the title follows topic > first heading > file name.
-        page.meta["title"] = escape(row.title)
-        page.meta["tags"] = list(row.tags)
+        # Only what the theme is meant to read, validated and escaped: themes print page.meta
+        # without autoescaping, and read keys such as `template`, `status` or `icon` that a
+        # note must not be able to set. The title follows topic > first heading > file name.
+        page.meta.update(theme_meta(row.note, row.title, row.tags))
         body = row.note.body
         if row.git is not None:
             assert self.loader is not None
@@ -388,10 +393,11 @@ _LISTED_ERRORS = 20
 
 
 def _material_tag_anchor(tags_plugin: Any) -> Callable[[str], str]:
-    """Material's own anchor for a tag, so links from listings land on its tags page."""
+    """Material's own anchor for a tag, so links from listings land on its tags page (Material
+    is given the escaped tag, see theme_meta)."""
     options = tags_plugin.config
     return lambda tag: options.tags_slugify_format.format(
-        slug=options.tags_slugify(tag, options.tags_slugify_separator)
+        slug=options.tags_slugify(meta_text(tag), options.tags_slugify_separator)
     )
 
 

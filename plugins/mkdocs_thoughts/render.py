@@ -9,35 +9,16 @@ from __future__ import annotations
 
 import functools
 import json
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .site import css_token, tag_anchor
+from .escaping import css_token, esc, markup, slug
 from .urls import relative_url
 
-
-@functools.lru_cache(maxsize=1 << 16)
-def esc(value: str) -> str:
-    """``value`` escaped for HTML text or a quoted attribute, as ``markupsafe.escape`` does it,
-    but as a plain string for f-strings: making a ``Markup`` of every value was a tenth of the
-    plugin's own time. Cached, as titles, tags and names recur on many pages."""
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&#34;")
-        .replace("'", "&#39;")
-    )
-
-
-def _plain_slugify(text: str, separator: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", separator, text).strip(separator)
+__all__ = ["Renderer", "commit_code", "esc", "status_badge"]
 
 
 class Renderer:
@@ -45,7 +26,7 @@ class Renderer:
         self,
         *,
         tags_url: str = "tags/",
-        tag_anchor: Callable[[str], str] = lambda tag: tag_anchor(tag, _plain_slugify),
+        tag_anchor: Callable[[str], str] = lambda tag: f"tag:{slug(tag)}",
     ) -> None:
         self.env = Environment(
             loader=PackageLoader("mkdocs_thoughts", "templates"),
@@ -84,11 +65,11 @@ class Renderer:
     # through string.Formatter in pure Python, and was half the time of a 3,000-row listing.
     def note_link(self, row: Any) -> Markup:
         if row.url is None:
-            return Markup(esc(row.title))
-        return Markup(f'<a href="{esc(self.rel(row.url))}">{esc(row.title)}</a>')
+            return markup(esc(row.title))
+        return markup(f'<a href="{esc(self.rel(row.url))}">{esc(row.title)}</a>')
 
     def tag_links(self, tags: list[str]) -> Markup:
-        return Markup(
+        return markup(
             " ".join(
                 f'<a class="th-tag" href="{esc(self.rel(self.tag_url(tag)))}">{esc(tag)}</a>'
                 for tag in tags
@@ -99,24 +80,24 @@ class Renderer:
         meta = row.day + (f" · {row.researcher}" if row.researcher else "")
         if row.tags:
             meta += " · " + ", ".join(row.tags)
-        return Markup(
+        return markup(
             f'<div class="th-card">{self.note_link(row)}'
             f'<div class="th-card__meta">{esc(meta)}</div></div>'
         )
 
     def cards(self, rows: Iterable[Any]) -> Markup:
         """A card per note, one a line (a column of the status board)."""
-        return Markup("".join(f"{self.card(row)}\n" for row in rows))
+        return markup("".join(f"{self.card(row)}\n" for row in rows))
 
     def dated_links(self, rows: Iterable[Any]) -> Markup:
         """``<li>`` per note: its link and day (a tag's list on the tags page)."""
-        return Markup(
+        return markup(
             "".join(f"<li>{self.note_link(row)} <small>{esc(row.day)}</small></li>" for row in rows)
         )
 
     def row_items(self, rows: Iterable[Any]) -> Markup:
         """``<li>`` per note, one a line: day, type, link and status (researcher pages)."""
-        return Markup(
+        return markup(
             "".join(
                 f"<li>{esc(row.day)} · {esc(row.type_title)} · {self.note_link(row)} "
                 f"{status_badge(row.status)}</li>\n"
@@ -126,7 +107,7 @@ class Renderer:
 
     def listing_rows(self, rows: Iterable[Any]) -> Markup:
         """A row per note, one a line (a month of an index table)."""
-        return Markup("\n".join(self.listing_row(row) for row in rows))
+        return markup("\n".join(self.listing_row(row) for row in rows))
 
     def listing_row(self, row: Any) -> Markup:
         """A note's row in an index table; its data-* attributes are what thoughts.js filters
@@ -142,7 +123,7 @@ class Renderer:
         else:
             flag = ""
         tags = json.dumps(row.tags, ensure_ascii=False)
-        return Markup(
+        return markup(
             f'<tr class="th-row{" th-row--inferred" if row.inferred else ""}" '
             f'data-month="{esc(row.month)}" data-day="{esc(row.sort_key)}" '
             f'data-title="{esc(row.title)}" data-status="{esc(row.status or "")}" '
@@ -166,8 +147,8 @@ class Renderer:
 @functools.lru_cache(maxsize=256)
 def status_badge(status: str | None) -> Markup:
     if not status:
-        return Markup('<span class="th-status th-status--none">no status</span>')
-    return Markup(
+        return markup('<span class="th-status th-status--none">no status</span>')
+    return markup(
         f'<span class="th-status th-status--{esc(css_token(status))}">{esc(status)}</span>'
     )
 
@@ -179,7 +160,7 @@ def commit_code(item: Any) -> Markup:
     else:
         short_sha, url = item.short_sha, item.commit_url
     if not short_sha:
-        return Markup("")
+        return markup("")
     if url:
-        return Markup(f'<a class="th-sha" href="{esc(url)}"><code>{esc(short_sha)}</code></a>')
-    return Markup(f'<code class="th-sha">{esc(short_sha)}</code>')
+        return markup(f'<a class="th-sha" href="{esc(url)}"><code>{esc(short_sha)}</code></a>')
+    return markup(f'<code class="th-sha">{esc(short_sha)}</code>')

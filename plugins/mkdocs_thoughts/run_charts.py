@@ -10,16 +10,17 @@ attributes as the fallback for a page without it.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .escaping import xml_attr as attr
+from .escaping import xml_text as text
 
 MAX_POINTS = 400
 """Points drawn per curve; longer curves are thinned evenly (first and last points kept)."""
 MAX_LABEL = 36
 """Characters of a bar label; longer ones are cut, the full text stays in the tooltip."""
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {w} {h}" '
 _FONT = 'font-family="sans-serif" font-size="11"'
 
@@ -144,17 +145,6 @@ def number(value: float) -> str:
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.4g}"
-
-
-def text(value: str) -> str:
-    """Escape for XML text; drops the characters XML 1.0 cannot hold at all."""
-    cleaned = _INVALID_XML.sub("", value)
-    return cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def attr(value: str) -> str:
-    """Escape for a double- or single-quoted XML attribute."""
-    return text(value).replace('"', "&quot;").replace("'", "&#39;")
 
 
 def _span(lo: float, hi: float) -> tuple[float, float]:

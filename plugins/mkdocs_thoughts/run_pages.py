@@ -2,8 +2,8 @@
 
 Plain data in, HTML out, through the Jinja2 templates ``run_*.html`` (autoescaped). The only
 markup not produced by a template is the SVG of run_charts, which escapes its own text; it is
-marked safe here and nowhere else. URLs are site-root URLs until the ``rel`` filter makes them
-relative to the page being rendered.
+marked safe here (through ``escaping.markup``) and nowhere else. URLs are site-root URLs until the
+``rel`` filter makes them relative to the page being rendered.
 
 Pages: the index at ``runs/index.md`` and one page per run at ``runs/<slug>.md``. Like the
 plugin's other pages, each is Markdown holding a heading and a marker comment, replaced by the
@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .escaping import markdown_inline, markup
 from .notes import Note
 from .render import Renderer
 from .run_charts import Bar, bar_chart, line_chart, number
@@ -105,8 +106,7 @@ class RunPages:
         ]
 
     def markdown(self, spec: RunPageSpec) -> str:
-        title = spec.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return f"# {title}\n\n{RUNS_MARKER}\n"
+        return f"# {markdown_inline(spec.title)}\n\n{RUNS_MARKER}\n"
 
     def with_marker(self, markdown: str) -> str:
         """An author-written ``runs/index.md`` keeps its text; the runs go at the marker, or at
@@ -179,7 +179,7 @@ class RunPages:
                 for run in runs
                 if key in run.numeric_metrics
             ]
-            charts.append((key, Markup(bar_chart(key, bars))))
+            charts.append((key, markup(bar_chart(key, bars))))
         return charts
 
     # --- one run ------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ class RunPages:
             ],
             downstream=[(other.slug, self.run_url(other)) for other in run.downstream],
             metrics=[(key, format_value(value)) for key, value in run.metrics.items()],
-            curves=[Markup(line_chart(key, points)) for key, points in curves[:CURVES_PER_RUN]],
+            curves=[markup(line_chart(key, points)) for key, points in curves[:CURVES_PER_RUN]],
             more_curves=max(len(curves) - CURVES_PER_RUN, 0),
             config=[(key, format_value(value)) for key, value in run.config.items()],
             summary=_cap([(key, format_value(value)) for key, value in run.summary.items()]),
@@ -238,7 +238,7 @@ class RunPages:
             (run.slug, run) for run in self.links.runs_naming(note) if run.rel_dir not in cited
         ]
         if not entries:
-            return Markup("")
+            return markup("")
         items: list[dict[str, Any]] = []
         for text, run in entries:
             if run is None:
@@ -259,7 +259,7 @@ class RunPages:
                     "note_commit": str(note.meta.git_commit or ""),
                 }
             )
-        return Markup(self.renderer.render("run_card.html", page_url, items=items))
+        return markup(self.renderer.render("run_card.html", page_url, items=items))
 
     # --- helpers ------------------------------------------------------------------------------
 

@@ -14,23 +14,16 @@ from datetime import UTC, date, datetime
 
 from .corpus import Corpus
 from .diagnostics import Diagnostic
+from .escaping import css_token
 from .gitinfo import NoteGitFacts
 from .links import TargetKind
 from .notes import Note
 from .schema import ThoughtsSettings
 from .urls import relative_url
 
-_CLASS_SAFE = re.compile(r"[^a-z0-9_-]+")
+__all__ = ["Link", "NoteRow", "SiteModel", "css_token"]
+
 _WEB_URL = re.compile(r"https?://", re.IGNORECASE)
-
-
-def css_token(text: str) -> str:
-    """A value safe to use inside a class name (the text itself is shown escaped elsewhere)."""
-    return _CLASS_SAFE.sub("-", text.lower()).strip("-") or "none"
-
-
-def tag_anchor(tag: str, slugify: Callable[[str, str], str]) -> str:
-    return f"tag:{slugify(tag, '-')}"
 
 
 @dataclass(slots=True)

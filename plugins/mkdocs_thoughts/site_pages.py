@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .code_links import link_code_refs
 from .coderefs import CodeRef
 from .corpus import Corpus
+from .escaping import markup
 from .pages import PageSpec, PageWriter
 from .render import Renderer
 from .run_links import RunLinks
@@ -85,5 +86,5 @@ class SitePages:
 def header_cards(run_pages: RunPages | None, writer: PageWriter, row: NoteRow) -> Markup:
     """What the plugin appends to a header: the runs a note cites, then its local graph."""
     assert row.url is not None
-    cards = run_pages.card(row.note, row.url) if run_pages else Markup("")
+    cards = run_pages.card(row.note, row.url) if run_pages else markup("")
     return cards + writer.local_graph(row)
