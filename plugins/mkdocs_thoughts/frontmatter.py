@@ -8,12 +8,15 @@ report, never code to run.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import yaml
+
+from .yamlsafe import MAX_EXPANDED, distinct_nodes, expanded_size
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python loader is only a fallback.
     from yaml import CSafeLoader as _BaseLoader
@@ -129,13 +132,37 @@ def split_frontmatter(text: str) -> SplitText:
     return SplitText(text[start : closing.start()], text[body_start:], body_line)
 
 
+class _Lines:
+    """File positions of YAML marks. YAML also breaks lines at a lone CR, U+0085, U+2028 and
+    U+2029, which no editor or diagnostic counts: there, a mark's character index is what
+    gives its line and column in the file."""
+
+    __slots__ = ("first_line", "starts")
+
+    def __init__(self, block: str, first_line: int) -> None:
+        self.first_line = first_line
+        self.starts: list[int] | None = None
+        if _ODD_BREAK.search(block):
+            self.starts = [0] + [match.end() for match in re.finditer("\n", block)]
+
+    def at(self, mark: yaml.Mark) -> Position:
+        if self.starts is None:
+            return Position(mark.line + self.first_line, mark.column + 1)
+        line = bisect.bisect_right(self.starts, mark.index) - 1
+        return Position(line + self.first_line, mark.index - self.starts[line] + 1)
+
+
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
 def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) -> Frontmatter:
     """Parse the YAML ``block`` whose first line is line ``first_line`` of the note."""
+    lines = _Lines(block, first_line)
     loader = _Loader(block)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        problem = _syntax_problem(error, block, first_line)
+        problem = _syntax_problem(error, block, lines)
         if not recover:
             return Frontmatter({}, (problem,), True)
         return _recovered(block, first_line, error, problem)
@@ -152,15 +179,14 @@ def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) 
             "TH003",
             f"frontmatter is {kind}, not a mapping of keys to values",
             "write one `key: value` per line between the `---` fences",
-            _position(root.start_mark, first_line),
+            lines.at(root.start_mark),
         )
         return Frontmatter({}, (problem,), False)
 
     fields: dict[str, RawField] = {}
     problems: list[ParseProblem] = []
     for key_node, value_node in root.value:
-        mark = key_node.start_mark
-        key_at = Position(mark.line + first_line, mark.column + 1)
+        key_at = lines.at(key_node.start_mark)
         if type(key_node) is not yaml.ScalarNode:
             problems.append(
                 _problem("TH002", "a key must be plain text", "write `key: value`", key_at)
@@ -168,7 +194,7 @@ def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) 
             continue
         key = key_node.value
         mark = value_node.start_mark
-        value_at = Position(mark.line + first_line, mark.column + 1)
+        value_at = lines.at(mark)
         if key in fields:
             earlier = fields[key].key_at.line
             problems.append(
@@ -198,7 +224,7 @@ def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) 
                 fields[key] = RawField(key, value, text, True, tag, key_at, value_at)
                 continue
         source = block[mark.index : value_node.end_mark.index]
-        bad = _structural_problem(value_node, key, first_line, source)
+        bad = _structural_problem(value_node, key, lines, source)
         if bad is not None:
             problems.append(bad)
             fields[key] = RawField(key, None, source, False, tag, key_at, value_at)
@@ -207,7 +233,7 @@ def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) 
         is_scalar = type(value_node) is yaml.ScalarNode
         text = value_node.value if is_scalar else source
         items = (
-            tuple(_position(child.start_mark, first_line) for child in value_node.value)
+            tuple(lines.at(child.start_mark) for child in value_node.value)
             if type(value_node) is yaml.SequenceNode
             else ()
         )
@@ -222,7 +248,8 @@ def _recovered(
     (their own problems still show), and the keys from the broken entry on are known to be
     there, unread."""
     lines = block.split("\n")
-    marks = [mark.line for mark in (error.context_mark, error.problem_mark) if mark is not None]
+    in_file = _Lines(block, 0)  # YAML's own line numbers also count a lone CR, U+2028...
+    marks = [in_file.at(mark).line for mark in (error.context_mark, error.problem_mark) if mark]
     cut = min(min(marks, default=0), len(lines) - 1)
     # The broken entry starts at the last top-level key at or above the error (a value can
     # run over several lines).
@@ -263,7 +290,7 @@ def _construct(
         return [child.value for child in node.value]
     try:
         return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, TypeError, ValueError) as error:
+    except (yaml.YAMLError, TypeError, ValueError, OverflowError, RecursionError) as error:
         problems.append(
             _problem(
                 "TH102",
@@ -277,9 +304,11 @@ def _construct(
 
 
 def _structural_problem(
-    node: yaml.Node, key: str, first_line: int, source: str
+    node: yaml.Node, key: str, lines: _Lines, source: str
 ) -> ParseProblem | None:
-    """Placeholders, unknown tags and nested duplicate keys, which safe loading would hide."""
+    """Placeholders, unknown tags and nested duplicate keys, which safe loading would hide, and
+    values whose aliases expand beyond the limit (each node is walked once, however many
+    aliases point at it)."""
     if isinstance(node, yaml.ScalarNode) and _STANDARD_TAG.match(node.tag) and "{{" not in source:
         return None
     if "{{" in source and _PLACEHOLDER.fullmatch(source.strip().strip("'\"")):
@@ -287,54 +316,59 @@ def _structural_problem(
             "TH006",
             f"'{key}' is an unfilled template placeholder {source.strip()}",
             f"replace {source.strip()} with the real value",
-            _position(node.start_mark, first_line),
+            lines.at(node.start_mark),
             key,
         )
-    stack = [node]
-    while stack:
-        current = stack.pop()
+    for current in distinct_nodes(node):
         if not _STANDARD_TAG.match(current.tag):
             return _problem(
                 "TH005",
                 f"'{key}' uses the YAML tag {current.tag!r}, which notes may not use",
                 "remove the tag; frontmatter holds plain text, numbers, dates and lists",
-                _position(current.start_mark, first_line),
+                lines.at(current.start_mark),
                 key,
             )
         if isinstance(current, yaml.MappingNode):
             seen: set[str] = set()
-            for child_key, child_value in current.value:
+            for child_key, _ in current.value:
                 name = child_key.value if isinstance(child_key, yaml.ScalarNode) else None
                 if name is not None and name in seen:
                     return _problem(
                         "TH004",
                         f"duplicate key '{name}' inside '{key}'",
                         f"keep one '{name}' entry",
-                        _position(child_key.start_mark, first_line),
+                        lines.at(child_key.start_mark),
                         key,
                     )
                 if name is not None:
                     seen.add(name)
-                stack.extend((child_key, child_value))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+    if expanded_size(node) > MAX_EXPANDED:
+        return _problem(
+            "TH102",
+            f"'{key}' expands to more than {MAX_EXPANDED:,} values through YAML aliases "
+            "(or contains itself)",
+            "write the value out instead of nesting aliases (`*name`)",
+            lines.at(node.start_mark),
+            key,
+        )
     return None
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, block: str, first_line: int) -> ParseProblem:
+def _syntax_problem(error: yaml.MarkedYAMLError, block: str, lines: _Lines) -> ParseProblem:
     mark = error.problem_mark or error.context_mark
     if "end of stream" in (error.problem or "") and error.context_mark is not None:
         mark = error.context_mark  # an unclosed quote: where it opens, not the end of the block
-    at = _position(mark, first_line) if mark is not None else None
+    at = lines.at(mark) if mark is not None else None
     problem = error.problem or "invalid YAML"
     hint = "check the indentation and quoting on this line"
-    if "mapping values are not allowed" in problem and mark is not None:
-        lines = block.splitlines()
-        number = min(mark.line, len(lines) - 1)
+    if "mapping values are not allowed" in problem and at is not None:
+        # File lines (`at`), not YAML's: YAML also breaks at a lone CR, U+0085, U+2028.
+        text_lines = block.split("\n")
+        number = min(at.line - lines.first_line, len(text_lines) - 1)
         # On an indented line the value is the one of the key above (it runs over lines).
-        while number > 0 and lines[number][:1] in (" ", "\t"):
+        while number > 0 and text_lines[number][:1] in (" ", "\t"):
             number -= 1
-        line_text = lines[number] if lines else ""
+        line_text = text_lines[number] if text_lines else ""
         key = line_text.split(":", 1)[0].strip()
         hint = (
             f"the value of '{key}' contains ': '; wrap the whole value in quotes, "
@@ -346,10 +380,6 @@ def _syntax_problem(error: yaml.MarkedYAMLError, block: str, first_line: int) ->
     elif _PLACEHOLDER.search(block):
         hint = "a template placeholder such as {{DATE}} was left unfilled; replace it with a value"
     return ParseProblem("TH002", f"YAML syntax error: {problem}", hint, at)
-
-
-def _position(mark: yaml.Mark, first_line: int) -> Position:
-    return Position(mark.line + first_line, mark.column + 1)
 
 
 def _problem(

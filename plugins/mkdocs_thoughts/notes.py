@@ -111,13 +111,17 @@ def date_from_file_name(name: str) -> date | None:
 
 def first_heading(body: str) -> str | None:
     """The first ``# `` heading outside fenced code (a shell comment is never the title)."""
-    position = 0
-    while match := HEADING.search(body, position):
-        before = body[: match.start()]
-        fences = len(FENCE_LINE.findall(before))
-        if fences % 2 == 0:
+    # One pass: the fence lines before each heading are counted on from the previous heading
+    # (counting from the start again for each `#` line made a long fenced block quadratic).
+    fences = FENCE_LINE.finditer(body)
+    fence = next(fences, None)
+    inside = False
+    for match in HEADING.finditer(body):
+        while fence is not None and fence.start() < match.start():
+            inside = not inside
+            fence = next(fences, None)
+        if not inside:
             return match[1].strip()
-        position = match.end()
     return None
 
 
