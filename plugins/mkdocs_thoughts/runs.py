@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ import yaml
 
 from .diagnostics import Diagnostic, severity_of
 from .schema import Rule, check_run_globs
+from .yamlsafe import load_bounded
 
 RUN_FORMAT = "sec-finetune-run/1"
 LINEAGE_FORMAT = "sec-finetune-lineage/1"
@@ -287,12 +289,24 @@ def read_run_dir(root: Path, rel_dir: str, slug: str | None = None) -> Run:
     """Read the run at ``root/rel_dir`` (``root`` resolved); problems go to ``run.problems``."""
     run = Run(rel_dir=rel_dir, slug=slug or PurePosixPath(rel_dir).name)
     reader = _RunReader(root, run)
-    reader.read_meta()
-    reader.read_config()
-    reader.read_metrics()
-    reader.read_curves()
-    reader.read_lineage()
-    reader.list_files()
+    for read, file in (
+        (reader.read_meta, RUN_FILE),
+        (reader.read_config, CONFIG_FILE),
+        (reader.read_metrics, METRICS_FILE),
+        (reader.read_curves, METRICS_LOG_FILE),
+        (reader.read_lineage, LINEAGE_FILE),
+        (reader.list_files, "."),
+    ):
+        try:
+            read()
+        except Exception as error:
+            # Whatever a JSON or YAML parser accepts (a 5,000-digit number, 2025-02-30, a
+            # nesting deeper than Python's stack) must cost this file, never the build.
+            reader.problem(
+                file,
+                f"{file} cannot be read: {type(error).__name__}: {_first_line(error)}",
+                "the run is shown without it",
+            )
     return run
 
 
@@ -351,6 +365,9 @@ class _RunReader:
         except RecursionError:
             self.problem(file, f"{file} is nested too deeply to read", "not read")
             return None
+        except ValueError as error:  # e.g. an integer longer than Python converts
+            self.problem(file, f"{file} has a value that cannot be read: {error}", "not read")
+            return None
         if not isinstance(data, dict):
             self.problem(file, f"{file} holds a {type(data).__name__}, not an object", "")
             return None
@@ -408,7 +425,7 @@ class _RunReader:
         if text is None:
             return
         try:
-            data = yaml.safe_load(text)
+            data = load_bounded(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             reason = getattr(error, "problem", None) or "syntax error"
@@ -421,6 +438,14 @@ class _RunReader:
             return
         except RecursionError:
             self.problem(CONFIG_FILE, f"{CONFIG_FILE} is nested too deeply to read", "not read")
+            return
+        except (ValueError, OverflowError, TypeError) as error:
+            # `cutoff: 2025-02-30`, a 5,000-digit integer, an alias bomb (TooLarge).
+            self.problem(
+                CONFIG_FILE,
+                f"{CONFIG_FILE} has a value that cannot be read: {_first_line(error)}",
+                "fix or quote the value; the run is shown without its configuration",
+            )
             return
         if data is None:
             return
@@ -598,6 +623,8 @@ def is_number(value: object) -> TypeGuard[int | float]:
     """A finite int or float (bools are not numbers here, though Python says they are)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
+    if isinstance(value, int):  # an int beyond a float's range would overflow in float()
+        return -sys.float_info.max <= value <= sys.float_info.max
     return math.isfinite(value)
 
 
@@ -645,7 +672,15 @@ def _parse_time(value: object) -> datetime | None:
     text = value.strip()
     try:
         if re.fullmatch(r"\d{8}_\d{6}", text):
-            return datetime.strptime(text, "%Y%m%d_%H%M%S")
-        return datetime.fromisoformat(text)
-    except ValueError:
+            moment = datetime.strptime(text, "%Y%m%d_%H%M%S")
+        else:
+            moment = datetime.fromisoformat(text)
+        moment.timestamp()  # runs sort by it: year 1 at +14:00 has none
+    except (ValueError, OverflowError, OSError):
         return None
+    return moment
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else "no details"
