@@ -8,6 +8,7 @@ the same problems.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -56,12 +57,14 @@ class Corpus:
     """Which notes cite which runs (TH402 problems are on the notes)."""
     run_problems: list[Diagnostic] = field(default_factory=list)
     """TH401: run files that cannot be read (only when the whole site is loaded)."""
+    refused: list[Diagnostic] = field(default_factory=list)
+    """TH203: ``.md`` files not read at all (symlinks out of the repository, dangling, looping)."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        """Every problem: the notes' and the run files'."""
+        """Every problem: the notes', the run files' and the files not read."""
         items = [item for note in self.notes for item in note.diagnostics]
-        return sorted([*items, *self.run_problems], key=Diagnostic.sort_key)
+        return sorted([*items, *self.run_problems, *self.refused], key=Diagnostic.sort_key)
 
 
 class NoteLoader:
@@ -126,9 +129,22 @@ class NoteLoader:
         found: list[Path] = []
         self.skipped = []
         for start in paths or [self.notes_root]:
-            start = start.resolve()
-            is_file = start.is_file()
-            files = [start] if is_file else self._walk(start)
+            start = Path(os.path.abspath(start))
+            # A given file keeps its own name (a symlinked note is judged as a link, not read
+            # as its target); a file or folder reached through a symlink leading out of the
+            # repository is kept as given, so that `refusal` reports it instead of reading it.
+            is_file = start.is_file() or start.is_symlink()
+            files: list[Path]
+            if is_file:
+                real_folder = start.parent.resolve()
+                leaves = not real_folder.is_relative_to(self.repo_root)
+                files = [start if leaves else real_folder / start.name]
+            else:
+                real = start.resolve()
+                if real != start and not real.is_relative_to(self.repo_root):
+                    files = [start]  # a folder linked from outside: refused as a whole
+                else:
+                    files = list(self._walk(real))
             # The walk leaves skipped folders out; only a start inside one needs a look.
             folder = self.skipped_folder(start if is_file else start / "-")
             if folder is None:
@@ -155,6 +171,29 @@ class NoteLoader:
         """Whether ``path`` lies in a template folder: not a note and not a page either (a
         template's ``{{RUN_ID}}`` links would 404), for the plugin and the export alike."""
         return "template" in (self.skipped_folder(path) or "")
+
+    def refusal(self, path: Path) -> str | None:
+        """Why the note file at ``path`` must not be read, or ``None``: a symlink (or a path
+        through one) leading outside the repository, since publishing it would leak that file;
+        a symlink to nothing or in a loop. Walked files sit in resolved folders, so for them
+        only the file itself can be a link (one lstat)."""
+        if not path.is_symlink() and self._real_folder(path.parent):
+            return None
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # missing target, or a loop (RuntimeError on 3.11/3.12)
+            return "is a symlink to nothing (its target is missing or a loop)"
+        if not target.is_relative_to(self.repo_root):
+            return "is a symlink (or inside a symlinked folder) leading outside the repository"
+        if not target.is_file():
+            return "is a symlink to something that is not a file"
+        return None
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 -- one loader per site, folders are few
+    def _real_folder(self, folder: Path) -> bool:
+        """Whether no symlink is on the way to ``folder`` (or it stays in the repository)."""
+        real = folder.resolve()
+        return real == folder or real.is_relative_to(self.repo_root)
 
     def _walk(self, folder: Path) -> Iterable[Path]:
         skip = set(self.settings.skip_folders)
@@ -197,12 +236,12 @@ class NoteLoader:
     def _load(self, paths: Sequence[Path] | None) -> Corpus:
         # `thoughts check thoughts` (the notes root) is the whole site.
         complete = paths is None or any(path.resolve() == self.notes_root for path in paths)
-        files = self.discover(paths)
+        files, refused = self._admitted(self.discover(paths))
         notes = [self._read(path) for path in files]
         live = set(files)
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
             self._cache = {path: note for path, note in self._cache.items() if path in live}
-        corpus = Corpus(notes, [], self.notes_root, self.repo_root)
+        corpus = Corpus(notes, [], self.notes_root, self.repo_root, refused=refused)
         corpus.skipped = list(self.skipped) if paths is not None else []
         outside = self._outside_types_notice(notes)
         if outside:
@@ -222,6 +261,24 @@ class NoteLoader:
         if self._files is None or self._files[0] != key:
             self._files = (key, RepoFiles(self.repo_root, head))
         return self._files[1]
+
+    def _admitted(self, paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+        """The paths safe to read, and a TH203 for each one that is not (never read)."""
+        admitted: list[Path] = []
+        refused: list[Diagnostic] = []
+        for path in paths:
+            why = self.refusal(path)
+            if why is None:
+                admitted.append(path)
+                continue
+            sink = DiagnosticSink(self._relative(path, self.repo_root), self.settings)
+            sink.add(
+                Rule.UNREADABLE_NOTE,
+                f"{path.name} {why}; it is not read or published",
+                "replace the link by the note itself, or remove it",
+            )
+            refused += sink.items
+        return admitted, refused
 
     def _read(self, path: Path) -> Note:
         stat = path.stat()
@@ -245,6 +302,10 @@ class NoteLoader:
         self._cache[path] = note
         return note
 
+    def repo_relative(self, path: Path) -> str:
+        """``path`` relative to the repository root, with forward slashes."""
+        return self._relative(path, self.repo_root)
+
     @staticmethod
     def _relative(path: Path, root: Path) -> str:
         # String slicing: pathlib's relative_to was a tenth of the whole check's time.
@@ -256,7 +317,11 @@ class NoteLoader:
         # A note's per-file diagnostics are cached; corpus-level ones are recomputed every load,
         # so they live on a fresh list per note.
         # Checking a few files still resolves their relations against every note of the site.
-        every_note = corpus.notes if complete else [self._read(p) for p in self.discover()]
+        every_note = (
+            corpus.notes
+            if complete
+            else [self._read(p) for p in self._admitted(self.discover())[0]]
+        )
         index = NoteIndex(every_note, self.repo_root, self.notes_root, self.repo_files())
         for note in corpus.notes:
             note.diagnostics = [d for d in note.diagnostics if d.code not in _CORPUS_RULES]

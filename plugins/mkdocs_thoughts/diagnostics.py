@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 
@@ -100,12 +101,31 @@ def summary(notes_checked: int, diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+    """One line per problem (and one per hint). Messages quote note text, so control characters
+    are shown escaped: a key holding a newline and `::error ...` must not become a line that a
+    CI runner reads as a workflow command, nor an escape sequence the terminal obeys."""
     lines = []
     for item in diagnostics:
-        lines.append(f"{item.location()}: {item.severity} {item.code} {item.message}")
+        lines.append(printable(f"{item.location()}: {item.severity} {item.code} {item.message}"))
         if item.hint:
-            lines.append(f"    hint: {item.hint}")
+            lines.append(f"    hint: {printable(item.hint)}")
     return "\n".join(lines)
+
+
+_CONTROL = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, with control, line-separator and bidirectional-override
+    characters written as escapes (``\\n``, ``\\x1b``, ``\\u2028``); tabs are kept."""
+    return _CONTROL.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match[0]
+    return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def format_github(diagnostics: Iterable[Diagnostic]) -> str:

@@ -133,7 +133,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             return self._on_files(files, config)
 
     def _on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.corpus is not None
+        assert self.corpus is not None and self.loader is not None
+        self._drop_outside_links(files)
         notes_by_uri = {note.doc_uri for note in self.corpus.notes}
         assert self.loader is not None
         not_pages = []
@@ -204,6 +205,23 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # again while pages are rendered: freezing it took a quarter off a 3,000-note build.
         gc.freeze()
         return files
+
+    def _drop_outside_links(self, files: Files) -> None:
+        """MkDocs publishes whatever docs_dir holds, symlinks included: a link to a file outside
+        the repository (or to nothing) is left out of the site. Notes are reported as TH203."""
+        assert self.loader is not None and self.corpus is not None
+        reported = {item.path for item in self.corpus.refused}
+        for file in [file for file in files if file.abs_src_path]:
+            path = Path(file.abs_src_path)
+            if not path.is_symlink():
+                continue
+            why = self.loader.refusal(path)
+            if why is None:
+                continue
+            files.remove(file)
+            rel_path = self.loader.repo_relative(path)
+            if rel_path not in reported:
+                log.warning(f"{rel_path}: {path.name} {why}; it is not published")
 
     def on_shutdown(self) -> None:
         gc.unfreeze()

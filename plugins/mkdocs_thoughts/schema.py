@@ -73,6 +73,7 @@ class Rule(StrEnum):
     UPDATED_BEFORE_DATE = "TH105"
     FILE_NAME = "TH201"
     FILE_NAME_DATE = "TH202"
+    UNREADABLE_NOTE = "TH203"
     MISSING_TARGET = "TH301"
     UNKNOWN_COMMIT = "TH302"
     CODE_NOT_AT_COMMIT = "TH303"
@@ -99,6 +100,7 @@ RULE_TITLES: dict[Rule, str] = {
     Rule.UPDATED_BEFORE_DATE: "last_updated before date",
     Rule.FILE_NAME: "file name not YYYY-MM-DD_HH-MM[-SS]_slug.md",
     Rule.FILE_NAME_DATE: "date in file name differs from date",
+    Rule.UNREADABLE_NOTE: "note is a symlink out of the repository, dangling or looping",
     Rule.MISSING_TARGET: "relation target missing",
     Rule.UNKNOWN_COMMIT: "git_commit not a commit of this repository",
     Rule.CODE_NOT_AT_COMMIT: "backticked repository path that never existed (a likely typo)",
@@ -412,7 +414,7 @@ def split_stamp(value: object) -> tuple[object, str | None]:
 
 def _timestamp(value: object, info: ValidationInfo, *, needs_time: bool) -> dt.datetime | dt.date:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value
+        return _in_range(value, info)
     example = "2025-12-03T18:14:34+01:00"
     forms = f"{example}, 2025-12-03 18:14, 3d801c3 (the commit's zone) or 2025-12-03"
     value, sha = split_stamp(value)
@@ -433,7 +435,7 @@ def _timestamp(value: object, info: ValidationInfo, *, needs_time: bool) -> dt.d
                 f"{info.field_name} {value!s} has no time zone",
                 f"add the UTC offset, e.g. {example}, or the commit: {value!s}, <sha>",
             )
-        return parsed
+        return _in_range(parsed, info)
     if needs_time:
         raise _fail(
             Rule.BAD_VALUE,
@@ -441,6 +443,19 @@ def _timestamp(value: object, info: ValidationInfo, *, needs_time: bool) -> dt.d
             f"write the full timestamp, e.g. {example}",
         )
     return parsed
+
+
+def _in_range(value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+    """Notes are sorted and compared in UTC: `0001-01-01T00:00:00+14:00` has no UTC time."""
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        raise _fail(
+            Rule.BAD_VALUE,
+            f"{info.field_name} {value.isoformat()} is out of range in UTC",
+            "write the real date and time of the note",
+        ) from None
+    return value
 
 
 class NoteFields(BaseModel):
