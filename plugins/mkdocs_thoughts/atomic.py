@@ -16,12 +16,19 @@ class FileExistsRefused(FileExistsError):
     """An exclusive write found the target already there; nothing was written."""
 
 
+class SymlinkRefused(OSError):
+    """The target is a symlink: the rename would replace the link by a regular file, and
+    writing through it could edit a file outside the repository. Nothing was written."""
+
+
 def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Write ``text`` (UTF-8, newlines as given) to ``path``.
 
     With ``exclusive``, refuse to replace an existing file: the new file is hard-linked into place,
     which fails instead of overwriting, so two writers racing for one name cannot both win.
     """
+    if path.is_symlink():
+        raise SymlinkRefused(f"{path} is a symlink; not writing through it")
     folder = path.parent
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

@@ -148,11 +148,22 @@ def write_note(
     """Render and write the note (never over an existing file); then mark the superseded one."""
     folder = settings.types[request.type_name].folders[0]
     path = note_path(notes_root, folder, metadata, request.topic)
-    if path.exists():
+    if not path.parent.resolve().is_relative_to(repo_root.resolve()):
+        # `types: {research: {folders: ['../../elsewhere']}}`, or a folder that is a symlink
+        # out of the repository: the site build refuses such folders, and so does this.
+        raise AuthoringError(
+            f"{path.parent} is outside the repository {repo_root}; "
+            f"check types.{request.type_name}.folders in mkdocs.yml"
+        )
+    if path.exists() or path.is_symlink():
         raise AuthoringError(f"{path} already exists; not overwriting it")
     if request.supersedes is not None:
         _superseded_editor(request.supersedes)  # refuse before writing anything
     template = find_template(templates_dir, asked_type, request.type_name)
+    if template is not None and not template.resolve().is_relative_to(repo_root.resolve()):
+        raise AuthoringError(
+            f"{template} is a symlink to a file outside the repository; not using it"
+        )
     template_text = template.read_text(encoding="utf-8") if template else FALLBACK_TEMPLATE
     context = _context(request, metadata, settings, path, repo_root)
     text = render(template_text, context)

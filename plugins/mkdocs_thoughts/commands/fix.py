@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..atomic import write_atomic
-from ..diagnostics import format_text
+from ..atomic import SymlinkRefused, write_atomic
+from ..diagnostics import format_text, printable
 from ..fixer import fix_notes, summary
 from ..git import git_available
 from .common import add_config_option, existing_paths, note_loader, site_config
@@ -58,8 +58,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"thoughts: {fix.rel_path}: left alone: {dropped}", file=sys.stderr)
         if fix.changed:
             if args.write:
-                write_atomic(fix.path, fix.new)
-                print(f"fixed {fix.rel_path}: {'; '.join(fix.changes)}")
+                try:
+                    write_atomic(fix.path, fix.new)
+                except SymlinkRefused:
+                    print(
+                        f"thoughts: {printable(fix.rel_path)}: fix not applied: the note is a "
+                        "symlink; fix the file it points to",
+                        file=sys.stderr,
+                    )
+                    continue
+                print(f"fixed {printable(fix.rel_path)}: {'; '.join(fix.changes)}")
             else:
                 sys.stdout.write(fix.diff())
         if fix.changed and fix.remaining:
