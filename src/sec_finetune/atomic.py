@@ -34,7 +34,10 @@ TEMP_SUFFIX = ".tmp"
 
 
 def _temp_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
+    # The name is cut so the temporary name fits where the target's does (255 bytes on most
+    # file systems): a long filing name must not fail only because of the suffix added here.
+    name = target.name.encode()[:200].decode(errors="ignore")
+    return target.with_name(f".{name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -275,7 +275,13 @@ def _process_file(
         report.outcome, report.status, report.detail = result.outcome, result.status, result.detail
         if result.data is not None:
             out_name = stage.output_name(key)
-            out_path = run.write_json(out_name, result.data)
+            try:
+                out_path = run.write_json(out_name, result.data)
+            except OSError as exc:  # e.g. a name too long for the file system: this file only
+                report.outcome = report.status = "failed"
+                report.error = f"{type(exc).__name__}: {exc.strerror or exc}"
+                report.seconds = round(time.perf_counter() - t0, 3)
+                return report, None
             report.output = rel_path(out_path, root)
             output = {
                 "name": out_name,
