@@ -10,13 +10,14 @@ body here: the promise is about everything the plugin takes from frontmatter, na
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from browser import browser, needs_chromium, serve
+from bs4 import BeautifulSoup
 from sitebuild import build_site
 from treeutil import write_tree
 
@@ -126,7 +127,7 @@ def run_files(root: Path) -> None:
         }
         (folder / "run.json").write_text(json.dumps(meta), encoding="utf-8")
         config = "\n".join(
-            f"{yaml_text(p)}: {yaml_text(q)}" for p, q in zip(PAYLOADS, PAYLOADS[1:])
+            f"{yaml_text(p)}: {yaml_text(q)}" for p, q in itertools.pairwise(PAYLOADS)
         )
         (folder / "run_config.yaml").write_text(config + "\n", encoding="utf-8")
         metrics = {p: 0.5 + i for i, p in enumerate(PAYLOADS)} | {"text": PAYLOADS[8]}
