@@ -148,12 +148,13 @@ def write_note(
     """Render and write the note (never over an existing file); then mark the superseded one."""
     folder = settings.types[request.type_name].folders[0]
     path = note_path(notes_root, folder, metadata, request.topic)
-    if not path.parent.resolve().is_relative_to(repo_root.resolve()):
+    if not path.parent.resolve().is_relative_to(notes_root.resolve()):
         # `types: {research: {folders: ['../../elsewhere']}}`, or a folder that is a symlink
-        # out of the repository: the site build refuses such folders, and so does this.
+        # out of the repository: a note there would never be on the site, or not even in the
+        # repository.
         raise AuthoringError(
-            f"{path.parent} is outside the repository {repo_root}; "
-            f"check types.{request.type_name}.folders in mkdocs.yml"
+            f"{path.parent} is outside the notes folder {notes_root} (and so may be outside "
+            f"the repository); check types.{request.type_name}.folders in mkdocs.yml"
         )
     if path.exists() or path.is_symlink():
         raise AuthoringError(f"{path} already exists; not overwriting it")

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from .code_links import link_code_refs
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
-from .escaping import meta_text, page_title
+from .escaping import meta_text, page_title, slug, unique_slugs
 from .forges import Forge, ForgeError
 from .gcpause import collector_paused
 from .nav_cache import NavCache, cache_material_nav
@@ -176,7 +176,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         renderer = (
             Renderer(tags_url=_url(files, "tags.md"), tag_anchor=_material_tag_anchor(tags_plugin))
             if tags_plugin is not None
-            else Renderer(tags_url=_url(files, "tags.md"))
+            else Renderer(tags_url=_url(files, "tags.md"), tag_anchor=_tag_anchor(self.model))
         )
         self.writer = PageWriter(
             self.model,
@@ -417,6 +417,12 @@ def _material_tag_anchor(tags_plugin: Any) -> Callable[[str], str]:
     return lambda tag: options.tags_slugify_format.format(
         slug=options.tags_slugify(meta_text(tag), options.tags_slugify_separator)
     )
+
+
+def _tag_anchor(model: SiteModel) -> Callable[[str], str]:
+    """The tags page's own anchors: one per tag, never shared (`C++` and `c`, CJK tags)."""
+    anchors = unique_slugs(tag for row in model.rows.values() for tag in row.tags)
+    return lambda tag: f"tag:{anchors.get(tag) or slug(tag)}"
 
 
 def _url(files: Files, uri: str) -> str:
