@@ -1,0 +1,171 @@
+"""Property tests (hypothesis) for parse -> check -> fix on arbitrary note text.
+
+Whatever a note holds: checking it never raises, every diagnostic has the eight JSON keys and a
+line inside the file, and a fix keeps the body byte-identical and is idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mkdocs_thoughts.checks import build_note
+from mkdocs_thoughts.diagnostics import format_json, format_text
+from mkdocs_thoughts.fixer import fix_note
+from mkdocs_thoughts.frontmatter import split_frontmatter
+from mkdocs_thoughts.inference import infer
+from mkdocs_thoughts.schema import ThoughtsSettings
+
+SETTINGS = ThoughtsSettings()
+JSON_KEYS = {"path", "line", "column", "code", "severity", "field", "message", "hint"}
+NAMES = st.sampled_from(
+    ["2025-12-03_18-14-34_topic.md", "2025-12-03-topic.md", "Notes On X.md", "x.md"]
+)
+KEYS = st.sampled_from(
+    [
+        "date",
+        "researcher",
+        "author",
+        "git_commit",
+        "commit",
+        "branch",
+        "repository",
+        "topic",
+        "tags",
+        "status",
+        "last_updated",
+        "last_updated_by",
+        "related_research",
+        "supersedes",
+        "runs",
+        "unknown_key",
+        '"quoted\\nkey"',
+        "? complex",
+        "<<",
+    ]
+)
+ODD = st.sampled_from(["\r", "\r\n", "\x85", "\u2028", "\u2029", "\t", "\x00", "\ufeff", "\x1b"])
+ATOMS = st.sampled_from(
+    [
+        "2025-12-03T18:14:34+01:00",
+        "2025-12-03",
+        "0001-01-01T00:00:00+14:00",
+        "3d801c3",
+        "0123456",
+        "{{DATE_ISO}}",
+        "[a, b, c]",
+        "[a, [b]]",
+        "{a: 1}",
+        "&x [1, 2]",
+        "*x",
+        "!!python/object:os.system",
+        "complete",
+        "Done",
+        "null",
+        "''",
+        '"a: b"',
+        "a: b",
+        "- item",
+        "thoughts/shared/research/x.md",
+        "[link](javascript:alert(1))",
+        "<script>alert(1)</script>",
+        "9" * 50,
+        "'unterminated",
+        "|",
+        ">-",
+        "---",
+        "...",
+    ]
+)
+VALUE = st.one_of(
+    ATOMS,
+    st.text(max_size=20),
+    st.builds(lambda a, o, b: a + o + b, ATOMS, ODD, ATOMS),
+    # YAML breaks lines inside quotes at CR, U+0085, U+2028 and U+2029; editors do not.
+    st.builds(lambda o, p: f'"a{o}b{p}c"', ODD, ODD),
+)
+LINE = st.one_of(
+    st.builds(lambda k, v: f"{k}: {v}", KEYS, VALUE),
+    st.builds(lambda v: f"  - {v}", VALUE),
+    st.builds(lambda k, v, o: f"{k}: {v}{o}", KEYS, VALUE, ODD),
+    st.text(max_size=15),
+)
+BODY_LINE = st.one_of(
+    st.sampled_from(
+        [
+            "# Title",
+            "```",
+            "~~~",
+            "# comment in a fence",
+            "[a](thoughts/shared/research/x.md)",
+            "`thoughts/shared/plans/y.md`",
+            "**Date**: 2025-12-03 18:14",
+            "**Git Commit**: 3d801c3",
+            "src/sec_finetune/settings.py:12",
+            "---",
+            "",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+@st.composite
+def notes(draw: st.DrawFn) -> str:
+    parts = []
+    if draw(st.booleans()):
+        parts.append("---")
+        parts += draw(st.lists(LINE, max_size=10))
+        if draw(st.integers(0, 9)):  # now and then, no closing fence
+            parts.append(draw(st.sampled_from(["---", "...", "--- "])))
+    parts += draw(st.lists(BODY_LINE, max_size=10))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    return (
+        draw(st.sampled_from(["", "\ufeff"]))
+        + newline.join(parts)
+        + draw(st.sampled_from(["", "\n"]))
+    )
+
+
+def check(name: str, text: str):  # type: ignore[no-untyped-def]
+    path = Path("/repo/thoughts/shared/research") / name
+    rel = f"thoughts/shared/research/{name}"
+    return build_note(path, rel, f"shared/research/{name}", "research", text, SETTINGS)
+
+
+def fixed(name: str, text: str) -> str:
+    note = check(name, text)
+    if not note.has_errors:
+        return text
+    body = split_frontmatter(text).body
+    inferred = infer(name, note.rel_path, body, SETTINGS, None)
+    return fix_note(note, text, SETTINGS, inferred, None).new
+
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(name=NAMES, text=notes())
+def test_check_never_raises_and_reports_inside_the_file(name: str, text: str) -> None:
+    note = check(name, text)
+    lines = text.split("\n")
+    for item in json.loads(format_json(note.diagnostics)):
+        assert set(item) == JSON_KEYS
+        assert item["line"] is None or 1 <= item["line"] <= len(lines), (item, text)
+        assert item["column"] is None or item["column"] >= 1
+        if item["code"] in ("TH004", "TH104") and item["field"].isidentifier():
+            # Reported where the key is written, on the line an editor shows.
+            assert item["field"] in lines[item["line"] - 1], (item, text)
+    for line in format_text(note.diagnostics).splitlines():
+        assert not line.startswith("::")
+
+
+@PROPERTY
+@given(name=NAMES, text=notes())
+def test_fix_keeps_the_body_and_is_idempotent(name: str, text: str) -> None:
+    new = fixed(name, text)
+    assert split_frontmatter(new).body == split_frontmatter(text).body
+    assert fixed(name, new) == new
