@@ -211,7 +211,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         the repository (or to nothing) is left out of the site. Notes are reported as TH203."""
         assert self.loader is not None and self.corpus is not None
         reported = {item.path for item in self.corpus.refused}
-        for file in [file for file in files if file.abs_src_path]:
+        for file in list(files):
+            if file.abs_src_path is None:
+                continue  # generated: nothing on disk
             path = Path(file.abs_src_path)
             if not path.is_symlink():
                 continue
