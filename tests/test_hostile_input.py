@@ -278,8 +278,11 @@ def test_fix_write_never_writes_through_a_symlink(
     os.symlink(
         root / "thoughts/real/2025-12-02_12-00-00_r.md", folder / "2025-12-02_12-00-00_in.md"
     )
+    os.symlink(outside, folder / "linked")  # a folder leading out
     monkeypatch.chdir(root)
     main(["fix", "--write", str(folder / "2025-12-02_12-00-00_out.md")])
+    main(["fix", "--write", str(folder / "linked")])
+    main(["fix", "--write", str(folder / "linked" / "2025-12-02_12-00-00_out.md")])
     main(["fix", "--write"])
     assert (outside / "2025-12-02_12-00-00_out.md").read_text(encoding="utf-8") == broken
     assert (folder / "2025-12-02_12-00-00_out.md").is_symlink()
