@@ -157,7 +157,7 @@ def hostile_site(root: Path, *, tags_plugin: bool, user_nav: bool) -> Path:
             "---\ndate: 2025-12-03T12:00:00+00:00\n---\nNo heading: the file name is the title.\n"
         ),
         'thoughts/shared/plans/"><svg onload=alert(31)>/2025-12-04_12-00-00_plan.md': (
-            hostile_note(3)
+            hostile_note(2)
         ),
         "thoughts/shared/research/named/2025-12-05_12-00-00_named.md": hostile_note(6),
         "thoughts/shared/research/named/index.md": "# Named\n",
@@ -229,8 +229,15 @@ def test_the_hostile_values_are_shown_as_text(built: Path) -> None:
     assert "javascript:alert(3)" in text  # the researcher written as a Markdown link
     title = soup.title.get_text() if soup.title else ""
     assert "<script>" not in str(soup.title) and "alert(" in title
-    researcher_pages = list((built / "researchers").rglob("index.html"))
-    assert len(researcher_pages) >= 3  # different names never share a page
+    researcher_pages = list((built / "researchers").glob("*/index.html"))
+    assert len(researcher_pages) == 3  # different names never share a page
+    headings = {}
+    for path in researcher_pages:
+        heading = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("h1")
+        assert heading is not None and heading.find("a") is None
+        headings[heading.get_text()] = path
+    # A name written as a Markdown link is shown as typed, not linked (nor backslashed).
+    assert PAYLOADS[2] in headings
 
 
 def test_the_search_index_holds_no_markup_that_runs(built: Path) -> None:

@@ -25,9 +25,9 @@ from markupsafe import Markup
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-# Every ASCII punctuation character may be backslash-escaped in CommonMark and Python-Markdown
-# honours the ones that start syntax; escaping them all is simplest and always displays as typed.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:])")
+# Python-Markdown's own backslash escapes (markdown.Markdown.ESCAPED_CHARS, without `>`, which
+# becomes an entity first): escaping a character outside this list would show its backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _NOT_SLUG = re.compile(r"[^\w]+")
 SLUG_LIMIT = 60
 """Longest slug before it is cut and given a hash (file names have a 255-byte limit)."""
@@ -84,7 +84,8 @@ def markdown_inline(text: str) -> str:
     untouched and markup cannot; backslashes keep ``[x](javascript:...)`` or ``*`` literal.
     Line breaks become spaces: a heading is one line."""
     flat = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", esc(flat))
+    html_text = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html_text)
 
 
 def page_title(text: str) -> str:
