@@ -1,4 +1,5 @@
-"""Property tests (hypothesis) for parse -> check -> fix on arbitrary note text.
+"""Property tests (hypothesis) for parse -> check -> fix on arbitrary note text, and for run
+files holding anything a JSON or YAML parser accepts.
 
 Whatever a note holds: checking it never raises, every diagnostic has the eight JSON keys and a
 line inside the file, and a fix keeps the body byte-identical and is idempotent.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs_thoughts.checks import build_note
@@ -16,6 +18,10 @@ from mkdocs_thoughts.diagnostics import format_json, format_text
 from mkdocs_thoughts.fixer import fix_note
 from mkdocs_thoughts.frontmatter import split_frontmatter
 from mkdocs_thoughts.inference import infer
+from mkdocs_thoughts.render import Renderer
+from mkdocs_thoughts.run_links import link_runs
+from mkdocs_thoughts.run_pages import RunPages
+from mkdocs_thoughts.runs import discover_runs
 from mkdocs_thoughts.schema import ThoughtsSettings
 
 SETTINGS = ThoughtsSettings()
@@ -169,3 +175,91 @@ def test_fix_keeps_the_body_and_is_idempotent(name: str, text: str) -> None:
     new = fixed(name, text)
     assert split_frontmatter(new).body == split_frontmatter(text).body
     assert fixed(name, new) == new
+
+
+# --- run files -----------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(10**400), max_value=10**400),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=12),
+        st.sampled_from(
+            ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "20250230_000000"]
+        ),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+RUN_KEYS = st.sampled_from(
+    [
+        "format",
+        "run_id",
+        "name",
+        "status",
+        "started_at",
+        "ended_at",
+        "duration_seconds",
+        "git",
+        "python",
+        "platform",
+        "command",
+        "notes",
+        "summary",
+        "error",
+        "upstream",
+        "stage",
+        "inputs",
+        "outputs",
+        "files",
+        "counts",
+        "step",
+        "time",
+        "loss",
+    ]
+)
+JSON_OBJECTS = st.dictionaries(RUN_KEYS | st.text(max_size=6), JSON_VALUES, max_size=6)
+YAML_TEXTS = st.one_of(
+    st.builds(lambda lines: "\n".join(lines) + "\n", st.lists(LINE, max_size=6)),
+    st.sampled_from(["cutoff: 2025-02-30\n", "n: " + "9" * 5000 + "\n", "a: &a [*a]\n", "- x\n"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    meta=JSON_OBJECTS,
+    metrics=JSON_OBJECTS,
+    lineage=JSON_OBJECTS,
+    curve=st.lists(JSON_OBJECTS, max_size=4),
+    config=YAML_TEXTS,
+)
+def test_any_run_file_a_parser_accepts_renders(
+    tmp_path_factory: pytest.TempPathFactory,
+    meta: dict[str, object],
+    metrics: dict[str, object],
+    lineage: dict[str, object],
+    curve: list[dict[str, object]],
+    config: str,
+) -> None:
+    root = tmp_path_factory.mktemp("runs")
+    folder = root / "data/processed/labeled/20251202_120000_any"
+    folder.mkdir(parents=True)
+    files = {
+        "run.json": json.dumps(meta),
+        "metrics.json": json.dumps(metrics),
+        "lineage.json": json.dumps(lineage),
+        "metrics.jsonl": "".join(json.dumps(record) + "\n" for record in curve),
+        "run_config.yaml": config,
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    runs = discover_runs(root)
+    (run,) = runs
+    assert all(item.code == "TH401" for item in run.problems)
+    pages = RunPages(runs, link_runs([], runs, root), Renderer(), note_urls={})
+    assert "<script" not in pages.run_html(run, "runs/x/")
+    pages.index_html("runs/")
