@@ -357,7 +357,7 @@ def test_with_header_puts_the_header_under_the_first_title() -> None:
     assert out.index("# Title") < out.index("facts") < out.index("Text.")
     assert out.index("# shell comment") < out.index("# Title")
     assert with_header("Just text.\n", header, "A <b> *title*").startswith(
-        "\n# A \\<b\\> \\*title\\*\n"
+        "\n# A &lt;b&gt; \\*title\\*\n"
     )
     assert markdown_heading("a\nb") == "# a b\n"
 

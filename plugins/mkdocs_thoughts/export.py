@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import Corpus
+from .escaping import markdown_inline
 from .gitinfo import GitInfo
 from .graph_svg import render_graph_svg
 from .mdscan import prose_lines
@@ -40,7 +41,6 @@ GRAPH_SVG = f"{ASSET_DIR}/graph.svg"
 BLOCK_CLASS = "th-export"
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+\S")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&])")
 _LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -63,7 +63,7 @@ def raw_block(html: str) -> str:
 
 def markdown_heading(title: str) -> str:
     """A level-one heading showing ``title`` as written (Markdown and HTML in it are text)."""
-    return "# " + _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(title.split())) + "\n"
+    return "# " + markdown_inline(title) + "\n"
 
 
 def with_header(body: str, header: str, title: str) -> str:
