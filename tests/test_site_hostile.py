@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from browser import browser, needs_chromium, serve
 from bs4 import BeautifulSoup
+from mkdocs_thoughts.cli import main
 from sitebuild import build_site
 from treeutil import write_tree
 
@@ -284,3 +285,21 @@ def test_chromium_opens_every_page_without_a_dialog(built: Path) -> None:
         page.set_content("<img src=x onerror=alert(0)>")  # type: ignore[attr-defined]
         page.wait_for_timeout(300)  # type: ignore[attr-defined]
     assert session.dialogs == ["0"]
+
+
+def test_the_export_holds_no_injected_element(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`thoughts export` publishes the same pages through a plain MkDocs build."""
+    root = hostile_site(tmp_path / "site", tags_plugin=False, user_nav=False)
+    monkeypatch.chdir(root)
+    assert main(["export", str(tmp_path / "out"), "--format", "mkdocs"]) == 0
+    built = build_site(tmp_path / "out")
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 10
+    problems = {}
+    for page in pages:
+        found = injected(page.read_text(encoding="utf-8"))
+        if found:
+            problems[page.relative_to(built).as_posix()] = found
+    assert problems == {}

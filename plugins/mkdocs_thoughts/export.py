@@ -13,6 +13,7 @@ same bytes.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import Corpus
-from .escaping import markdown_inline
+from .escaping import markdown_inline, page_title
 from .gitinfo import GitInfo
 from .graph_svg import render_graph_svg
 from .mdscan import prose_lines
@@ -64,6 +65,12 @@ def raw_block(html: str) -> str:
 def markdown_heading(title: str) -> str:
     """A level-one heading showing ``title`` as written (Markdown and HTML in it are text)."""
     return "# " + markdown_inline(title) + "\n"
+
+
+def titled(markdown: str, title: str) -> str:
+    """``markdown`` with the page's escaped title as its metadata, as the plugin sets
+    ``page.meta["title"]``: themes print a title taken from the first heading unescaped."""
+    return f"---\ntitle: {json.dumps(page_title(title))}\n---\n{markdown}"
 
 
 def with_header(body: str, header: str, title: str) -> str:
@@ -180,7 +187,8 @@ def export_docs(source: ExportInput) -> ExportedSite:
     for spec in specs:
         written = _text(files.get(spec.src_uri))
         markdown = writer.with_marker(
-            spec, written if written is not None else writer.generated_markdown(spec)
+            spec,
+            written if written is not None else titled(writer.generated_markdown(spec), spec.title),
         )
         html = writer.html(spec, url_of(spec.src_uri))
         if spec.kind == "graph":
@@ -192,7 +200,9 @@ def export_docs(source: ExportInput) -> ExportedSite:
         for run_spec in run_pages.specs():
             written = _text(files.get(run_spec.src_uri))
             markdown = run_pages.with_marker(
-                written if written is not None else run_pages.markdown(run_spec)
+                written
+                if written is not None
+                else titled(run_pages.markdown(run_spec), run_spec.title)
             )
             html = run_pages.html(run_spec, url_of(run_spec.src_uri))
             files[run_spec.src_uri] = _filled(
@@ -203,7 +213,8 @@ def export_docs(source: ExportInput) -> ExportedSite:
         assert row.url is not None
         header = for_page(pages.note_header(row, banners=source.banners), row.note.doc_uri)
         body = rewrite_links(pages.note_body(row), source.link_edits.get(row.note.rel_path, ()))
-        files[row.note.doc_uri] = with_header(body, header, row.title).encode()
+        page = with_header(body, header, row.title)
+        files[row.note.doc_uri] = titled(page, row.title).encode()
     for path, content in bundles().items():
         files[path] = content
     if corpus.graph is not None and len(corpus.graph):
