@@ -4,6 +4,7 @@ links between notes and runs."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -358,13 +359,19 @@ def test_same_directory_name_in_two_places_gets_two_slugs(tmp_path: Path) -> Non
     make_run(tmp_path, "data/interim/a/20260101_000000_x", config={})
     make_run(tmp_path, "data/interim/b/20260101_000000_x", config={})
     make_run(tmp_path, "data/processed/20260101_000000_X", config={})
+    make_run(tmp_path, "data/processed/20260101_000000_y", config={})
     runs = discover_runs(tmp_path)
-    # Case-insensitive file systems would serve one page for `x` and `X`.
-    assert {run.rel_dir: run.slug for run in runs} == {
-        "data/interim/a/20260101_000000_x": "20260101_000000_x",
-        "data/interim/b/20260101_000000_x": "20260101_000000_x-2",
-        "data/processed/20260101_000000_X": "20260101_000000_X-3",
-    }
+    slugs = {run.rel_dir: run.slug for run in runs}
+    # Case-insensitive file systems would serve one page for `x` and `X`: the three whose
+    # names meet each get a hash of their own path, the others keep their name.
+    assert slugs["data/processed/20260101_000000_y"] == "20260101_000000_y"
+    meeting = [slug for rel_dir, slug in slugs.items() if not rel_dir.endswith("_y")]
+    assert len({slug.lower() for slug in meeting}) == 3
+    assert all(re.fullmatch(r"20260101_000000_x-[0-9a-f]{8}", slug) for slug in meeting)
+    # Stable: a run's slug does not depend on which other runs exist.
+    make_run(tmp_path, "data/interim/c/20260101_000000_x", config={})
+    again = {run.rel_dir: run.slug for run in discover_runs(tmp_path)}
+    assert all(again[rel_dir] == slug for rel_dir, slug in slugs.items())
     assert len(runs.find_name("20260101_000000_x")) == 2
 
 

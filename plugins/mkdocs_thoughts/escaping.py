@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TypeVar
 
 from markupsafe import Markup
 
@@ -29,6 +30,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # becomes an entity first): escaping a character outside this list would show its backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _NOT_SLUG = re.compile(r"[^\w]+")
+K = TypeVar("K")
 SLUG_LIMIT = 60
 """Longest slug before it is cut and given a hash (file names have a 255-byte limit)."""
 
@@ -127,16 +129,23 @@ def unique_slugs(texts: Iterable[str]) -> dict[str, str]:
     """A slug for each distinct text, collision-free: texts whose slugs would meet (``Ada
     Lovelace`` and ``ada.lovelace``) each get their own text's hash appended. Stable: a text's
     slug depends only on the texts it collides with, never on order or on unrelated texts."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for text in dict.fromkeys(texts):
-        groups[slug(text)].append(text)
-    result: dict[str, str] = {}
+    return unique_slugs_of((text, text) for text in texts)
+
+
+def unique_slugs_of(named: Iterable[tuple[K, str]]) -> dict[K, str]:
+    """``unique_slugs`` for things that may share a name (two run directories called ``x`` in
+    different folders): each ``(identity, name)`` gets the slug of its name, and where slugs
+    meet, the hash of its identity (a string) appended."""
+    groups: dict[str, list[K]] = defaultdict(list)
+    for identity, name in dict(named).items():
+        groups[slug(name)].append(identity)
+    result: dict[K, str] = {}
     for base, members in groups.items():
         if len(members) == 1:
             result[members[0]] = base
             continue
         for member in members:
-            result[member] = f"{base}-{_digest(member)}"
+            result[member] = f"{base}-{_digest(str(member))}"
     return result
 
 

@@ -32,6 +32,7 @@ from typing import Any, TypeGuard
 import yaml
 
 from .diagnostics import Diagnostic, severity_of
+from .escaping import unique_slugs_of
 from .schema import Rule, check_run_globs
 from .yamlsafe import load_bounded
 
@@ -60,7 +61,6 @@ MAX_READ_BYTES = 32 * 1024 * 1024
 _TEMP_FILE = re.compile(r"^\..+\.[0-9a-f]+\.tmp$")
 _RUN_ID = re.compile(r"^(\d{8}_\d{6})_(.+)$")
 _SHA_OR_COUNTER = re.compile(r"_(?:[0-9a-f]{7,40}|\d+)$")
-_UNSAFE_SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,16 +266,10 @@ def discover_runs(repo_root: Path, globs: Sequence[str] = DEFAULT_GLOBS) -> RunS
 
 
 def _unique_slugs(rel_dirs: Sequence[str]) -> dict[str, str]:
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for rel_dir in rel_dirs:
-        base = _UNSAFE_SLUG.sub("-", PurePosixPath(rel_dir).name).strip("-.") or "run"
-        slug, n = base, 2
-        while slug.lower() in taken:  # case-insensitive file systems serve one of two pages
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug.lower())
-        slugs[rel_dir] = slug
-    return slugs
+    # The slug every generated URL uses, from the directory's name; runs whose names meet
+    # (the same name in two stages, `x` and `X` on a case-insensitive disk) get a hash of
+    # their path, so a run's page never moves because another run appeared.
+    return unique_slugs_of((rel_dir, PurePosixPath(rel_dir).name) for rel_dir in rel_dirs)
 
 
 def _inside(path: Path, root: Path) -> bool:
