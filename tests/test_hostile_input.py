@@ -357,3 +357,22 @@ def test_markdown_in_note_text_stays_text() -> None:
         r"\[click me\]\(javascript:alert\(1\)\)"
     )
     assert markdown_inline("<b>x</b> & C#") == "&lt;b&gt;x&lt;/b&gt; &amp; C\\#"
+
+
+def test_page_meta_holds_only_the_theme_fields(tmp_path: Path) -> None:
+    from mkdocs_thoughts.theme_meta import theme_meta
+
+    text = GOOD.replace(
+        "tags: [x]\n",
+        'tags: [x]\ndescription: "<b>d</b>"\nhide: [toc, "<x>", [nested]]\n'
+        "search: {exclude: true}\ntemplate: nope.html\nicon: x\nsubtitle: y\nextra_key: z\n",
+    )
+    built = note(tmp_path, text)
+    meta = theme_meta(built, "<i>T</i>", ["<s>"])
+    assert meta == {
+        "title": "&lt;i&gt;T&lt;/i&gt;",
+        "tags": ["&lt;s&gt;"],
+        "description": "&lt;b&gt;d&lt;/b&gt;",
+        "hide": ["toc"],
+        "search": {"exclude": True},
+    }

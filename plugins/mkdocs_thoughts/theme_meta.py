@@ -17,8 +17,8 @@ HIDE_VALUES = frozenset({"navigation", "toc", "footer", "feedback", "tags", "pat
 
 
 def theme_meta(note: Note, title: str, tags: list[str]) -> dict[str, Any]:
-    """``title`` and ``tags`` (validated, escaped), and ``description`` and ``hide`` when a
-    note sets them to something the theme can use."""
+    """``title`` and ``tags`` (validated, escaped), and ``description``, ``hide`` and
+    ``search: {exclude: ...}`` when a note sets them to something the theme can use."""
     meta: dict[str, Any] = {"title": page_title(title), "tags": [meta_text(tag) for tag in tags]}
     fields = note.frontmatter.fields if note.frontmatter is not None else {}
     description = fields.get("description")
@@ -29,4 +29,9 @@ def theme_meta(note: Note, title: str, tags: list[str]) -> dict[str, Any]:
         meta["hide"] = [
             value for value in hide.value if isinstance(value, str) and value in HIDE_VALUES
         ]
+    search = fields.get("search")
+    if search is not None and isinstance(search.value, dict):
+        exclude = search.value.get("exclude")
+        if isinstance(exclude, bool):
+            meta["search"] = {"exclude": exclude}
     return meta
