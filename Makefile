@@ -8,10 +8,12 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test site bench lint clean
 
-$(STAMP): pyproject.toml
+# Two distributions, both editable: the notes plugin (plugins/, what other teams install) and the
+# research code with the dev tools (this folder).
+$(STAMP): pyproject.toml plugins/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e ./plugins -e '.[dev]'
 	touch $@
 
 # --dirty rebuilds only changed pages (and, through the plugin, pages whose derived content such as

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,13 @@ def test_writes_a_starting_site(repo: Path, capsys: pytest.CaptureFixture[str]) 
     config = repo / "mkdocs.yml"
     site = load_site_config(config)
     assert site.docs_dir == repo / "thoughts"
-    assert plugin_names(config) == ["search", "thoughts"]
+    assert plugin_names(config) == ["search", "tags", "thoughts"]
+    loaded = load_config(str(config))
+    assert loaded.theme["font"] is False  # offline: no Google Fonts
+    assert loaded.repo_url is None  # no origin remote here
+    assert (repo / "thoughts" / "index.md").read_text() == (
+        f"# {repo.name} research notes\n\n<!-- thoughts:summary -->\n"
+    )
     assert "exclude_docs: |\n  searchable/\n" in config.read_text()
     before = config.read_text()
     assert init() == 0  # idempotent
@@ -59,13 +66,36 @@ def test_writes_a_starting_site(repo: Path, capsys: pytest.CaptureFixture[str]) 
     assert "already configured" in capsys.readouterr().out
 
 
-def test_refuses_without_a_thoughts_folder(
+def test_creates_the_notes_folders_where_there_are_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert init() == 2
-    assert "no thoughts/ folder" in capsys.readouterr().err
-    assert not (tmp_path / "mkdocs.yml").exists()
+    assert init() == 0
+    assert "created shared/research, shared/plans, shared/prs" in capsys.readouterr().out
+    for folder in ("research", "plans", "prs"):
+        assert (tmp_path / "thoughts" / "shared" / folder).is_dir()
+    assert load_site_config(tmp_path / "mkdocs.yml").docs_dir == tmp_path / "thoughts"
+    assert (tmp_path / "thoughts" / "index.md").is_file()
+
+
+def test_notes_option_names_another_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert init("--notes", "docs/notes") == 0
+    assert (tmp_path / "docs" / "notes" / "shared" / "plans").is_dir()
+    assert load_site_config(tmp_path / "mkdocs.yml").docs_dir == tmp_path / "docs" / "notes"
+    assert init("--notes", "../elsewhere", "--force") == 2
+    assert not (tmp_path.parent / "elsewhere").exists()
+
+
+def test_print_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert init("--print") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("site_name: ")
+    assert "  - thoughts\n" in out
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_adds_the_plugin_keeping_everything_else(repo: Path) -> None:
@@ -101,6 +131,7 @@ def test_adds_the_plugin_keeping_everything_else(repo: Path) -> None:
     ],
 )
 def test_plugin_list_shapes(repo: Path, before: str, after: str | None) -> None:
+    shutil.rmtree(repo / "thoughts")  # no notes to infer options from: the bare plugin
     config = repo / "mkdocs.yml"
     config.write_bytes(before.encode())
     assert init() == 0
@@ -113,16 +144,17 @@ def test_force_replaces_an_existing_config(repo: Path) -> None:
     config = repo / "mkdocs.yml"
     config.write_text("site_name: old\n")
     assert init("--force") == 0
-    assert plugin_names(config) == ["search", "thoughts"]
+    assert plugin_names(config) == ["search", "tags", "thoughts"]
 
 
-def test_hints_when_the_notes_are_outside_docs_dir(
-    repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_notes_outside_docs_dir_get_notes_root(repo: Path) -> None:
     (repo / "docs").mkdir()
     (repo / "mkdocs.yml").write_text("site_name: x\ndocs_dir: docs\n")
+    (repo / "thoughts" / "shared" / "research" / "2025-12-03_18-14-34_a.md").write_text("# A\n")
     assert init() == 0
-    assert "set `docs_dir: thoughts`" in capsys.readouterr().err
+    site = load_site_config(repo / "mkdocs.yml")
+    assert site.docs_dir == repo / "docs"
+    assert site.notes_root == repo / "thoughts"
 
 
 def test_invalid_yaml_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .atomic import FileExistsRefused, write_atomic
+from .filenames import FileNamePattern
 from .fmedit import FrontmatterSyntaxError, FrontmatterText, yaml_list, yaml_scalar, yaml_timestamp
 from .frontmatter import split_frontmatter
 from .metadata import Metadata
@@ -115,8 +116,19 @@ def slugify(topic: str) -> str:
     return slug or (words[0][:_SLUG_MAX] if words else "note")
 
 
-def note_path(notes_root: Path, folder: str, metadata: Metadata, topic: str) -> Path:
-    return notes_root / "shared" / folder / f"{metadata.timestamp}_{slugify(topic)}.md"
+def note_path(
+    notes_root: Path,
+    folder: str,
+    metadata: Metadata,
+    topic: str,
+    patterns: tuple[FileNamePattern, ...] = (),
+) -> Path:
+    """Named by the team's first ``filename_pattern``, else YYYY-MM-DD_HH-MM-SS_slug.md."""
+    if patterns:
+        name = patterns[0].render(metadata.now, slugify(topic))
+    else:
+        name = f"{metadata.timestamp}_{slugify(topic)}.md"
+    return notes_root / "shared" / folder / name
 
 
 def render(template_text: str, context: dict[str, Any]) -> str:
@@ -147,7 +159,7 @@ def write_note(
 ) -> Written:
     """Render and write the note (never over an existing file); then mark the superseded one."""
     folder = settings.types[request.type_name].folders[0]
-    path = note_path(notes_root, folder, metadata, request.topic)
+    path = note_path(notes_root, folder, metadata, request.topic, settings.file_name_patterns)
     if not path.parent.resolve().is_relative_to(notes_root.resolve()):
         # `types: {research: {folders: ['../../elsewhere']}}`, or a folder that is a symlink
         # out of the repository: a note there would never be on the site, or not even in the

@@ -53,7 +53,9 @@ def build_note(
     meta = NoteMeta()
     name = path.name
 
-    if frontmatter is None:
+    if frontmatter is None and _accepts_no_frontmatter(note_type, settings):
+        pass  # its type requires no field (`required: []`), so a missing block loses nothing
+    elif frontmatter is None:
         sink.add(
             Rule.NO_FRONTMATTER,
             "note has no frontmatter",
@@ -71,7 +73,9 @@ def build_note(
             meta = _validate_fields(frontmatter, note_type, body_line, settings, sink)
             _check_file_name_date(name, meta, frontmatter, sink)
 
-    if not FILE_NAME.fullmatch(name):
+    if settings.file_name_patterns:
+        _check_file_name(name, settings, sink)
+    elif not FILE_NAME.fullmatch(name):
         sink.add(
             Rule.FILE_NAME,
             f"file name {name!r} does not follow YYYY-MM-DD_HH-MM[-SS]_slug.md",
@@ -91,6 +95,23 @@ def build_note(
         title=title,
         heading=heading,
         diagnostics=sink.items,
+    )
+
+
+def _accepts_no_frontmatter(note_type: str | None, settings: ThoughtsSettings) -> bool:
+    return note_type in settings.types and not settings.types[note_type].required
+
+
+def _check_file_name(name: str, settings: ThoughtsSettings, sink: DiagnosticSink) -> None:
+    """TH201 against the team's own conventions (``filename_pattern``)."""
+    patterns = settings.file_name_patterns
+    if any(pattern.matches(name) for pattern in patterns):
+        return
+    wanted = " or ".join(pattern.template for pattern in patterns)
+    sink.add(
+        Rule.FILE_NAME,
+        f"file name {name!r} does not follow {wanted}",
+        f"rename it like {patterns[0].example} (filename_pattern in mkdocs.yml)",
     )
 
 

@@ -25,6 +25,7 @@ from .forges import Forge, ForgeError
 from .gcpause import collector_paused
 from .nav_cache import NavCache, cache_material_nav
 from .note_links import LinkEdit, link_edits, rewrite_links
+from .notefiles import add_outside_notes, is_outside_docs
 from .pages import PageSpec, PageWriter, claimed_twice, plan_pages, use_authors_readme
 from .render import Renderer
 from .run_links import RunLinks
@@ -135,6 +136,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
     def _on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None and self.loader is not None
         self._drop_outside_links(files)
+        # Notes under a notes_root outside docs_dir, which MkDocs did not collect.
+        add_outside_notes(
+            files, config, self.corpus.notes_root, self.corpus.notes, list(self.specs)
+        )
         notes_by_uri = {note.doc_uri for note in self.corpus.notes}
         assert self.loader is not None
         not_pages = []
@@ -224,6 +229,12 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             rel_path = self.loader.repo_relative(path)
             if rel_path not in reported:
                 log.warning(f"{rel_path}: {path.name} {why}; it is not published")
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
+        # MkDocs watches docs_dir only: notes kept outside it must rebuild the site too.
+        if self.corpus is not None and is_outside_docs(self.corpus.notes_root, config):
+            server.watch(str(self.corpus.notes_root))
+        return server
 
     def on_shutdown(self) -> None:
         gc.unfreeze()

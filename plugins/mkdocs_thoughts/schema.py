@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .filenames import FileNamePattern, PatternError, compile_pattern
+
 CORE_FIELDS: tuple[str, ...] = (
     "date",
     "researcher",
@@ -263,6 +265,12 @@ class ThoughtsSettings(BaseModel):
         None,
         description="File links at a commit, e.g. {repo_url}/blob/{sha}/{path}#L{start}-L{end}.",
     )
+    filename_pattern: str | list[str] | None = Field(
+        None,
+        description="The team's file-name convention(s) checked by TH201, e.g. "
+        "YYYY-MM-DD-slug.md (tokens YYYY MM DD HH MM SS slug Slug, [optional]); default "
+        "YYYY-MM-DD_HH-MM[-SS]_slug.md.",
+    )
     date_precision: Literal["time", "day"] = Field(
         "time",
         description="`time`: `date` needs a time and time zone; `day`: a day alone is accepted "
@@ -278,6 +286,12 @@ class ThoughtsSettings(BaseModel):
             return value
         return {code: _severity_spelling(severity) for code, severity in value.items()}
 
+    def _unquoted_off(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted `off` as false: `rules: {TH201: off}` means "off".
+        if isinstance(value, dict):
+            return {code: "off" if level is False else level for code, level in value.items()}
+        return value
+
     @field_validator("rules")
     @classmethod
     def _known_rule_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
@@ -292,6 +306,24 @@ class ThoughtsSettings(BaseModel):
     def _globs_inside_the_repository(cls, value: list[str]) -> list[str]:
         check_run_globs(value)
         return value
+
+    @field_validator("filename_pattern")
+    @classmethod
+    def _compiles(cls, value: str | list[str] | None) -> str | list[str] | None:
+        templates = [value] if isinstance(value, str) else value or []
+        for template in templates:
+            try:
+                compile_pattern(template)
+            except PatternError as error:
+                raise ValueError(str(error)) from None
+        return value
+
+    @cached_property
+    def file_name_patterns(self) -> tuple[FileNamePattern, ...]:
+        """The configured conventions; empty means the built-in one."""
+        value = self.filename_pattern
+        templates = [value] if isinstance(value, str) else value or []
+        return tuple(compile_pattern(template) for template in templates)
 
     @property
     def all_statuses(self) -> list[str]:

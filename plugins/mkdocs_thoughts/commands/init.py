@@ -1,31 +1,49 @@
-"""`thoughts init`: give a repository with a thoughts/ folder a site, or add the plugin to one.
+"""`thoughts init`: give a repository a site for its notes, or add the plugin to an existing one.
 
-An existing mkdocs.yml is edited as text (one inserted line or a few characters), so its comments,
-order and tags such as ``!ENV`` and ``!!python/name:`` survive; running it again changes nothing.
+The plugin options are inferred from the notes already there (survey.py), each written with a
+comment saying what was seen; the summary says how many notes pass before and after. A repository
+without notes gets the folders and a home page. An existing mkdocs.yml is edited as text (a few
+inserted lines or characters), so its comments, order and tags such as ``!ENV`` and
+``!!python/name:`` survive; running it again changes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
 from ..atomic import write_atomic
+from ..ci_files import PRECOMMIT_PATH, WORKFLOW_PATH, check_requirement, write_ci_files
+from ..corpus import NoteLoader
 from ..fmedit import yaml_scalar
 from ..git import find_repo_root
+from ..install_source import DISTRIBUTION, UnknownSource, running_requirement
 from ..metadata import repository_name
+from ..optionsyaml import render_options
+from ..origin import origin_web_url
+from ..pages import SUMMARY_MARKER
+from ..schema import ThoughtsSettings, load_settings
 from ..siteconfig import PLUGIN_NAME, ConfigError, load_site_config
+from ..survey import Survey, read_notes, survey
 from .common import DEFAULT_CONFIG, UsageError
+from .init_report import measure, print_summary
 
 NOTES_FOLDER = "thoughts"
+NEW_FOLDERS = ("shared/research", "shared/plans", "shared/prs")
+"""Where `thoughts new` writes each default type."""
 
 STARTER = """\
 site_name: {site_name}
-docs_dir: {notes}
+{repo_url}docs_dir: {notes}
 theme:
   name: material
+  font: false   # system fonts: the site works offline
   features:
     - navigation.indexes
     - search.suggest
@@ -33,7 +51,8 @@ exclude_docs: |
   searchable/
 plugins:
   - search
-  - {plugin}
+  - tags   # Material's tags plugin: tag chips on every note and the tags page
+  - {plugin}{options}
 markdown_extensions:
   - admonition
   - attr_list
@@ -47,13 +66,36 @@ markdown_extensions:
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "init",
-        help="write a starting mkdocs.yml, or add the thoughts plugin to an existing one",
-        description="Write mkdocs.yml (docs_dir: thoughts, theme material, plugins search and "
-        "thoughts) when there is none, or add the thoughts plugin to an existing mkdocs.yml "
-        "without touching the rest of it.",
+        help="write mkdocs.yml for the notes, inferring the plugin options from them",
+        description="Write mkdocs.yml (Material, search, tags and the thoughts plugin, with "
+        "options inferred from the notes already there, each commented with what was seen) "
+        "when there is none, or add the plugin to an existing mkdocs.yml without touching the "
+        "rest of it. Without a notes folder it creates one with a home page.",
     )
     parser.add_argument(
-        "--force", action="store_true", help="replace an existing mkdocs.yml with the starter"
+        "--print",
+        action="store_true",
+        dest="print_only",
+        help="print the configuration instead of writing anything (the summary goes to stderr)",
+    )
+    parser.add_argument(
+        "--notes",
+        metavar="DIR",
+        help=f"the notes folder, relative to mkdocs.yml (default: {NOTES_FOLDER})",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing mkdocs.yml with a new one"
+    )
+    parser.add_argument(
+        "--ci",
+        action="store_true",
+        help=f"also write {WORKFLOW_PATH} and {PRECOMMIT_PATH}, installing this copy of "
+        f"{DISTRIBUTION} (from git at its commit, or its version from an index)",
+    )
+    parser.add_argument(
+        "--requirement",
+        metavar="REQ",
+        help="with --ci: the pip requirement CI installs instead (e.g. mkdocs-thoughts==0.1.0)",
     )
     parser.add_argument(
         "--config", "-f", metavar="FILE", default=DEFAULT_CONFIG, help="default: mkdocs.yml"
@@ -61,56 +103,174 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(run=run)
 
 
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    root: Path
+    name: str
+    """As written in mkdocs.yml (relative to its folder, forward slashes)."""
+    survey: Survey | None
+    """``None`` when the folder does not exist yet."""
+
+
 def run(args: argparse.Namespace) -> int:
+    # Known before anything is written, so a copy CI cannot install stops the command early.
+    requirement = _ci_requirement(args) if args.ci else None
+    report = sys.stderr if args.print_only else sys.stdout
+    notes = _site(args, report)
+    if requirement is not None:
+        write_ci_files(Path(args.config).parent, requirement, notes, print_only=args.print_only)
+    return 0
+
+
+def _site(args: argparse.Namespace, report: TextIO) -> str:
+    """Write (or print) mkdocs.yml; returns the notes folder as written in it."""
     config = Path(args.config)
     folder = config.parent
     if config.exists() and not args.force:
         text = config.read_bytes().decode("utf-8")  # not read_text: keep CRLF line ends
-        new_text = add_plugin(text)
+        docs_dir = _docs_dir(config)
+        default = NOTES_FOLDER if (folder / NOTES_FOLDER).is_dir() else docs_dir
+        notes = _notes(folder, args.notes or default)
+        if notes.survey is not None and notes.root != (folder / docs_dir).resolve():
+            # The plugin publishes notes outside docs_dir too, once it knows where they are.
+            notes.survey.options = {"notes_root": notes.name, **notes.survey.options}
+            notes.survey.comments["notes_root"] = f"the notes, outside docs_dir ({docs_dir})"
+        options = _option_lines(notes.survey)
+        new_text = add_plugin(text, options)
         if new_text == text:
-            print(f"{config}: the {PLUGIN_NAME} plugin is already configured")
-            return 0
-        write_atomic(config, new_text)
-        print(f"{config}: added the {PLUGIN_NAME} plugin")
-        _hint_notes_root(config)
-        return 0
-    if not (folder / NOTES_FOLDER).is_dir():
+            print(f"{config}: the {PLUGIN_NAME} plugin is already configured", file=report)
+            if args.print_only and options:
+                print("\n".join(["# what `thoughts init` infers from the notes:", *options]))
+            return notes.name
+        if args.print_only:
+            sys.stdout.write(new_text)
+            _summary(notes, folder, None, report)
+        else:
+            write_atomic(config, new_text)
+            print(f"{config}: added the {PLUGIN_NAME} plugin", file=report)
+            _summary(notes, folder, config, report)
+        return notes.name
+    notes = _notes(folder, args.notes or NOTES_FOLDER)
+    text = starter(
+        _site_name(folder),
+        notes=notes.name,
+        repo_url=origin_web_url(find_repo_root(folder.resolve()) or folder),
+        options=_option_lines(notes.survey),
+    )
+    if args.print_only:
+        sys.stdout.write(text)
+        _summary(notes, folder, None, report)
+        return notes.name
+    if notes.survey is None:
+        for path in NEW_FOLDERS:
+            (notes.root / path).mkdir(parents=True, exist_ok=True)
+        print(f"{notes.root}: created {', '.join(NEW_FOLDERS)}", file=report)
+    home = _write_home(notes.root, _site_name(folder))
+    if home is not None:
+        print(f"{home}: wrote the home page", file=report)
+    write_atomic(config, text)
+    print(f"{config}: wrote a starting site (`mkdocs serve` to preview it)", file=report)
+    _summary(notes, folder, config, report)
+    return notes.name
+
+
+def _ci_requirement(args: argparse.Namespace) -> str:
+    try:
+        return check_requirement(args.requirement or running_requirement())
+    except (UnknownSource, ValueError) as error:
         raise UsageError(
-            f"no {NOTES_FOLDER}/ folder in {folder.resolve()}; run this in the repository that "
-            f"holds the notes (or create {NOTES_FOLDER}/shared/research first)"
-        )
-    write_atomic(config, starter(_site_name(folder)))
-    print(f"{config}: wrote a starting site (`mkdocs serve` to preview it)")
-    return 0
+            f"--ci: cannot tell how CI should install {DISTRIBUTION}: {error}; name it with "
+            f"--requirement (a pip requirement, e.g. {DISTRIBUTION}==0.1.0 from your index)"
+        ) from None
 
 
-def _hint_notes_root(config: Path) -> None:
-    """Say so when the notes sit outside the site's docs_dir, where the plugin will not look."""
-    notes = (config.parent / NOTES_FOLDER).resolve()
+def _notes(folder: Path, name: str) -> _Notes:
+    root = (folder / name).resolve()
+    if not root.is_relative_to(folder.resolve()):
+        raise UsageError(f"--notes {name}: the notes folder must be inside {folder.resolve()}")
+    written = Path(os.path.relpath(root, folder.resolve())).as_posix()
+    if not root.is_dir():
+        return _Notes(root, written, None)
+    repo_root = find_repo_root(folder.resolve()) or folder.resolve()
+    paths = NoteLoader(ThoughtsSettings(), root, folder).discover()
+    return _Notes(root, written, survey(read_notes(root, paths), repo_root))
+
+
+def _docs_dir(config: Path) -> str:
+    """docs_dir as MkDocs reads it (INHERIT, !ENV...), relative to mkdocs.yml."""
     try:
         site = load_site_config(config, need_docs_dir=False)
     except ConfigError:
+        return "docs"  # MkDocs' default; add_plugin reports a file it cannot edit
+    return Path(os.path.relpath(site.docs_dir, config.parent.resolve())).as_posix()
+
+
+def _option_lines(found: Survey | None) -> list[str]:
+    if found is None or not found.options:
+        return []
+    lines = render_options(
+        found.options, found.comments, found.remarks, " " * 6, headline=found.headline
+    )
+    # Keys and values come from notes: write them only if they read back as inferred.
+    if yaml.safe_load("\n".join(lines)) != found.options:
+        raise UsageError("the inferred options do not read back as inferred; please report it")
+    return lines
+
+
+def _write_home(notes_root: Path, site_name: str) -> Path | None:
+    """A home page for the team to write, unless the folder has one (index.md or README.md)."""
+    if notes_root.is_dir() and any(
+        child.name.lower() in ("index.md", "readme.md") for child in notes_root.iterdir()
+    ):
+        return None
+    home = notes_root / "index.md"
+    write_atomic(home, f"# {site_name}\n\n{SUMMARY_MARKER}\n")
+    return home
+
+
+def _summary(notes: _Notes, folder: Path, config: Path | None, out: TextIO) -> None:
+    """``config``: the written mkdocs.yml, read back the way `mkdocs build` reads it; ``None``
+    under --print, where the inferred options are validated by the same model instead."""
+    found = notes.survey
+    if found is None or found.notes == 0:
         return
-    if notes.is_dir() and site.notes_root not in (notes, *notes.parents):
-        print(
-            f"thoughts: note: docs_dir is {site.docs_dir}, but the notes are in {notes}; set "
-            f"`docs_dir: {NOTES_FOLDER}` (or the plugin's notes_root) so the site finds them",
-            file=sys.stderr,
-        )
+    written = (
+        load_site_config(config).settings if config is not None else load_settings(found.options)
+    )
+    before = measure(ThoughtsSettings(), notes.root, folder)
+    after = measure(written, notes.root, folder)
+    print_summary(found.notes, notes.name, before, after, out)
 
 
-def starter(site_name: str) -> str:
-    return STARTER.format(site_name=yaml_scalar(site_name), notes=NOTES_FOLDER, plugin=PLUGIN_NAME)
+def starter(
+    site_name: str,
+    *,
+    notes: str = NOTES_FOLDER,
+    repo_url: str | None = None,
+    options: list[str] | None = None,
+) -> str:
+    return STARTER.format(
+        site_name=yaml_scalar(site_name),
+        repo_url=f"repo_url: {yaml_scalar(repo_url)}   # from the origin remote\n"
+        if repo_url
+        else "",
+        notes=yaml_scalar(notes),
+        plugin=PLUGIN_NAME,
+        options="".join(f":\n{chr(10).join(options)}" if options else ""),
+    )
 
 
-def add_plugin(text: str) -> str:
-    """``text`` with the plugin added to its ``plugins:``; unchanged when it is already there."""
+def add_plugin(text: str, options: list[str] | None = None) -> str:
+    """``text`` with the plugin added to its ``plugins:``; unchanged when it is already there.
+    ``options`` (lines indented by six spaces) go under it where ``plugins:`` is a block list or
+    mapping; a flow collection gets the bare plugin."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)  # composing never constructs a tag
     except yaml.YAMLError as error:
         raise UsageError(f"mkdocs.yml is not valid YAML: {error}") from None
+    options = options or []
     if root is None:
-        return text + _plugins_block(text, ["search", PLUGIN_NAME])
+        return text + _plugins_block(text, ["search", PLUGIN_NAME], options)
     if not isinstance(root, yaml.MappingNode):
         raise UsageError("mkdocs.yml is not a mapping of settings")
     plugins = next(
@@ -120,15 +280,17 @@ def add_plugin(text: str) -> str:
         # Without `plugins:`, MkDocs enables search by default; naming plugins would drop it.
         names = ["search", PLUGIN_NAME]
         if plugins is None:
-            return text + _plugins_block(text, names)
+            return text + _plugins_block(text, names, options)
         at = plugins.start_mark.index
-        return _insert(text, at, plugins.end_mark.index, _block_list(names, _newline(text)))
+        return _insert(
+            text, at, plugins.end_mark.index, _block_list(names, _newline(text), options)
+        )
     if _has_plugin(plugins):
         return text
     if isinstance(plugins, yaml.SequenceNode):
-        return _add_to_sequence(text, plugins)
+        return _add_to_sequence(text, plugins, options)
     if isinstance(plugins, yaml.MappingNode):
-        return _add_to_mapping(text, plugins)
+        return _add_to_mapping(text, plugins, options)
     raise UsageError("mkdocs.yml: `plugins` is neither a list nor a mapping")
 
 
@@ -146,7 +308,7 @@ def _has_plugin(plugins: yaml.Node) -> bool:
     return False
 
 
-def _add_to_sequence(text: str, plugins: yaml.SequenceNode) -> str:
+def _add_to_sequence(text: str, plugins: yaml.SequenceNode, options: list[str]) -> str:
     if plugins.flow_style or not plugins.value:
         # `plugins: [search]` or `plugins: []`: add inside the brackets.
         close = plugins.end_mark.index - 1
@@ -154,17 +316,22 @@ def _add_to_sequence(text: str, plugins: yaml.SequenceNode) -> str:
         return _insert(text, close, close, f"{separator}{PLUGIN_NAME}")
     indent = " " * plugins.start_mark.column
     at = _after_line(text, _last_leaf(plugins.value[-1]).end_mark)
-    return _insert(text, at, at, f"{indent}- {PLUGIN_NAME}{_newline(text)}")
+    newline = _newline(text)
+    entry = f"{indent}- {PLUGIN_NAME}{_options_block(options, len(indent) + 4, newline)}"
+    return _insert(text, at, at, f"{entry}{newline}")
 
 
-def _add_to_mapping(text: str, plugins: yaml.MappingNode) -> str:
+def _add_to_mapping(text: str, plugins: yaml.MappingNode, options: list[str]) -> str:
     if plugins.flow_style or not plugins.value:
         close = plugins.end_mark.index - 1
         separator = ", " if plugins.value else ""
         return _insert(text, close, close, f"{separator}{PLUGIN_NAME}: {{}}")
     indent = " " * plugins.start_mark.column
     at = _after_line(text, _last_leaf(plugins.value[-1][1]).end_mark)
-    return _insert(text, at, at, f"{indent}{PLUGIN_NAME}: {{}}{_newline(text)}")
+    newline = _newline(text)
+    block = _options_block(options, len(indent) + 2, newline)
+    entry = f"{indent}{PLUGIN_NAME}{block}" if block else f"{indent}{PLUGIN_NAME}: {{}}"
+    return _insert(text, at, at, f"{entry}{newline}")
 
 
 def _last_leaf(node: yaml.Node) -> yaml.Node:
@@ -192,15 +359,25 @@ def _insert(text: str, start: int, end: int, new: str) -> str:
     return text[:start] + new + text[end:]
 
 
-def _plugins_block(text: str, names: list[str]) -> str:
+def _plugins_block(text: str, names: list[str], options: list[str]) -> str:
     newline = _newline(text)
     lead = newline if text and not text.endswith("\n") else ""
-    return f"{lead}plugins:{_block_list(names, newline)}{newline}"
+    return f"{lead}plugins:{_block_list(names, newline, options)}{newline}"
 
 
-def _block_list(names: list[str], newline: str = "\n") -> str:
-    """`  - name` lines, each after a newline (the caller ends the last one)."""
-    return "".join(f"{newline}  - {name}" for name in names)
+def _block_list(names: list[str], newline: str = "\n", options: list[str] | None = None) -> str:
+    """`  - name` lines, each after a newline (the caller ends the last one); the options go
+    under the last name."""
+    lines = "".join(f"{newline}  - {name}" for name in names)
+    return lines + _options_block(options or [], 6, newline)
+
+
+def _options_block(options: list[str], column: int, newline: str) -> str:
+    """``:`` and the option lines (rendered six spaces deep) re-indented to ``column``."""
+    if not options:
+        return ""
+    indent = " " * column
+    return ":" + "".join(f"{newline}{indent}{line.removeprefix(' ' * 6)}" for line in options)
 
 
 def _newline(text: str) -> str:
