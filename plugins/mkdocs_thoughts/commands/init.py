@@ -235,7 +235,9 @@ def _summary(notes: _Notes, folder: Path, config: Path | None, out: TextIO) -> N
     if found is None or found.notes == 0:
         return
     written = (
-        load_site_config(config).settings if config is not None else load_settings(found.options)
+        load_site_config(config, need_docs_dir=False).settings
+        if config is not None
+        else load_settings(found.options)
     )
     before = measure(ThoughtsSettings(), notes.root, folder)
     after = measure(written, notes.root, folder)
