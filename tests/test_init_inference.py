@@ -480,17 +480,6 @@ def test_survey_never_reads_through_a_symlink(
     assert "api_token" not in capsys.readouterr().out
 
 
-def test_unquoted_off_turns_a_rule_off(tmp_path: Path) -> None:
-    # YAML 1.1 reads `off` as false; the README's examples write it unquoted.
-    write_tree(tmp_path, {"thoughts/shared/research/Bad Name.md": note(**FULL)})
-    (tmp_path / "mkdocs.yml").write_text(
-        "site_name: x\ndocs_dir: thoughts\nplugins:\n  - thoughts:\n"
-        "      check_commits: false\n      rules: {TH201: off}\n"
-    )
-    corpus = note_loader(load_site_config(tmp_path / "mkdocs.yml")).load()
-    assert corpus.diagnostics == []
-
-
 def test_new_notes_follow_the_team_file_name_pattern(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -286,12 +286,6 @@ class ThoughtsSettings(BaseModel):
             return value
         return {code: _severity_spelling(severity) for code, severity in value.items()}
 
-    def _unquoted_off(cls, value: object) -> object:
-        # YAML 1.1 reads an unquoted `off` as false: `rules: {TH201: off}` means "off".
-        if isinstance(value, dict):
-            return {code: "off" if level is False else level for code, level in value.items()}
-        return value
-
     @field_validator("rules")
     @classmethod
     def _known_rule_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
