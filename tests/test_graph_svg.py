@@ -3,6 +3,7 @@ the local graph, and the page script in real Chromium."""
 
 from __future__ import annotations
 
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -10,11 +11,12 @@ from pathlib import Path
 import pytest
 from browser import browser, needs_chromium, serve
 from mkdocs_thoughts.graph import Graph, build_graph, graph_from_corpus
-from mkdocs_thoughts.graph_layout import column_layout, type_order
+from mkdocs_thoughts.graph_layout import SITE_WIDTH, column_layout, text_width, type_order
 from mkdocs_thoughts.graph_svg import render_graph_svg, render_local_svg, safe_href
 from mkdocs_thoughts.links import NoteIndex
 from mkdocs_thoughts.notes import Note
 from mkdocs_thoughts.schema import ThoughtsSettings
+from svggeom import label_boxes, label_edge_crossings
 from test_links import OTHER, PLAN, PR, RESEARCH, load, note_text
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -77,19 +79,35 @@ def test_bands_in_lifecycle_order_newest_first(small: Graph) -> None:
     assert [band.count for band in layout.bands] == [2, 1, 1, 1]
     xs = [layout.positions[node_id][0] for node_id in (RESEARCH, PLAN, PR)]
     assert xs == sorted(xs)
-    # Same day: the later file name is newer and comes first.
-    assert layout.positions[OTHER][1] < layout.positions[RESEARCH][1]
-    assert layout.labels  # small graphs get titles next to the nodes
+    # Same day: the later file name is newer and comes first (rows are filled left to right).
+    (x_other, y_other), (x_research, y_research) = (layout.positions[n] for n in (OTHER, RESEARCH))
+    assert (y_other, x_other) < (y_research, x_research)
+    assert layout.labels  # titles next to the nodes
+    assert layout.strips == []  # one week: no time axis
 
 
-def test_tall_bands_become_grids_of_screen_shape(tmp_path: Path) -> None:
+def test_time_bands_newest_first_within_a_screen_wide_picture(tmp_path: Path) -> None:
     graph = graph_of(tmp_path, {**many(300), **many(60, "plans")})
-    layout = column_layout(graph, ["research", "plans"], labels=False)
+    layout = column_layout(graph, ["research", "plans"])
     research, plans = layout.bands
     columns = {layout.positions[node_id][0] for node_id in graph.nodes if "/research/" in node_id}
-    assert len(columns) > 5  # not one column 300 rows tall
-    assert 1.0 < layout.width / layout.height < 2.6
-    assert research.width > plans.width
+    assert len(columns) > 1  # not one column 300 rows tall
+    assert layout.width <= SITE_WIDTH < layout.height  # as wide as a screen, growing with time
+    assert layout.period == "Month"
+    titles = [strip.title for strip in layout.strips]
+    assert titles == sorted(titles, reverse=True) and titles[0] == "2025-11"
+    for strip in layout.strips:  # every note in the band of its month, both types side by side
+        inside = [
+            n for n in graph.nodes.values() if strip.top < layout.positions[n.id][1] < strip.bottom
+        ]
+        assert {f"{n.date:%Y-%m}" for n in inside} == {strip.title}
+    january = next(strip for strip in layout.strips if strip.title == "2025-01")
+    assert {
+        n.type
+        for n in graph.nodes.values()
+        if january.top < layout.positions[n.id][1] < january.bottom
+    } == {"research", "plans"}
+    assert research.x < plans.x
     assert len(set(layout.positions.values())) == len(graph)  # nobody on top of another
 
 
@@ -209,8 +227,70 @@ def test_site_graph_stays_small_per_note(tmp_path: Path) -> None:
     files[PLAN] = note_text("Plan", based_on=list(files)[:50])
     graph = graph_of(tmp_path, files)
     svg = render_graph_svg(graph, url_for)
-    assert len(svg.encode()) / len(graph) < 400
-    assert 'data-graph="full"' in svg and "<text" not in svg.split('<g class="tg-nodes">')[1]
+    assert len(svg.encode()) / len(graph) < 600
+    assert svg.split('<g class="tg-nodes">')[1].count("<text") == len(graph)  # every title
+
+
+# --- Labels and edges ---------------------------------------------------------------------------
+
+WIDE_TITLES = (
+    "WWW MMM WWW: the widest capitals in a title that goes on and on and on",
+    "Ünïcödé → 東京 📈 titles count every character outside ASCII as a full em",
+    "What the pipeline measures on 10-K risk factors",
+)
+
+
+def busy(count: int) -> dict[str, str]:
+    """``count`` notes of three types over several months, related every which way, with body
+    links and titles from short to very wide."""
+    rng = random.Random(7)
+    files: dict[str, str] = {}
+    made: list[str] = []
+    for index in range(count):
+        folder = ("research", "plans", "prs", "notes")[index % 4]
+        day = f"2025-{1 + index % 5:02d}-{1 + index % 27:02d}"
+        path = f"thoughts/shared/{folder}/{day}_10-00_n{index}.md"
+        title = WIDE_TITLES[index % 3] if index % 5 == 0 else f"Note {index} " + "x" * (index % 40)
+        relations = {}
+        if made:
+            relations["related"] = rng.sample(made, min(len(made), rng.randint(1, 3)))
+        body = "".join(f"`{rng.choice(made)}`\n" for _ in range(rng.randint(0, 2))) if made else ""
+        files[path] = note_text(title, date=day, body=body, **relations)
+        made.append(path)
+    return files
+
+
+def test_no_label_is_crossed_by_an_edge(tmp_path: Path, small: Graph) -> None:
+    graph = graph_of(tmp_path, busy(160))
+    assert len(graph.edges) > 300
+    site = render_graph_svg(graph, url_for)
+    assert label_edge_crossings(site) == []
+    assert label_edge_crossings(render_graph_svg(small, url_for)) == []
+    for node_id in list(graph.nodes)[::9]:
+        assert label_edge_crossings(render_local_svg(graph, node_id, url_for)) == [], node_id
+    # The check itself finds a crossing when there is one: an edge straight through a label.
+    root = parse(site)
+    _, (left, top, right, bottom) = label_boxes(root)[0]
+    crossing = site.replace(
+        '<g class="tg-edges">',
+        f'<g class="tg-edges">\n<path d="M{left - 5} {(top + bottom) / 2}H{right + 5}"/>',
+    )
+    assert len(label_edge_crossings(crossing)) >= 1
+
+
+def test_labels_fit_their_room_and_tooltips_keep_the_whole_title(tmp_path: Path) -> None:
+    graph = graph_of(tmp_path, busy(90))
+    layout = column_layout(graph, type_order(graph, ["research", "plans", "prs"]))
+    root = parse(render_graph_svg(graph, url_for))
+    shortened = 0
+    for node in root.iter(f"{SVG}a"):
+        label = node.find(f"{SVG}text").text
+        title = node.findtext(f"{SVG}title").split("\n")[0]
+        if label != title:
+            shortened += 1
+            assert label.endswith("…") and title.startswith(label[:-1].rstrip())
+        assert text_width(label) <= max(layout.label_room.values())
+    assert shortened > 0
 
 
 # --- The page script ----------------------------------------------------------------------------
@@ -257,6 +337,25 @@ def test_graph_script_in_chromium(tmp_path: Path, evil: Graph) -> None:
         tag = page.locator(".tg-toolbar select").nth(2)
         tag.select_option(value="ok")
         assert page.locator(".tg-count").inner_text() == f"{len(PAYLOADS)} of {node_count} notes"
+
+        # Find a note by name: matches stand out; Enter centres the first and lights its
+        # neighbours until the box is cleared.
+        tag.select_option(value="*")
+        find = page.get_by_label("Find a note by name")
+        find.fill("targ")
+        assert page.locator("svg[data-graph=full] .tg-nodes > a.tg-match").count() == 1
+        assert page.locator(".tg-found").inner_text() == "1 match"
+        before_find = page.locator("svg[data-graph=full]").get_attribute("viewBox")
+        find.press("Enter")
+        lit = page.locator("svg[data-graph=full] .tg-nodes > a.tg-hl")
+        assert lit.count() == len(PAYLOADS) + 1  # the target and every note related to it
+        titles = lit.locator("title").evaluate_all("list => list.map(t => t.textContent)")
+        assert any(title.startswith("Target") for title in titles)
+        assert page.locator("svg[data-graph=full]").get_attribute("viewBox") != before_find
+        find.press("Escape")
+        assert page.locator("svg[data-graph=full].tg-focus").count() == 0
+        assert page.locator("svg[data-graph=full] .tg-match").count() == 0
+        page.get_by_role("button", name="Reset zoom").click()
 
         # Zoom with the buttons, pan by dragging, reset.
         svg = page.locator("svg[data-graph=full]")

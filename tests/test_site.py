@@ -261,7 +261,7 @@ def test_pages_out_of_the_nav_are_linked_from_home_and_headers(site: Path) -> No
     folder = site / "shared/research/2025-12-01_09-30-00_segmentation"
     header = soup(site, "shared/research/2025-12-01_09-30-00_segmentation")
     (researcher,) = [
-        div.dd.a for div in header.select(".th-facts > div") if div.dt.get_text() == "Researcher"
+        div.dd.a for div in header.select(".th-chips > div") if div.dt.get_text() == "Researcher"
     ]
     assert researcher.get_text() == "Grace Hopper"
     target = (folder / researcher["href"] / "index.html").resolve()

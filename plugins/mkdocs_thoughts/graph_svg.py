@@ -15,16 +15,28 @@ becomes ``-``).
 from __future__ import annotations
 
 import functools
-import math
+import itertools
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from .escaping import safe_href
 from .escaping import xml_attr as _attr
 from .escaping import xml_text as _text
 from .graph import BODY_KINDS, Edge, Graph, Node
-from .graph_layout import Layout, column_layout, local_layout, type_order
+from .graph_layout import (
+    CENTRE_RADIUS,
+    LABEL_GAP,
+    MARGIN,
+    RADIUS,
+    STRIP_GAP,
+    Layout,
+    column_layout,
+    fit_text,
+    local_layout,
+    type_order,
+)
 from .notes import Note
 
 __all__ = ["render_graph_svg", "render_local_svg", "safe_href"]
@@ -59,8 +71,6 @@ EDGE_STYLES: dict[str, tuple[str, str, float]] = {
 """Colour, dash pattern and width per edge kind; a configured kind not here gets a dashed
 colour picked from its name."""
 
-RADIUS = 5
-CENTRE_RADIUS = 8
 LEGEND_LINE = 18
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_-]")
@@ -71,7 +81,7 @@ def render_graph_svg(
     url_for: UrlFor,
     *,
     types: Sequence[str] = DEFAULT_TYPES,
-    labels: bool | None = None,
+    labels: bool = True,
     newest_first: bool = True,
     body_links: bool = True,
     svg_id: str = "tg-graph",
@@ -79,7 +89,7 @@ def render_graph_svg(
     """The site graph: bands by note type, newest notes at the top, every node a link.
 
     ``types``: the type order of the bands (others follow, untyped notes last); ``labels``:
-    titles beside the nodes (default: only for graphs of at most 120 notes); ``body_links``:
+    titles beside the nodes (shortened to the room the layout gives them); ``body_links``:
     also draw links and mentions from note bodies (in big corpora most edges are these, and
     they are most of the browser's drawing time).
     """
@@ -140,6 +150,10 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
     # Body links first, so the written relations are drawn over them.
     edges.sort(key=lambda edge: edge.kind not in BODY_KINDS)
     kinds = sorted({edge.kind for edge in edges}, key=_kind_rank)
+    degree: Counter[str] = Counter()
+    for edge in edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
     band_keys = [band.key for band in layout.bands]
     types = sorted({node.type or "" for node in nodes}, key=lambda t: _type_rank(t, band_keys))
     statuses = sorted({node.status or "" for node in nodes} - {""}, key=_status_rank)
@@ -162,8 +176,9 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
         legend,
         f'<g transform="translate(0,{legend_height})">',
         _bands(layout),
+        _strips(layout),
         '<g class="tg-edges">',
-        *(_edge(edge, index, layout) for edge in edges),
+        *(_edge(edge, index, layout, degree) for edge in edges),
         "</g>",
         '<g class="tg-nodes">',
         *(_node(node, layout, url_for) for node in nodes),
@@ -182,51 +197,91 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
 
 
 def _bands(layout: Layout) -> str:
-    titles = []
-    for band in layout.bands:
-        if not band.title:
-            continue
-        if band.anchor == "end":
-            where = f'x="{band.x + band.width}" text-anchor="end"'
-        else:
-            where = f'x="{band.x}"'
-        titles.append(f'<text class="tg-band" {where} y="28">{_text(band.title)}</text>')
+    titles = [
+        f'<text class="tg-band" x="{band.x}" y="28">{_text(band.title)}</text>'
+        for band in layout.bands
+        if band.title
+    ]
     return '<g class="tg-bands">' + "".join(titles) + "</g>" if titles else ""
 
 
-def _edge(edge: Edge, index: dict[str, int], layout: Layout) -> str:
-    (x1, y1), (x2, y2) = layout.positions[edge.source], layout.positions[edge.target]
-    start_radius = CENTRE_RADIUS if edge.source == layout.centre else RADIUS
-    end_radius = CENTRE_RADIUS if edge.target == layout.centre else RADIUS
+def _strips(layout: Layout) -> str:
+    """The time bands: a title at the left of each, a thin rule between two."""
+    if not layout.strips:
+        return ""
+    parts = ['<g class="tg-strips">', f'<text x="{MARGIN}" y="28">{_text(layout.period)}</text>']
+    for index, strip in enumerate(layout.strips):
+        if index:
+            y = strip.top - STRIP_GAP // 2
+            parts.append(f'<path d="M{MARGIN} {y}H{layout.width - MARGIN}"/>')
+        parts.append(f'<text x="{MARGIN}" y="{strip.top + 16}">{_text(strip.title)}</text>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _edge(edge: Edge, index: dict[str, int], layout: Layout, degree: Counter[str]) -> str:
+    source, target = index[edge.source], index[edge.target]
+    # The run along a gap goes next to the better connected end, so a note's many relations
+    # join into one line there; bundles of different notes are spread across shared corridors.
+    hub_is_source = degree[edge.source] > degree[edge.target]
+    hub = source if hub_is_source else target
+    points = layout.route(
+        edge.source,
+        edge.target,
+        via=edge.target if hub_is_source else edge.source,
+        lane_shift=(hub % 5 - 2) * 2,
+        gap_shift=(hub % 3 - 1) * 2,
+    )
     return (
-        f'<path class="k-{_ident(edge.kind)}" data-s="{index[edge.source]}" '
-        f'data-t="{index[edge.target]}" d="{_curve(x1, y1, x2, y2, start_radius, end_radius)}"/>'
+        f'<path class="k-{_ident(edge.kind)}" data-s="{source}" '
+        f'data-t="{target}" d="{_path(tuple(points))}"/>'
     )
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _curve(x1: int, y1: int, x2: int, y2: int, start_radius: int, end_radius: int) -> str:
-    """A gentle quadratic curve, bent to the left of its direction so that A->B and B->A stay
-    apart, and bent more within a column so it passes beside the nodes between its ends.
-    Cached: local graphs place their nodes on the same few columns and rows, so most of their
-    curves recur from page to page."""
-    dx, dy = x2 - x1, y2 - y1
-    bend = 0.12 if abs(dx) > 2 * RADIUS else 0.3
-    # The control point: the midpoint moved sideways by `bend` times the length.
-    cx = (x1 + x2) / 2 - dy * bend
-    cy = (y1 + y2) / 2 + dx * bend
-    # Each end pulled back along the curve's tangent (towards the control point) to the edge of
-    # its circle; written out rather than in a helper, as it runs for every edge of every page.
-    ax, ay = cx - x1, cy - y1
-    start = math.hypot(ax, ay) or 1.0
-    bx, by = cx - x2, cy - y2
-    end = math.hypot(bx, by) or 1.0
-    end_radius += 1
-    return (
-        f"M{round(x1 + ax / start * start_radius)} {round(y1 + ay / start * start_radius)}"
-        f"Q{round(cx)} {round(cy)} "
-        f"{round(x2 + bx / end * end_radius)} {round(y2 + by / end * end_radius)}"
-    )
+def _path(points: tuple[tuple[int, int], ...]) -> str:
+    """An orthogonal path through ``points`` with rounded corners (radius at most 4, less where
+    a leg is short, so that a corner never leaves the corridors of its two legs). Cached: local
+    graphs place their nodes on the same few columns and rows, so most paths recur."""
+    corners = [points[0]]
+    for point in points[1:]:
+        if point != corners[-1]:
+            corners.append(point)
+    # Drop the middle of three points on one line.
+    simple = [corners[0]]
+    for here, after in itertools.pairwise(corners[1:]):
+        before = simple[-1]
+        if not (before[0] == here[0] == after[0] or before[1] == here[1] == after[1]):
+            simple.append(here)
+    simple.append(corners[-1])
+    x, y = simple[0]
+    out = [f"M{x} {y}"]
+    for position in range(1, len(simple)):
+        tx, ty = simple[position]
+        if position + 1 < len(simple):
+            nx, ny = simple[position + 1]
+            radius = min(4, abs(tx - x + ty - y) // 2, abs(nx - tx + ny - ty) // 2)
+            # Stop `radius` short of the corner, curve round it, carry on from `radius` past it.
+            bx, by = tx - _sign(tx - x) * radius, ty - _sign(ty - y) * radius
+            ax, ay = tx + _sign(nx - tx) * radius, ty + _sign(ny - ty) * radius
+            out.append(_leg(x, y, bx, by))
+            if radius:
+                out.append(f"Q{tx} {ty} {ax} {ay}")
+            x, y = ax, ay
+        else:
+            out.append(_leg(x, y, tx, ty))
+            x, y = tx, ty
+    return "".join(part for part in out if part)
+
+
+def _leg(x: int, y: int, tx: int, ty: int) -> str:
+    if (tx, ty) == (x, y):
+        return ""
+    return f"H{tx}" if ty == y else f"V{ty}"
+
+
+def _sign(value: int) -> int:
+    return (value > 0) - (value < 0)
 
 
 def _node(node: Node, layout: Layout, url_for: UrlFor) -> str:
@@ -264,17 +319,11 @@ def _href(url: str) -> str:
 
 
 def _label(node: Node, x: int, y: int, layout: Layout) -> str:
-    if not layout.labels:
+    room = layout.label_room.get(node.id, 0)
+    if not layout.labels or not room:
         return ""
-    anchor = layout.anchors.get(node.id, "start")
-    # The note in the middle of a local graph has its column's whole width for its title.
-    limit = layout.label_chars + 6 if anchor == "middle" else layout.label_chars
-    text = _label_text(node.title, limit)
-    if anchor == "middle":
-        return f'<text x="{x}" y="{y + CENTRE_RADIUS + 14}" text-anchor="middle">{text}</text>'
-    if anchor == "end":
-        return f'<text x="{x - RADIUS - 5}" y="{y + 4}" text-anchor="end">{text}</text>'
-    return f'<text x="{x + RADIUS + 5}" y="{y + 4}">{text}</text>'
+    text = _label_text(node.title, room, node.id == layout.centre)
+    return f'<text x="{x + layout.radius(node.id) + LABEL_GAP}" y="{y + 4}">{text}</text>'
 
 
 @functools.lru_cache(maxsize=256)
@@ -357,6 +406,9 @@ def _style(
         f"{scope} .tg-nodes text{{paint-order:stroke;stroke:var(--md-default-bg-color,#fff);"
         "stroke-width:3px;stroke-linejoin:round}",
         f"{scope} path{{fill:none}}",
+        f"{scope} .tg-edges path{{stroke-linejoin:round}}",
+        f"{scope} .tg-strips path{{stroke:currentColor;stroke-opacity:.2}}",
+        f"{scope} .tg-strips text{{font-weight:600;fill-opacity:.75}}",
         f"{scope} .tg-sw circle{{fill:{UNTYPED_COLOUR}}}",
     ]
     for name in types:
@@ -388,14 +440,10 @@ def _ident(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _label_text(title: str, limit: int) -> str:
-    """A title shortened and escaped for a label (cached like the rest of a node's markup)."""
-    return _text(_shorten(title, limit))
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"
+def _label_text(title: str, room: int, bold: bool) -> str:
+    """A title shortened to ``room`` pixels and escaped for a label (cached like the rest of a
+    node's markup)."""
+    return _text(fit_text(title, room, bold=bold))
 
 
 def _type_colour(name: str) -> str:

@@ -27,39 +27,64 @@ def note_header_html(
     extra: Markup,
     researcher_url: str | None,
     drift_url: str,
+    local_graph: str = "",
+    show_tags: bool = True,
 ) -> str:
-    """The header of the note ``row`` (whose ``url`` is the page it lands on)."""
+    """The header of the note ``row`` (whose ``url`` is the page it lands on).
+
+    A line of chips (status, date, researcher, commit, how far it is behind, cited code, tags)
+    says what a reader needs before the text; everything else (branch, commit subject, history,
+    relations, runs: ``extra``) waits one click away, and so does the local graph, so the note's
+    own text starts on the first screen. Each fact appears once: ``show_tags`` is off when
+    Material's tags plugin shows the tags above the title.
+    """
     assert row.url is not None
     renderer.page_url = row.url
     rel = renderer.rel
-    facts = [_fact("Status", status_badge(row.status))]
+    chips = [_chip("Status", status_badge(row.status), "status")]
     if row.day:
         flag = ' <span class="th-flag">from file name</span>' if row.inferred else ""
-        facts.append(_fact("Date", f"{esc(row.day)}{_stamp_commit(row, 'date')}{flag}"))
+        chips.append(_chip("Date", f"{esc(row.day)}{_stamp_commit(row, 'date')}{flag}", "date"))
     if row.researcher:
         name = esc(row.researcher)
         if researcher_url:
             name = f'<a href="{esc(rel(researcher_url))}">{name}</a>'
-        facts.append(_fact("Researcher", name))
+        chips.append(_chip("Researcher", name, "researcher"))
+    if row.short_sha:
+        chips.append(_chip("Commit", commit_code(row), "commit"))
+    if row.git is not None:
+        chips += _drift_chips(row.git, rel(drift_url))
+    if show_tags and row.tags:
+        chips.append(_chip("Tags", renderer.tag_links(row.tags), "tags"))
+
+    facts = []
     if row.branch:
         facts.append(_fact("Branch", f"<code>{esc(row.branch)}</code>"))
-    if row.short_sha:
-        facts.append(_fact("Commit", f"{commit_code(row)}{_commit_details(row.git)}"))
+    if row.git is not None and (row.git.commit is not None or row.git.placement is not None):
+        facts.append(_fact("Commit", _commit_details(row.git)))
     if row.last_updated:
         by = f" by {esc(row.last_updated_by)}" if row.last_updated_by else ""
         at = _stamp_commit(row, "last_updated")
         facts.append(_fact("Last updated", f"{esc(row.last_updated)}{at}{by}"))
     if row.git is not None:
-        facts += _git_facts(row.git, rel(drift_url))
-    if row.tags:
-        facts.append(_fact("Tags", renderer.tag_links(row.tags)))
+        facts += _history(row.git)
+    relations = [_relations(label, links, renderer) for label, links in row.relations]
+
     parts = ['<div class="th-note-header">']
     if banner:
         parts.append(_banner(banner))
-    parts += ['<dl class="th-facts">', *facts, "</dl>"]
-    parts += (_relations(label, links, renderer) for label, links in row.relations)
-    if extra:
-        parts.append(extra)
+    parts += ['<dl class="th-chips">', *chips, "</dl>"]
+    if facts or relations or extra:
+        counts = "".join(f" · {esc(label.lower())} {len(links)}" for label, links in row.relations)
+        parts.append(f'<details class="th-details"><summary>Details{counts}</summary>')
+        if facts:
+            parts += ['<dl class="th-facts">', *facts, "</dl>"]
+        parts += relations
+        if extra:
+            parts.append(extra)
+        parts.append("</details>")
+    if local_graph:
+        parts.append(local_graph)
     parts.append("</div>\n")
     return "\n".join(parts)
 
@@ -68,6 +93,15 @@ def _stamp_commit(row: NoteRow, name: str) -> str:
     """`` at <sha>`` (linked when there is a forge) for a date field that names its commit."""
     stamp = row.stamp_commits.get(name)
     return f" at {commit_code(stamp)}" if stamp else ""
+
+
+def _chip(term: str, description: str, kind: str) -> str:
+    """A chip: a ``<dt>`` read out by screen readers (and shown on hover) and its ``<dd>``
+    (``description`` is markup, already escaped)."""
+    return (
+        f'<div class="th-chip th-chip--{kind}" title="{term}">'
+        f"<dt>{term}</dt><dd>{description}</dd></div>"
+    )
 
 
 def _fact(term: str, description: str) -> str:
@@ -87,33 +121,62 @@ def _banner(items: list[Diagnostic]) -> str:
         + "</li>"
         for item in items
     )
+    # Collapsed like the rest of the header: its title says how many, one click shows them.
     return (
-        '<div class="admonition warning th-banner"><p class="admonition-title">'
-        f"This note has {_plural(len(items), 'problem')}</p><ul>\n{entries}\n</ul></div>"
+        '<details class="warning th-banner"><summary>'
+        f"This note has {_plural(len(items), 'problem')}</summary><ul>\n{entries}\n</ul></details>"
     )
 
 
-def _commit_details(git: NoteGitFacts | None) -> str:
-    if git is None:
-        return ""
-    details = ""
+def _commit_details(git: NoteGitFacts) -> str:
+    details = []
     if git.commit is not None:
         commit = git.commit
-        details += (
-            f' <span class="th-subject">{esc(commit.subject)}</span> '
-            f"<small>{esc(commit.author_name)}, {commit.authored.date().isoformat()}</small>"
+        details.append(
+            f'<span class="th-subject">{esc(commit.subject)}</span> '
+            f"by {esc(commit.author_name)}, {commit.authored.date().isoformat()}"
         )
     if git.placement is not None:
         where = git.placement.where.value
-        details += (
-            f' <span class="th-placement th-placement--{css_token(where)}">'
+        details.append(
+            f'<span class="th-placement th-placement--{css_token(where)}">'
             f"{esc(_placement_text(git.placement))}</span>"
         )
-    if git.behind_head:
-        details += (
-            f' <span class="th-behind">{_plural(git.behind_head, "commit")} behind HEAD</span>'
+    return " · ".join(details)
+
+
+def _drift_chips(git: NoteGitFacts, drift_href: str) -> list[str]:
+    """How far the note's commit is from today's code: behind HEAD, off the branches, and how
+    much of the code it cites changed since."""
+    chips = []
+    if git.placement is not None and git.placement.where not in (Where.HEAD, Where.MISSING):
+        # Not on the checked-out branch: worth seeing before reading (on HEAD is the usual case).
+        chips.append(
+            _chip(
+                "Commit placement",
+                f'<span class="th-placement-chip">{esc(_placement_text(git.placement))}</span>',
+                "placement",
+            )
         )
-    return details
+    if git.behind_head:
+        chips.append(
+            _chip(
+                "Drift",
+                f'<span class="th-behind">{_plural(git.behind_head, "commit")} behind HEAD</span>',
+                "behind",
+            )
+        )
+    drift = git.drift
+    if drift.references:
+        chips.append(
+            _chip(
+                "Cited code",
+                f'<a href="{esc(drift_href)}">{drift.drifted} of '
+                f"{_plural(drift.references, 'cited path')} changed</a>",
+                "cited",
+            )
+        )
+    return chips
 
 
 def _placement_text(placement: Placement) -> str:
@@ -131,31 +194,18 @@ def _placement_text(placement: Placement) -> str:
     }.get(where, "")
 
 
-def _git_facts(git: NoteGitFacts, drift_href: str) -> list[str]:
-    facts = []
+def _history(git: NoteGitFacts) -> list[str]:
     history = git.history
-    if history.created is not None:
-        text = (
-            f"created {history.created.authored.date().isoformat()} "
-            f"by {esc(history.created.author_name)}"
+    if history.created is None:
+        return []
+    created = history.created
+    text = f"created {created.authored.date().isoformat()} by {esc(created.author_name)}"
+    if history.last_changed is not None and history.commits > 1:
+        text += (
+            f", last changed {history.last_changed.authored.date().isoformat()} "
+            f"by {esc(history.last_changed.author_name)} ({history.commits} commits)"
         )
-        if history.last_changed is not None and history.commits > 1:
-            text += (
-                f", last changed {history.last_changed.authored.date().isoformat()} "
-                f"by {esc(history.last_changed.author_name)} ({history.commits} commits)"
-            )
-        facts.append(_fact("History", text))
-    drift = git.drift
-    if drift.references:
-        facts.append(
-            _fact(
-                "Cited code",
-                f"{_plural(drift.references, 'reference')}, "
-                f'<a href="{esc(drift_href)}">{drift.drifted} changed</a> '
-                "since the note's commit",
-            )
-        )
-    return facts
+    return [_fact("History", text)]
 
 
 def _relations(label: str, links: Iterable[Link], renderer: Renderer) -> str:

@@ -226,6 +226,8 @@ class PageWriter:
             extra=extra,
             researcher_url=researcher_url,
             drift_url=self.url_of_page(DRIFT_URI),
+            local_graph=self.local_graph(row),
+            show_tags=not self.material_tags,
         )
 
     def local_graph(self, row: NoteRow) -> Markup:
@@ -236,8 +238,9 @@ class PageWriter:
         svg = render_local_svg(
             graph, row.note, lambda note: self.model.relative_url_of(note, row.url or "")
         )
+        # Closed: the note's text comes first; the graph is one click away.
         return markup(
-            f'<details class="tg-local-box" open><summary>Local graph</summary>{svg}</details>'
+            f'<details class="tg-local-box"><summary>Local graph</summary>{svg}</details>'
         )
 
     def _tag_anchor(self, tag: str) -> str:
@@ -291,8 +294,18 @@ class PageWriter:
             "home.html",
             page_url,
             sections=sections,
-            statuses=settings.all_statuses,
+            statuses=[(status, status_title(status)) for status in settings.all_statuses],
             newest=5,
             researchers_url=self.url_of_page(RESEARCHERS_URI),
             drift_url=self.url_of_page(DRIFT_URI),
         )
+
+
+def status_title(status: str) -> str:
+    """A status as words for a heading: ``ready_for_review`` -> "Ready for review"."""
+    words = " ".join(status.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:]
+
+
+WIDE_PAGES = frozenset({"type", "graph", "drift"})
+"""Pages whose content is a table or the graph: they give the table of contents' column to it."""

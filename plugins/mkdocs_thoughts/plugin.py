@@ -26,7 +26,14 @@ from .gcpause import collector_paused
 from .nav_cache import NavCache, cache_material_nav
 from .note_links import LinkEdit, link_edits, rewrite_links
 from .notefiles import add_outside_notes, is_outside_docs
-from .pages import PageSpec, PageWriter, claimed_twice, plan_pages, use_authors_readme
+from .pages import (
+    WIDE_PAGES,
+    PageSpec,
+    PageWriter,
+    claimed_twice,
+    plan_pages,
+    use_authors_readme,
+)
 from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
@@ -342,6 +349,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             if spec.kind != "home":
                 # The notes themselves are indexed; their listings would only repeat them.
                 page.meta.setdefault("search", {"exclude": True})
+            if spec.kind in WIDE_PAGES:
+                page.meta.setdefault("hide", ["toc"])
             return self.writer.with_marker(spec, markdown)
         row = self.model.by_uri.get(uri)
         if row is None:

@@ -84,7 +84,7 @@ class SitePages:
 
 
 def header_cards(run_pages: RunPages | None, writer: PageWriter, row: NoteRow) -> Markup:
-    """What the plugin appends to a header: the runs a note cites, then its local graph."""
+    """What the plugin adds to a header's details: the runs a note cites (the header places
+    the local graph itself)."""
     assert row.url is not None
-    cards = run_pages.card(row.note, row.url) if run_pages else markup("")
-    return cards + writer.local_graph(row)
+    return run_pages.card(row.note, row.url) if run_pages else markup("")

@@ -1,5 +1,6 @@
 // The note graph of the mkdocs-thoughts plugin: pan and zoom, neighbour highlighting on hover,
-// filters by type, status and tag. Plain JavaScript, no dependencies. The SVG is drawn at build
+// a box to find a note by name, filters by type, status and tag, labels shown once zoomed in
+// far enough to read them. Plain JavaScript, no dependencies. The SVG is drawn at build
 // time (graph_svg.py); this only reads its data-* attributes:
 //   svg.tg-graph[data-graph=full|local]
 //     g.tg-edges > path[data-s][data-t]   (indexes into the nodes below)
@@ -10,6 +11,8 @@
   var MIN_ZOOM = 0.02;
   var MAX_ZOOM = 8;
   var DRAG_THRESHOLD = 4;
+  var LABEL_SCALE = 0.5;  // labels below this many screen pixels per drawing pixel are hidden
+  var READ_SCALE = 0.8;   // the page opens at least this close, on the newest notes, if it must
 
   function toArray(list) {
     return Array.prototype.slice.call(list);
@@ -40,18 +43,24 @@
       links[source].push(edge);
       links[target].push(edge);
     });
-    return { nodes: nodes, edges: parsed, links: links };
+    var titles = nodes.map(function (node) {
+      var title = node.querySelector("title");
+      return title ? title.textContent.split("\n")[0] : "";
+    });
+    return { nodes: nodes, edges: parsed, links: links, titles: titles };
   }
 
   // --- Hover: a node, its edges and its neighbours stand out --------------------------------
 
   function setUpHighlight(svg, graph) {
     var lit = [];
+    var pinned = -1;  // the note found with the find box stays lit when the pointer leaves
 
     function clear() {
       lit.forEach(function (element) { element.classList.remove("tg-hl"); });
       lit = [];
       svg.classList.remove("tg-focus");
+      if (pinned >= 0) show(pinned);
     }
 
     function light(element) {
@@ -60,7 +69,12 @@
     }
 
     function focus(index) {
-      clear();
+      lit.forEach(function (element) { element.classList.remove("tg-hl"); });
+      lit = [];
+      show(index);
+    }
+
+    function show(index) {
       light(graph.nodes[index]);
       graph.links[index].forEach(function (edge) {
         light(edge.path);
@@ -75,6 +89,71 @@
       node.addEventListener("focus", function () { focus(index); });
       node.addEventListener("blur", clear);
     });
+    return {
+      pin: function (index) { pinned = index; if (index >= 0) focus(index); else clear(); }
+    };
+  }
+
+  // --- Find a note by name ------------------------------------------------------------------
+
+  var datalistCount = 0;
+
+  function setUpFind(svg, toolbar, graph, highlight, view) {
+    var listId = "tg-titles-" + (++datalistCount);
+    var input = makeElement("input", {
+      type: "search", "class": "tg-find", placeholder: "Find a note\u2026",
+      "aria-label": "Find a note by name", list: listId, autocomplete: "off"
+    });
+    var list = makeElement("datalist", { id: listId });
+    var seen = {};
+    graph.titles.slice().sort().forEach(function (title) {
+      if (!title || seen[title]) return;
+      seen[title] = true;
+      list.appendChild(makeElement("option", { value: title }));
+    });
+    var status = makeElement("span", { "class": "tg-found", "aria-live": "polite" });
+    var matches = [];
+
+    function mark() {
+      var query = input.value.trim().toLowerCase();
+      matches.forEach(function (index) { graph.nodes[index].classList.remove("tg-match"); });
+      matches = [];
+      if (query.length < 2) {
+        svg.classList.remove("tg-searching");
+        status.textContent = "";
+        highlight.pin(-1);
+        return;
+      }
+      graph.titles.forEach(function (title, index) {
+        if (title.toLowerCase().indexOf(query) !== -1) matches.push(index);
+      });
+      matches.forEach(function (index) { graph.nodes[index].classList.add("tg-match"); });
+      svg.classList.toggle("tg-searching", matches.length > 0);
+      status.textContent = matches.length === 1 ? "1 match" : matches.length + " matches";
+    }
+
+    function go() {
+      mark();
+      if (!matches.length) return;
+      var query = input.value.trim().toLowerCase();
+      var exact = matches.filter(function (index) { return graph.titles[index].toLowerCase() === query; });
+      var index = exact.length ? exact[0] : matches[0];
+      highlight.pin(index);
+      if (view) view.centreOn(graph.nodes[index]);
+    }
+
+    input.addEventListener("input", function () {
+      mark();
+      // Picking a title from the list is an input whose value is a whole title: go there.
+      if (graph.titles.indexOf(input.value) !== -1) go();
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); go(); }
+      if (event.key === "Escape") { input.value = ""; mark(); }
+    });
+    toolbar.appendChild(input);
+    toolbar.appendChild(list);
+    toolbar.appendChild(status);
   }
 
   // --- Filters: type, status, tag ----------------------------------------------------------
@@ -146,12 +225,40 @@
 
   function setUpPanZoom(svg, toolbar) {
     var box = svg.viewBox.baseVal;
-    if (!box || !box.width || !box.height) return;
-    var home = { x: box.x, y: box.y, width: box.width, height: box.height };
+    if (!box || !box.width || !box.height) return null;
+    var drawing = { x: box.x, y: box.y, width: box.width, height: box.height };
+
+    // The box takes the content's width and as much of the window's height as the drawing
+    // needs, down to the bottom of the window (most of it, below the title and toolbar).
+    var rect = svg.getBoundingClientRect();
+    var room = Math.max(window.innerHeight * 0.6, window.innerHeight - Math.max(rect.top, 0) - 16);
+    var height = Math.min(room, rect.width * drawing.height / drawing.width);
+    svg.style.height = Math.round(height) + "px";
+    var aspect = rect.width / height;
+
+    // Views keep the box's shape, so a drawing pixel is as wide as it is tall on screen.
+    function fitted(x, y, width, height) {
+      if (width / height > aspect) {
+        var taller = width / aspect;
+        return { x: x, y: y - (taller - height) / 2, width: width, height: taller };
+      }
+      var wider = height * aspect;
+      return { x: x - (wider - width) / 2, y: y, width: wider, height: height };
+    }
+    var whole = fitted(drawing.x, drawing.y, drawing.width, drawing.height);
+    var home = whole;
+    if (Math.min(rect.width / drawing.width, height / drawing.height) < LABEL_SCALE) {
+      // Too big to read whole: open on the newest notes (the top), as wide as can be read.
+      var across = rect.width / drawing.width;
+      var width = rect.width / (across >= LABEL_SCALE ? across : READ_SCALE);
+      home = { x: drawing.x, y: drawing.y, width: width, height: width / aspect };
+    }
     var view = { x: home.x, y: home.y, width: home.width, height: home.height };
 
     function show() {
       svg.setAttribute("viewBox", [view.x, view.y, view.width, view.height].join(" "));
+      // Progressive labels: only once they are big enough to read.
+      svg.classList.toggle("tg-far", svg.getBoundingClientRect().width / view.width < LABEL_SCALE);
     }
 
     function toGraph(clientX, clientY) {
@@ -164,7 +271,7 @@
     }
 
     function zoom(factor, clientX, clientY) {
-      var scale = home.width / (view.width * factor);
+      var scale = drawing.width / (view.width * factor);
       if (scale < MIN_ZOOM || scale > MAX_ZOOM) return;
       var rect = svg.getBoundingClientRect();
       var at = toGraph(
@@ -183,6 +290,29 @@
       view = { x: home.x, y: home.y, width: home.width, height: home.height };
       show();
     }
+
+    function fitAll() {
+      view = { x: whole.x, y: whole.y, width: whole.width, height: whole.height };
+      show();
+    }
+
+    // Centre a node, close enough to read its neighbours' titles.
+    function centreOn(node) {
+      var circle = node.querySelector("circle");
+      if (!circle) return;
+      var x = circle.cx.baseVal.value;
+      var y = circle.cy.baseVal.value;
+      var group = circle.closest("g[transform]");
+      var shift = group && group.transform.baseVal.numberOfItems ? group.transform.baseVal.getItem(0).matrix : null;
+      if (shift) { x += shift.e; y += shift.f; }
+      var scale = Math.max(svg.getBoundingClientRect().width / view.width, 1);
+      view.width = svg.getBoundingClientRect().width / scale;
+      view.height = view.width / aspect;
+      view.x = x - view.width / 2;
+      view.y = y - view.height / 2;
+      show();
+    }
+    show();
 
     // The wheel zooms only once the graph is in use (clicked) or with Ctrl/Cmd held, so that
     // scrolling the page past the graph never gets caught in it.
@@ -242,7 +372,8 @@
     var buttons = [
       ["+", "Zoom in", function () { zoom(1 / 1.4); }],
       ["\u2212", "Zoom out", function () { zoom(1.4); }],
-      ["Reset", "Reset zoom", reset]
+      ["Newest", "Reset zoom: the newest notes", reset],
+      ["All", "Show the whole graph", fitAll]
     ];
     var group = makeElement("span", { "class": "tg-zoom" });
     buttons.forEach(function (spec) {
@@ -252,21 +383,25 @@
     });
     toolbar.appendChild(group);
     toolbar.appendChild(makeElement("span", { "class": "tg-hint" }, "Drag to pan; click, then scroll to zoom"));
+    return { centreOn: centreOn };
   }
 
   function setUp(svg) {
     if (svg.tgReady) return;  // Material's instant navigation may call init() again
     svg.tgReady = true;
     var graph = readGraph(svg);
-    setUpHighlight(svg, graph);
+    var highlight = setUpHighlight(svg, graph);
     if (svg.getAttribute("data-graph") !== "full" || !svg.parentNode) return;
 
     // The toolbar goes in front of the SVG; the SVG itself is never moved, since re-inserting
     // thousands of elements costs a whole second layout of the page.
     var toolbar = makeElement("div", { "class": "tg-toolbar", role: "toolbar", "aria-label": "Graph filters" });
+    var tools = makeElement("div", { "class": "tg-tools" });
+    toolbar.appendChild(tools);
     svg.parentNode.insertBefore(toolbar, svg);
-    setUpFilters(toolbar, graph);
-    setUpPanZoom(svg, toolbar);
+    var view = setUpPanZoom(svg, toolbar);
+    setUpFind(svg, tools, graph, highlight, view);
+    setUpFilters(tools, graph);
   }
 
   function init() {
