@@ -143,7 +143,14 @@ def browser_time(svg: str, folder: Path) -> tuple[float, float] | None:
                         " || {startTime: 0}).startTime"
                     )
                 )
-                page.locator(".tg-nodes > a").first.hover()  # highlighting on a big graph
+                # Highlighting on a big graph: hover a node the opening view shows.
+                x, y = page.evaluate(
+                    "() => { for (const a of document.querySelectorAll('.tg-nodes > a')) {"
+                    " const r = a.querySelector('circle').getBoundingClientRect();"
+                    " if (r.top > 0 && r.bottom < innerHeight && r.left > 0 && r.right < innerWidth)"
+                    " return [r.left + r.width / 2, r.top + r.height / 2]; } return [0, 0]; }"
+                )
+                page.mouse.move(x, y)
                 page.close()
             if errors:
                 print("browser errors:", errors)

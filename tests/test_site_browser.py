@@ -104,11 +104,13 @@ def test_pages_load_filter_and_links_work_and_no_payload_runs(site: Path) -> Non
         page.click("text=Good research")
         page.wait_for_load_state("load")
         assert page.url.endswith("/shared/research/2025-12-01_09-30-00_good/")
+        page.click(".th-details > summary")  # relations are one click away
         page.click(".th-relations a")
         page.wait_for_load_state("load")
         assert page.url.endswith("/shared/plans/2025-12-03_18-14-34_plan/")
 
         page.goto(base + "shared/research/2025-12-02_12-00-00_evil/")
+        page.click(".th-details > summary")
         header = page.locator(".th-note-header").inner_text()
         assert PAYLOADS[2] in header  # the branch, shown as text
         assert page.locator(".th-note-header script").count() == 0

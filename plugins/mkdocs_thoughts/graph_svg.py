@@ -66,12 +66,14 @@ EDGE_STYLES: dict[str, tuple[str, str, float]] = {
     "related": ("#b07aa1", "5 3", 1.2),
     "cites": ("#9c755f", "1 2.5", 1.2),
     "links_to": ("#8c8c8c", "", 0.8),
-    "mentions": ("#8c8c8c", "2 2", 0.8),
+    "mentions": ("#a0a0a0", "", 0.7),
 }
 """Colour, dash pattern and width per edge kind; a configured kind not here gets a dashed
 colour picked from its name."""
 
 LEGEND_LINE = 18
+OPENING_ASPECT = 0.68
+"""Height over width of the part of a tall site graph shown first."""
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -166,10 +168,15 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
     count = f"{len(nodes)} note{'s' * (len(nodes) != 1)}, {len(edges)} relation" + "s" * (
         len(edges) != 1
     )
+    # A site graph taller than a screen opens on its top (the newest notes), at the shape of a
+    # screen: the browser lays the labels out once, at the size they are shown (graph.js only
+    # pans and zooms from there; data-size is the whole drawing).
+    shown = min(height, round(width * OPENING_ASPECT)) if mode == "full" else height
+    size = f' data-size="{width} {height}"' if mode == "full" else ""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" class="tg-graph" '
-        f'data-graph="{mode}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-label="{_attr("Note graph: " + count)}">',
+        f'data-graph="{mode}"{size} viewBox="0 0 {width} {shown}" width="{width}" '
+        f'height="{shown}" aria-label="{_attr("Note graph: " + count)}">',
         f"<title>{_text('Note graph: ' + count)}</title>",
         f"<style>{_style(ident, tuple(types), tuple(statuses), tuple(kinds))}</style>",
         _markers(ident, tuple(kinds)),
@@ -387,6 +394,7 @@ def _markers(ident: str, kinds: tuple[str, ...]) -> str:
         f'markerWidth="6" markerHeight="6" markerUnits="userSpaceOnUse" orient="auto">'
         f'<path d="M0 0L8 4L0 8z" fill="{_edge_style(kind)[0]}"/></marker>'
         for kind in kinds
+        if kind not in BODY_KINDS
     ]
     return "<defs>" + "".join(markers) + "</defs>" if markers else ""
 
@@ -403,8 +411,6 @@ def _style(
         f"{scope} .tg-more{{font-style:italic}}",
         f"{scope} .tg-c circle{{stroke:currentColor;stroke-width:2.5}}",
         f"{scope} .tg-c text{{font-weight:600}}",
-        f"{scope} .tg-nodes text{{paint-order:stroke;stroke:var(--md-default-bg-color,#fff);"
-        "stroke-width:3px;stroke-linejoin:round}",
         f"{scope} path{{fill:none}}",
         f"{scope} .tg-edges path{{stroke-linejoin:round}}",
         f"{scope} .tg-strips path{{stroke:currentColor;stroke-opacity:.2}}",
@@ -422,11 +428,15 @@ def _style(
         if dashes:
             rule += f";stroke-dasharray:{dashes}"
         if kind in BODY_KINDS:
-            rule += ";stroke-opacity:.6"
+            # Most edges of a big graph: solid, light and without arrowheads, which are what
+            # costs the browser most to draw.
+            rule += ";stroke-opacity:.5" if kind == "links_to" else ";stroke-opacity:.35"
         rules.append(f"{scope} .k-{_ident(kind)}{{{rule}}}")
-        rules.append(
-            f"{scope} .tg-edges .k-{_ident(kind)}{{marker-end:url(#{ident}-m-{_ident(kind)})}}"
-        )
+        if kind not in BODY_KINDS:
+            rules.append(
+                f"{scope} .tg-edges .k-{_ident(kind)}"
+                f"{{marker-end:url(#{ident}-m-{_ident(kind)})}}"
+            )
     return "".join(rules)
 
 

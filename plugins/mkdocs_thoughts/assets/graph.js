@@ -43,11 +43,18 @@
       links[source].push(edge);
       links[target].push(edge);
     });
-    var titles = nodes.map(function (node) {
-      var title = node.querySelector("title");
-      return title ? title.textContent.split("\n")[0] : "";
-    });
-    return { nodes: nodes, edges: parsed, links: links, titles: titles };
+    return { nodes: nodes, edges: parsed, links: links, titles: null };
+  }
+
+  // The notes' titles (the first line of each tooltip), read when first needed.
+  function titlesOf(graph) {
+    if (!graph.titles) {
+      graph.titles = graph.nodes.map(function (node) {
+        var title = node.querySelector("title");
+        return title ? title.textContent.split("\n")[0] : "";
+      });
+    }
+    return graph.titles;
   }
 
   // --- Hover: a node, its edges and its neighbours stand out --------------------------------
@@ -105,12 +112,17 @@
       "aria-label": "Find a note by name", list: listId, autocomplete: "off"
     });
     var list = makeElement("datalist", { id: listId });
-    var seen = {};
-    graph.titles.slice().sort().forEach(function (title) {
-      if (!title || seen[title]) return;
-      seen[title] = true;
-      list.appendChild(makeElement("option", { value: title }));
-    });
+    // Filled on first use: thousands of options would slow down the page's first paint.
+    function fillList() {
+      if (list.firstChild) return;
+      var seen = {};
+      titlesOf(graph).slice().sort().forEach(function (title) {
+        if (!title || seen[title]) return;
+        seen[title] = true;
+        list.appendChild(makeElement("option", { value: title }));
+      });
+    }
+    input.addEventListener("focus", fillList);
     var status = makeElement("span", { "class": "tg-found", "aria-live": "polite" });
     var matches = [];
 
@@ -124,7 +136,7 @@
         highlight.pin(-1);
         return;
       }
-      graph.titles.forEach(function (title, index) {
+      titlesOf(graph).forEach(function (title, index) {
         if (title.toLowerCase().indexOf(query) !== -1) matches.push(index);
       });
       matches.forEach(function (index) { graph.nodes[index].classList.add("tg-match"); });
@@ -136,7 +148,7 @@
       mark();
       if (!matches.length) return;
       var query = input.value.trim().toLowerCase();
-      var exact = matches.filter(function (index) { return graph.titles[index].toLowerCase() === query; });
+      var exact = matches.filter(function (index) { return titlesOf(graph)[index].toLowerCase() === query; });
       var index = exact.length ? exact[0] : matches[0];
       highlight.pin(index);
       if (view) view.centreOn(graph.nodes[index]);
@@ -145,7 +157,7 @@
     input.addEventListener("input", function () {
       mark();
       // Picking a title from the list is an input whose value is a whole title: go there.
-      if (graph.titles.indexOf(input.value) !== -1) go();
+      if (titlesOf(graph).indexOf(input.value) !== -1) go();
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); go(); }
@@ -226,14 +238,23 @@
   function setUpPanZoom(svg, toolbar) {
     var box = svg.viewBox.baseVal;
     if (!box || !box.width || !box.height) return null;
-    var drawing = { x: box.x, y: box.y, width: box.width, height: box.height };
+    // The SVG opens on the part of the drawing the page should show first (the whole drawing,
+    // or the newest notes at the top of a tall one): data-size is the whole drawing.
+    var size = (svg.getAttribute("data-size") || "").split(" ").map(Number);
+    var drawing = { x: 0, y: 0, width: size[0] || box.width, height: size[1] || box.height };
+    var home = { x: box.x, y: box.y, width: box.width, height: box.height };
 
-    // The box takes the content's width and as much of the window's height as the drawing
-    // needs, down to the bottom of the window (most of it, below the title and toolbar).
+    // As wide as the content; as tall as the opening view needs, down to the window's bottom
+    // at most. Changing the size lays thousands of labels out again, so it only happens when
+    // the window is too short.
     var rect = svg.getBoundingClientRect();
     var room = Math.max(window.innerHeight * 0.6, window.innerHeight - Math.max(rect.top, 0) - 16);
-    var height = Math.min(room, rect.width * drawing.height / drawing.width);
-    svg.style.height = Math.round(height) + "px";
+    var height = rect.height;
+    if (height > room + 1) {
+      height = Math.round(room);
+      svg.style.height = height + "px";
+      home.height = home.width * height / rect.width;
+    }
     var aspect = rect.width / height;
 
     // Views keep the box's shape, so a drawing pixel is as wide as it is tall on screen.
@@ -246,20 +267,18 @@
       return { x: x - (wider - width) / 2, y: y, width: wider, height: height };
     }
     var whole = fitted(drawing.x, drawing.y, drawing.width, drawing.height);
-    var home = whole;
-    if (Math.min(rect.width / drawing.width, height / drawing.height) < LABEL_SCALE) {
-      // Too big to read whole: open on the newest notes (the top), as wide as can be read.
-      var across = rect.width / drawing.width;
-      var width = rect.width / (across >= LABEL_SCALE ? across : READ_SCALE);
-      home = { x: drawing.x, y: drawing.y, width: width, height: width / aspect };
-    }
     var view = { x: home.x, y: home.y, width: home.width, height: home.height };
 
-    function show() {
-      svg.setAttribute("viewBox", [view.x, view.y, view.width, view.height].join(" "));
+    function farAway() {
       // Progressive labels: only once they are big enough to read.
       svg.classList.toggle("tg-far", svg.getBoundingClientRect().width / view.width < LABEL_SCALE);
     }
+
+    function show() {
+      svg.setAttribute("viewBox", [view.x, view.y, view.width, view.height].join(" "));
+      farAway();
+    }
+    if (height !== rect.height) show(); else farAway();
 
     function toGraph(clientX, clientY) {
       var matrix = svg.getScreenCTM();
@@ -312,7 +331,6 @@
       view.y = y - view.height / 2;
       show();
     }
-    show();
 
     // The wheel zooms only once the graph is in use (clicked) or with Ctrl/Cmd held, so that
     // scrolling the page past the graph never gets caught in it.
@@ -382,7 +400,7 @@
       group.appendChild(button);
     });
     toolbar.appendChild(group);
-    toolbar.appendChild(makeElement("span", { "class": "tg-hint" }, "Drag to pan; click, then scroll to zoom"));
+    toolbar.appendChild(makeElement("span", { "class": "tg-hint" }, "Drag to pan; click, scroll to zoom"));
     return { centreOn: centreOn };
   }
 
