@@ -49,7 +49,8 @@ def graph_layout(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
         const box = svg.getBoundingClientRect();
         const article = document.querySelector('article').getBoundingClientRect();
         const style = getComputedStyle(document.querySelector('article'));
-        const content = article.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const content = article.width - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight);
         return { width: box.width, content: content, height: box.height, bottom: box.bottom,
                  window: innerHeight };
     }"""
@@ -62,7 +63,9 @@ def graph_render_seconds(page, url: str) -> float:  # type: ignore[no-untyped-de
     started = time.perf_counter()
     page.goto(url, wait_until="load")
     page.wait_for_selector(".tg-toolbar")
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
     return time.perf_counter() - started
 
 
@@ -90,9 +93,12 @@ LABEL_EDGE_CROSSINGS = """(selector) => {
         const hit = new Set();
         for (let at = 0; at <= length; at += 2) {
             const p = path.getPointAtLength(at);
-            for (const index of grid.get(Math.floor(p.x / cell) + ',' + Math.floor(p.y / cell)) || []) {
+            const key = Math.floor(p.x / cell) + ',' + Math.floor(p.y / cell);
+            for (const index of grid.get(key) || []) {
                 const b = labels[index].box;
-                if (p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height) hit.add(index);
+                const inside = p.x > b.x && p.x < b.x + b.width
+                    && p.y > b.y && p.y < b.y + b.height;
+                if (inside) hit.add(index);
             }
         }
         hit.forEach(index => found.push([labels[index].text, path.getAttribute('d')]));
@@ -120,8 +126,12 @@ def contrast(first: str, second: str) -> float:
 COLOURS = """(selectors) => {
     // Colours as the eye gets them: translucent text and backgrounds blended over what is
     // behind them, up to the page.
-    const parse = c => { const v = c.match(/[\\d.]+/g).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
-    const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+    const parse = c => {
+        const v = c.match(/[\\d.]+/g).map(Number);
+        return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
+    };
+    const over = (top, under) =>
+        [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
     const behind = element => {
         const layers = [];
         for (let e = element; e; e = e.parentElement) {
@@ -143,7 +153,8 @@ COLOURS = """(selectors) => {
         if (!element) return [selector, null, null];
         const style = getComputedStyle(element);
         const background = behind(element);
-        const text = over(parse(element instanceof SVGElement ? style.fill : style.color), background);
+        const ink = element instanceof SVGElement ? style.fill : style.color;
+        const text = over(parse(ink), background);
         return [selector, css(text), css(background)];
     });
 }"""

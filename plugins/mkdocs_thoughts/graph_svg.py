@@ -74,6 +74,10 @@ colour picked from its name."""
 LEGEND_LINE = 18
 OPENING_ASPECT = 0.68
 """Height over width of the part of a tall site graph shown first."""
+OPENING_HEIGHT = 900
+"""A site graph up to this tall opens whole (graph.js fits it to the window)."""
+LAZY_MARGIN = 200
+"""Labels this far below the opening view are still laid out with the page."""
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -171,10 +175,17 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
     # A site graph taller than a screen opens on its top (the newest notes), at the shape of a
     # screen: the browser lays the labels out once, at the size they are shown (graph.js only
     # pans and zooms from there; data-size is the whole drawing).
-    shown = min(height, round(width * OPENING_ASPECT)) if mode == "full" else height
+    shown = height
+    if mode == "full" and height > max(width * OPENING_ASPECT, OPENING_HEIGHT):
+        shown = round(width * OPENING_ASPECT)
     size = f' data-size="{width} {height}"' if mode == "full" else ""
+    # Labels far below the opening view wait until the page has been painted (graph.js shows
+    # them while the reader looks, or at the first pan or zoom): laying out thousands of labels
+    # nobody sees yet was most of the time to show a big graph.
+    below = shown - legend_height + LAZY_MARGIN if shown < height else None
+    lazy = " tg-lazy" if below is not None else ""
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" class="tg-graph" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" class="tg-graph{lazy}" '
         f'data-graph="{mode}"{size} viewBox="0 0 {width} {shown}" width="{width}" '
         f'height="{shown}" aria-label="{_attr("Note graph: " + count)}">',
         f"<title>{_text('Note graph: ' + count)}</title>",
@@ -188,7 +199,7 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
         *(_edge(edge, index, layout, degree) for edge in edges),
         "</g>",
         '<g class="tg-nodes">',
-        *(_node(node, layout, url_for) for node in nodes),
+        *(_node(node, layout, url_for, below) for node in nodes),
         "</g>",
     ]
     if layout.hidden:
@@ -291,10 +302,14 @@ def _sign(value: int) -> int:
     return (value > 0) - (value < 0)
 
 
-def _node(node: Node, layout: Layout, url_for: UrlFor) -> str:
+def _node(node: Node, layout: Layout, url_for: UrlFor, below: int | None = None) -> str:
+    """A node, its tooltip and label. Labels of nodes below ``below`` (out of the opening view)
+    are marked to be laid out after the first paint."""
     x, y = layout.positions[node.id]
     is_centre = node.id == layout.centre
     attributes, tooltip = _node_markup(node, is_centre)
+    if below is not None and y > below:
+        attributes = attributes.replace('class="', 'class="tg-later ', 1)
     radius = CENTRE_RADIUS if is_centre else RADIUS
     inside = f'{tooltip}<circle cx="{x}" cy="{y}" r="{radius}"/>{_label(node, x, y, layout)}'
     if node.note is None:
@@ -411,6 +426,7 @@ def _style(
         f"{scope} .tg-more{{font-style:italic}}",
         f"{scope} .tg-c circle{{stroke:currentColor;stroke-width:2.5}}",
         f"{scope} .tg-c text{{font-weight:600}}",
+        f"{scope}.tg-lazy .tg-later text{{display:none}}",
         f"{scope} path{{fill:none}}",
         f"{scope} .tg-edges path{{stroke-linejoin:round}}",
         f"{scope} .tg-strips path{{stroke:currentColor;stroke-opacity:.2}}",
@@ -434,8 +450,7 @@ def _style(
         rules.append(f"{scope} .k-{_ident(kind)}{{{rule}}}")
         if kind not in BODY_KINDS:
             rules.append(
-                f"{scope} .tg-edges .k-{_ident(kind)}"
-                f"{{marker-end:url(#{ident}-m-{_ident(kind)})}}"
+                f"{scope} .tg-edges .k-{_ident(kind)}{{marker-end:url(#{ident}-m-{_ident(kind)})}}"
             )
     return "".join(rules)
 

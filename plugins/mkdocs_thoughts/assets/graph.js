@@ -12,7 +12,7 @@
   var MAX_ZOOM = 8;
   var DRAG_THRESHOLD = 4;
   var LABEL_SCALE = 0.5;  // labels below this many screen pixels per drawing pixel are hidden
-  var READ_SCALE = 0.8;   // the page opens at least this close, on the newest notes, if it must
+  var MAX_OPEN_SCALE = 1.25;
 
   function toArray(list) {
     return Array.prototype.slice.call(list);
@@ -249,11 +249,12 @@
     // the window is too short.
     var rect = svg.getBoundingClientRect();
     var room = Math.max(window.innerHeight * 0.6, window.innerHeight - Math.max(rect.top, 0) - 16);
+    var small = home.height * MAX_OPEN_SCALE;  // a small drawing is not blown up past this
     var height = rect.height;
-    if (height > room + 1) {
-      height = Math.round(room);
+    var capped = small < Math.min(rect.height, room) - 1;
+    if (capped || room < rect.height - 1) {
+      height = Math.round(Math.min(room, small));
       svg.style.height = height + "px";
-      home.height = home.width * height / rect.width;
     }
     var aspect = rect.width / height;
 
@@ -265,6 +266,11 @@
       }
       var wider = height * aspect;
       return { x: x - (wider - width) / 2, y: y, width: wider, height: height };
+    }
+    if (capped) {
+      home = fitted(home.x, home.y, home.width, home.height);  // all of it, centred
+    } else if (height !== rect.height) {
+      home.height = home.width / aspect;  // the top of it, as wide as the box
     }
     var whole = fitted(drawing.x, drawing.y, drawing.width, drawing.height);
     var view = { x: home.x, y: home.y, width: home.width, height: home.height };
@@ -404,6 +410,33 @@
     return { centreOn: centreOn };
   }
 
+  // --- Labels below the opening view, laid out after the first paint ----------------------
+
+  function revealLabels(svg) {
+    if (!svg.classList.contains("tg-lazy")) return function () {};
+    var later = toArray(svg.querySelectorAll(".tg-later"));
+    var done = false;
+    var idle = window.requestIdleCallback || function (callback) {
+      return setTimeout(function () { callback({ timeRemaining: function () { return 8; } }); }, 16);
+    };
+
+    function all() {
+      if (done) return;
+      done = true;
+      svg.classList.remove("tg-lazy");
+    }
+
+    // A few hundred at a time while the reader looks at the top; everything at once as soon as
+    // they pan, zoom, filter or search.
+    function step() {
+      if (done) return;
+      later.splice(0, 250).forEach(function (node) { node.classList.remove("tg-later"); });
+      if (later.length) idle(step); else all();
+    }
+    requestAnimationFrame(function () { requestAnimationFrame(function () { idle(step); }); });
+    return all;
+  }
+
   function setUp(svg) {
     if (svg.tgReady) return;  // Material's instant navigation may call init() again
     svg.tgReady = true;
@@ -417,6 +450,11 @@
     var tools = makeElement("div", { "class": "tg-tools" });
     toolbar.appendChild(tools);
     svg.parentNode.insertBefore(toolbar, svg);
+    var reveal = revealLabels(svg);
+    ["pointerdown", "wheel"].forEach(function (name) { svg.addEventListener(name, reveal, { passive: true }); });
+    toolbar.addEventListener("input", reveal);
+    toolbar.addEventListener("change", reveal);
+    toolbar.addEventListener("click", reveal, true);
     var view = setUpPanZoom(svg, toolbar);
     setUpFind(svg, tools, graph, highlight, view);
     setUpFilters(tools, graph);
