@@ -121,13 +121,15 @@ def test_index_pages_use_the_width_and_home_names_statuses(site: Path) -> None:
             " return a.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }"
         )
         assert content > 900 and table is not None and table["width"] >= 0.98 * content
-        # Short columns stay on one line: only a title may ever wrap.
+        # Short columns (date, status, researcher) stay on one line: only a title may wrap.
         heights = page.evaluate(
             "() => [...document.querySelectorAll('tr.th-row')].map(tr =>"
-            " [...tr.children].map(td => Math.round(td.getBoundingClientRect().height)))"
+            " [0, 2, 4].map(i => { const range = document.createRange();"
+            " range.selectNodeContents(tr.children[i]);"
+            " return range.getBoundingClientRect().height; }))"
         )
         one_line = min(min(row) for row in heights)
-        assert all(row[0] == row[2] == row[4] == one_line for row in heights), heights
+        assert one_line > 10 and all(max(row) < 1.5 * one_line for row in heights), heights
 
         open_page(page, base)
         headers = page.locator(".th-counts thead th").all_inner_texts()

@@ -151,6 +151,17 @@ def test_note_header_shows_commit_relations_and_backlinks(site: Path) -> None:
     header = plan.select_one(".th-note-header")
     text = header.get_text(" ", strip=True)
     assert "Status complete" in text and "Researcher Ada Lovelace" in text
+    # The chips say status, date, researcher, commit and tags once; the rest is in the details.
+    chips = [div["class"][1] for div in header.select(".th-chips > div")]
+    assert chips == [
+        "th-chip--status",
+        "th-chip--date",
+        "th-chip--researcher",
+        "th-chip--commit",
+        "th-chip--tags",
+    ]
+    assert len(header.select(".th-status")) == 1 and len(header.select(".th-tag")) == 1
+    assert header.select_one(".th-details .th-relations") is not None
     assert header.select_one(".th-sha").get_text() == "abcdef1"
     builds_on = header.select_one(".th-relations")
     assert builds_on.strong.get_text() == "Builds on:"
@@ -344,6 +355,11 @@ def test_material_tags_plugin_lists_the_notes_and_index_links_reach_its_anchors(
     anchors = {element["id"] for element in tags.select("[id^='tag:']")}
     listed = [a.get_text(strip=True) for a in tags.select("article a")]
     assert "Risk segmentation" in listed
+    # Each fact once: Material shows the tags above the title, so the header does not.
+    note_page = soup(site, R2.removeprefix("thoughts/").removesuffix(".md"))
+    shown = {a.get_text(strip=True) for a in note_page.select("article .md-tags a")}
+    assert shown == {"segmentation", "Café"}
+    assert note_page.select(".th-note-header .th-tag") == []
     index = soup(site, "shared/research")
     for link in index.select("a.th-tag"):
         assert link["href"].split("#", 1)[1] in anchors, (link["href"], anchors)

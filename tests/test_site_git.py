@@ -85,7 +85,8 @@ def test_header_shows_commit_facts_placement_and_history(built: tuple[Scenario, 
     assert sha.get_text() == scenario.c1[:7]
     assert sha["href"] == f"https://github.com/acme/sec-finetune/commit/{scenario.c1}"
     assert header.select_one(".th-subject").get_text() == "Add parser and helpers"
-    assert header.select_one(".th-placement").get_text() == "on main"
+    assert header.select_one(".th-placement").get_text() == "on main"  # in the details
+    assert header.select_one(".th-placement").find_parent(class_="th-details") is not None
     behind = scenario.repo.rev_list_count(f"{scenario.c1}..HEAD")
     assert header.select_one(".th-behind").get_text() == f"{behind} commits behind HEAD"
     history = header.find("dt", string="History").find_next("dd").get_text()
@@ -94,8 +95,10 @@ def test_header_shows_commit_facts_placement_and_history(built: tuple[Scenario, 
 
 def test_squash_merged_branch_commit_is_only_on_its_ref(built: tuple[Scenario, Path]) -> None:
     _, site = built
-    placement = page(site, PR_NOTE).select_one(".th-placement").get_text()
-    assert placement in ("only on feature", "only on pull/1/head")
+    header = page(site, PR_NOTE).select_one(".th-note-header")
+    (placement,) = header.select(".th-placement")  # once: a chip, since it is not on HEAD
+    assert placement.find_parent(class_="th-chips") is not None
+    assert placement.get_text() in ("only on feature", "only on pull/1/head")
 
 
 def test_code_references_are_permalinks_with_drift_marks(built: tuple[Scenario, Path]) -> None:

@@ -60,8 +60,9 @@ def note_header_html(
     facts = []
     if row.branch:
         facts.append(_fact("Branch", f"<code>{esc(row.branch)}</code>"))
-    if row.git is not None and (row.git.commit is not None or row.git.placement is not None):
-        facts.append(_fact("Commit", _commit_details(row.git)))
+    commit = _commit_details(row.git) if row.git is not None else ""
+    if commit:
+        facts.append(_fact("Commit", commit))
     if row.last_updated:
         by = f" by {esc(row.last_updated_by)}" if row.last_updated_by else ""
         at = _stamp_commit(row, "last_updated")
@@ -136,28 +137,27 @@ def _commit_details(git: NoteGitFacts) -> str:
             f'<span class="th-subject">{esc(commit.subject)}</span> '
             f"by {esc(commit.author_name)}, {commit.authored.date().isoformat()}"
         )
-    if git.placement is not None:
-        where = git.placement.where.value
-        details.append(
-            f'<span class="th-placement th-placement--{css_token(where)}">'
-            f"{esc(_placement_text(git.placement))}</span>"
-        )
+    if git.placement is not None and git.placement.where is Where.HEAD:
+        details.append(_placement(git.placement))
     return " · ".join(details)
+
+
+def _placement(placement: Placement) -> str:
+    where = placement.where.value
+    return (
+        f'<span class="th-placement th-placement--{css_token(where)}">'
+        f"{esc(_placement_text(placement))}</span>"
+    )
 
 
 def _drift_chips(git: NoteGitFacts, drift_href: str) -> list[str]:
     """How far the note's commit is from today's code: behind HEAD, off the branches, and how
     much of the code it cites changed since."""
     chips = []
-    if git.placement is not None and git.placement.where not in (Where.HEAD, Where.MISSING):
-        # Not on the checked-out branch: worth seeing before reading (on HEAD is the usual case).
-        chips.append(
-            _chip(
-                "Commit placement",
-                f'<span class="th-placement-chip">{esc(_placement_text(git.placement))}</span>',
-                "placement",
-            )
-        )
+    if git.placement is not None and git.placement.where is not Where.HEAD:
+        # Not on the checked-out branch: worth seeing before reading (on HEAD, the usual case,
+        # it waits in the details).
+        chips.append(_chip("Commit placement", _placement(git.placement), "placement"))
     if git.behind_head:
         chips.append(
             _chip(
