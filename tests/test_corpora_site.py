@@ -3,12 +3,12 @@ and read well at 1280x900 in Chromium."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from browser import browser, needs_chromium, serve
 from bs4 import BeautifulSoup
+from fixture_sites import CORPUS_SITES
 from reading import (
     FIRST_SCREEN_HALF,
     LABEL_EDGE_CROSSINGS,
@@ -17,7 +17,7 @@ from reading import (
     note_layout,
     open_page,
 )
-from sitebuild import build_site, mkdocs_yml
+from sitebuild import build_site
 from treeutil import CORPORA
 
 LIGHTFAST = CORPORA / "lightfastai__lightfast"
@@ -30,10 +30,9 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("lightfast")
-    shutil.copytree(LIGHTFAST / "thoughts", root / "thoughts")
-    (root / "mkdocs.yml").write_text(mkdocs_yml())
-    return build_site(root)
+    # The registry's writer of the corpus site, which `thoughts check` is compared on too.
+    write = CORPUS_SITES[f"corpus-{LIGHTFAST.name}"]
+    return build_site(write(tmp_path_factory.mktemp("lightfast")))
 
 
 def test_lightfast_corpus_builds_with_graph_and_relation_counts(site: Path) -> None:

@@ -231,7 +231,7 @@ def column_layout(
         strip_keys.remove(("", "undated"))
         strip_keys.append(("", "undated"))
     strip_index = {key: index for index, key in enumerate(strip_keys)}
-    cells = {key: [[] for _ in strip_keys] for key in keys}
+    cells: dict[str, list[list[Node]]] = {key: [[] for _ in strip_keys] for key in keys}
     for key in keys:
         for node in sorted(members[key], key=lambda node: node.sort_key, reverse=newest_first):
             cells[key][strip_index[periods(node.date)]].append(node)
@@ -351,7 +351,8 @@ def _periods(days: Sequence[date | None]) -> tuple[Callable[[date | None], tuple
         (month, "Month"),
         (quarter, "Quarter"),
     ]
-    chosen, name = year, "Year"
+    chosen: Callable[[date], tuple[str, str]] = year
+    name = "Year"
     for unit, unit_name in units:
         if len({unit(day) for day in known}) <= MAX_STRIPS:
             chosen, name = unit, unit_name

@@ -307,5 +307,5 @@ def status_title(status: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-WIDE_PAGES = frozenset({"type", "graph", "drift"})
+WIDE_PAGES = frozenset({"type", "other", "graph", "drift"})
 """Pages whose content is a table or the graph: they give the table of contents' column to it."""
