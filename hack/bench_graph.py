@@ -177,7 +177,7 @@ def run(count: int, with_browser: bool) -> int:
         _, layout_time = timed(
             lambda: column_layout(graph, type_order(graph, list(settings.types)))
         )
-        svg, svg_time = timed(lambda: render_graph_svg(graph, url_for))
+        svg, svg_time = timed(lambda: render_graph_svg(graph, url_for, page=True))
         _, check_time = timed(lambda: check_consistency(graph, settings))
         locals_, local_time = timed(
             lambda: [render_local_svg(graph, note, url_for) for note in corpus.notes]
@@ -210,7 +210,7 @@ def run(count: int, with_browser: bool) -> int:
         print(f"Chromium first paint:        {paint * 1000:8.1f} ms")
         print(f"Chromium ready (target 2 s): {ready * 1000:8.1f} ms")
         print(f"  every label laid out:      {settled * 1000:8.1f} ms (after the first paint)")
-        typed = render_graph_svg(graph, url_for, body_links=False)
+        typed = render_graph_svg(graph, url_for, body_links=False, page=True)
         typed_measured = browser_time(typed, root)
         if typed_measured is not None:
             print(

@@ -57,16 +57,20 @@ def graph_layout(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
     )
 
 
-def graph_render_seconds(page, url: str) -> float:  # type: ignore[no-untyped-def]
-    """From navigation to the graph page set up by its script and painted."""
+def graph_render_seconds(page, url: str, tries: int = 3) -> float:  # type: ignore[no-untyped-def]
+    """From navigation to the graph page set up by its script and painted: the best of
+    ``tries`` loads, since other work on a shared machine only ever adds to it."""
     page.set_viewport_size(VIEWPORT)
-    started = time.perf_counter()
-    page.goto(url, wait_until="load")
-    page.wait_for_selector(".tg-toolbar")
-    page.evaluate(
-        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
-    )
-    return time.perf_counter() - started
+    times = []
+    for _ in range(tries):
+        started = time.perf_counter()
+        page.goto(url, wait_until="load")
+        page.wait_for_selector(".tg-toolbar")
+        page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 # Every label's box as the browser drew it, and every edge sampled every 2 pixels along its

@@ -395,3 +395,24 @@ def test_body_links_can_be_left_out(small: Graph) -> None:
     root = parse(render_graph_svg(small, url_for, body_links=False))
     kinds = {path.get("class") for path in root.iter(f"{SVG}path") if path.get("data-s")}
     assert kinds == {"k-builds_on", "k-implements", "k-related", "k-supersedes"}
+
+
+def test_the_graph_page_opens_on_the_newest_notes_a_standalone_svg_shows_all(
+    tmp_path: Path,
+) -> None:
+    graph = graph_of(tmp_path, {**many(300), **many(60, "plans")})
+    whole = parse(render_graph_svg(graph, url_for))
+    width, height = (int(v) for v in whole.get("data-size").split())
+    assert whole.get("viewBox") == f"0 0 {width} {height}" and height > width
+    assert "tg-lazy" not in whole.get("class")
+    page = parse(render_graph_svg(graph, url_for, page=True))
+    assert page.get("data-size") == f"{width} {height}"
+    _, _, shown_width, shown = (int(v) for v in page.get("viewBox").split())
+    assert shown_width == width and shown < height / 2
+    # The newest notes are in the opening view; labels far below it wait for the first paint.
+    assert "tg-lazy" in page.get("class").split()
+    later = [a for a in page.iter(f"{SVG}a") if "tg-later" in a.get("class").split()]
+    newest = next(
+        a for a in page.iter(f"{SVG}a") if a.findtext(f"{SVG}title").startswith("Note 299")
+    )
+    assert 0 < len(later) < len(graph) and newest not in later

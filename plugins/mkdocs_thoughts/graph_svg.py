@@ -91,13 +91,15 @@ def render_graph_svg(
     newest_first: bool = True,
     body_links: bool = True,
     svg_id: str = "tg-graph",
+    page: bool = False,
 ) -> str:
     """The site graph: bands by note type, newest notes at the top, every node a link.
 
     ``types``: the type order of the bands (others follow, untyped notes last); ``labels``:
     titles beside the nodes (shortened to the room the layout gives them); ``body_links``:
     also draw links and mentions from note bodies (in big corpora most edges are these, and
-    they are most of the browser's drawing time).
+    they are most of the browser's drawing time); ``page``: for the graph page, whose script
+    pans and zooms: a tall graph opens on its newest notes (a standalone SVG shows it all).
     """
     if not body_links:
         graph = Graph(
@@ -113,7 +115,7 @@ def render_graph_svg(
         labels=labels,
         newest_first=newest_first,
     )
-    return render_svg(graph, layout, url_for, svg_id=svg_id, mode="full")
+    return render_svg(graph, layout, url_for, svg_id=svg_id, mode="full", opening=page)
 
 
 def render_local_svg(
@@ -144,7 +146,15 @@ def render_local_svg(
     return render_svg(tree, layout, url_for, svg_id=svg_id, mode="local")
 
 
-def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mode: str) -> str:
+def render_svg(
+    graph: Graph,
+    layout: Layout,
+    url_for: UrlFor,
+    *,
+    svg_id: str,
+    mode: str,
+    opening: bool = False,
+) -> str:
     ident = _ident(svg_id)
     nodes = [graph.nodes[node_id] for node_id in graph.nodes if node_id in layout.positions]
     index = {node.id: position for position, node in enumerate(nodes)}
@@ -176,7 +186,7 @@ def render_svg(graph: Graph, layout: Layout, url_for: UrlFor, *, svg_id: str, mo
     # screen: the browser lays the labels out once, at the size they are shown (graph.js only
     # pans and zooms from there; data-size is the whole drawing).
     shown = height
-    if mode == "full" and height > max(width * OPENING_ASPECT, OPENING_HEIGHT):
+    if opening and height > max(width * OPENING_ASPECT, OPENING_HEIGHT):
         shown = round(width * OPENING_ASPECT)
     size = f' data-size="{width} {height}"' if mode == "full" else ""
     # Labels far below the opening view wait until the page has been painted (graph.js shows

@@ -211,6 +211,7 @@ class PageWriter:
             graph,
             lambda note: self.model.relative_url_of(note, page_url),
             types=list(self.model.settings.types),
+            page=True,
         )
         return f'<div class="tg-page">{svg}</div>'
 

@@ -153,7 +153,11 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         for file in files:
             if file.src_uri in notes_by_uri:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
-            elif file.abs_src_path and self.loader.is_template(Path(file.abs_src_path)):
+            elif (
+                file.is_documentation_page()  # not the theme's files, wherever it is installed
+                and file.abs_src_path
+                and self.loader.is_template(Path(file.abs_src_path))
+            ):
                 # Note templates are not pages (their {{RUN_ID}} links 404). Other skipped
                 # folders (a blog, the searchable mirror) are pages, just not notes.
                 not_pages.append(file)
