@@ -175,24 +175,33 @@ class Layout:
         corridors, so that bundles sharing a lane or gap stay apart.
         """
         (x1, y1), (x2, y2) = self.positions[source], self.positions[target]
-        half = PITCH_Y // 2
-        down = y2 > y1
-        if y1 == y2:
-            # Same row: both ends use the gap above, the edge an arch over the labels between.
-            first = last = y1 - half + gap_shift
-            start, end = y1 - self.radius(source), y2 - self.radius(target) - 1
-        elif down:
-            first, last = y1 + half + gap_shift, y2 - half + gap_shift
-            start, end = y1 + self.radius(source), y2 - self.radius(target) - 1
-        else:
-            first, last = y1 - half + gap_shift, y2 + half + gap_shift
-            start, end = y1 - self.radius(source), y2 + self.radius(target) + 1
-        points = [(x1, start), (x1, first)]
-        if first != last:
-            lane = self.lanes[via or target] + lane_shift
-            points += [(lane, first), (lane, last)]
-        points += [(x2, last), (x2, end)]
-        return points
+        lane = self.lanes[via or target] + lane_shift
+        return list(
+            route(x1, y1, self.radius(source), x2, y2, self.radius(target), lane, gap_shift)
+        )
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def route(
+    x1: int, y1: int, r1: int, x2: int, y2: int, r2: int, lane: int, gap_shift: int
+) -> tuple[tuple[int, int], ...]:
+    """The corners of an edge from the node at (x1, y1) of radius r1 to the one at (x2, y2),
+    through ``lane`` when it changes gaps (see :meth:`Layout.route`). Cached: local graphs put
+    their nodes on the same few columns and rows, so most edges recur from page to page."""
+    half = PITCH_Y // 2
+    if y1 == y2:
+        # Same row: both ends use the gap above, the edge an arch over the labels between.
+        first = last = y1 - half + gap_shift
+        start, end = y1 - r1, y2 - r2 - 1
+    elif y2 > y1:
+        first, last = y1 + half + gap_shift, y2 - half + gap_shift
+        start, end = y1 + r1, y2 - r2 - 1
+    else:
+        first, last = y1 - half + gap_shift, y2 + half + gap_shift
+        start, end = y1 - r1, y2 + r2 + 1
+    if first == last:
+        return ((x1, start), (x1, first), (x2, last), (x2, end))
+    return ((x1, start), (x1, first), (lane, first), (lane, last), (x2, last), (x2, end))
 
 
 def type_order(graph: Graph, configured: Sequence[str]) -> list[str]:

@@ -18,7 +18,6 @@ import functools
 import itertools
 import re
 import zlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 from .escaping import safe_href
@@ -35,6 +34,7 @@ from .graph_layout import (
     column_layout,
     fit_text,
     local_layout,
+    route,
     type_order,
 )
 from .notes import Note
@@ -166,10 +166,10 @@ def render_svg(
     # Body links first, so the written relations are drawn over them.
     edges.sort(key=lambda edge: edge.kind not in BODY_KINDS)
     kinds = sorted({edge.kind for edge in edges}, key=_kind_rank)
-    degree: Counter[str] = Counter()
+    degree: dict[str, int] = {}
     for edge in edges:
-        degree[edge.source] += 1
-        degree[edge.target] += 1
+        degree[edge.source] = degree.get(edge.source, 0) + 1
+        degree[edge.target] = degree.get(edge.target, 0) + 1
     band_keys = [band.key for band in layout.bands]
     types = sorted({node.type or "" for node in nodes}, key=lambda t: _type_rank(t, band_keys))
     statuses = sorted({node.status or "" for node in nodes} - {""}, key=_status_rank)
@@ -247,30 +247,41 @@ def _strips(layout: Layout) -> str:
     return "".join(parts)
 
 
-def _edge(edge: Edge, index: dict[str, int], layout: Layout, degree: Counter[str]) -> str:
+def _edge(edge: Edge, index: dict[str, int], layout: Layout, degree: dict[str, int]) -> str:
     source, target = index[edge.source], index[edge.target]
     # The run along a gap goes next to the better connected end, so a note's many relations
-    # join into one line there; bundles of different notes are spread across shared corridors.
+    # join into one line there; bundles of different notes are spread across shared corridors
+    # (the same corners as Layout.route, written out as it runs for every edge of every page).
     hub_is_source = degree[edge.source] > degree[edge.target]
     hub = source if hub_is_source else target
-    points = layout.route(
-        edge.source,
-        edge.target,
-        via=edge.target if hub_is_source else edge.source,
-        lane_shift=(hub % 5 - 2) * 2,
-        gap_shift=(hub % 3 - 1) * 2,
+    (x1, y1), (x2, y2) = layout.positions[edge.source], layout.positions[edge.target]
+    lane = layout.lanes[edge.target if hub_is_source else edge.source] + (hub % 5 - 2) * 2
+    centre = layout.centre
+    d = _edge_path(
+        x1,
+        y1,
+        CENTRE_RADIUS if edge.source == centre else RADIUS,
+        x2,
+        y2,
+        CENTRE_RADIUS if edge.target == centre else RADIUS,
+        lane,
+        (hub % 3 - 1) * 2,
     )
-    return (
-        f'<path class="k-{_ident(edge.kind)}" data-s="{source}" '
-        f'data-t="{target}" d="{_path(tuple(points))}"/>'
-    )
+    return f'<path class="k-{_ident(edge.kind)}" data-s="{source}" data-t="{target}" d="{d}"/>'
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 15)
+def _edge_path(
+    x1: int, y1: int, r1: int, x2: int, y2: int, r2: int, lane: int, gap_shift: int
+) -> str:
+    """An edge's path data (cached by its ends and corridors: one lookup for most edges of a
+    local graph, whose nodes sit on the same few columns and rows from page to page)."""
+    return _path(route(x1, y1, r1, x2, y2, r2, lane, gap_shift))
+
+
 def _path(points: tuple[tuple[int, int], ...]) -> str:
     """An orthogonal path through ``points`` with rounded corners (radius at most 4, less where
-    a leg is short, so that a corner never leaves the corridors of its two legs). Cached: local
-    graphs place their nodes on the same few columns and rows, so most paths recur."""
+    a leg is short, so that a corner never leaves the corridors of its two legs)."""
     corners = [points[0]]
     for point in points[1:]:
         if point != corners[-1]:
@@ -352,10 +363,13 @@ def _href(url: str) -> str:
 
 def _label(node: Node, x: int, y: int, layout: Layout) -> str:
     room = layout.label_room.get(node.id, 0)
-    if not layout.labels or not room:
+    if not room or not layout.labels:
         return ""
-    text = _label_text(node.title, room, node.id == layout.centre)
-    return f'<text x="{x + layout.radius(node.id) + LABEL_GAP}" y="{y + 4}">{text}</text>'
+    if node.id == layout.centre:
+        text = _label_text(node.title, room, True)
+        return f'<text x="{x + CENTRE_RADIUS + LABEL_GAP}" y="{y + 4}">{text}</text>'
+    text = _label_text(node.title, room, False)
+    return f'<text x="{x + RADIUS + LABEL_GAP}" y="{y + 4}">{text}</text>'
 
 
 @functools.lru_cache(maxsize=256)
