@@ -22,7 +22,7 @@ from typing import Any, Literal, Self
 
 import yaml
 
-from .atomic import atomic_write_json, atomic_write_text, dump_json, to_plain
+from .atomic import atomic_write_bytes, atomic_write_json, atomic_write_text, dump_json, to_plain
 from .gitmeta import GitInfo, read_git_info
 from .settings import Settings
 
@@ -257,6 +257,9 @@ class RunContext:
 
     def write_text(self, relative: str, text: str) -> Path:
         return atomic_write_text(self._artifact_path(relative), text)
+
+    def write_bytes(self, relative: str, data: bytes) -> Path:
+        return atomic_write_bytes(self._artifact_path(relative), data)
 
     # ------------------------------------------------------------------ internals
 

@@ -6,9 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
+from sec_finetune.pipeline.executors import (
+    EXECUTOR_KINDS,
+    ExecutorError,
+    available_cores,
+    make_executor,
+)
 from sec_finetune.pipeline.lineage import rel_path
-from sec_finetune.pipeline.runner import PipelineError, StageReport, run_pipeline
+from sec_finetune.pipeline.runner import PipelineError, StageReport, Tally, run_pipeline
 from sec_finetune.pipeline.stages import STAGE_ORDER, StageName
 from sec_finetune.settings import Settings, SettingsError
 
@@ -51,12 +58,73 @@ def build_parser() -> argparse.ArgumentParser:
         help="research note documenting this run (e.g. thoughts/shared/research/x.md); repeatable",
     )
     run.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="files processed in parallel: worker processes, or with --executor dask and no "
+        f"--scheduler the LocalCluster's workers (default: the usable cores, {available_cores()} "
+        "here); 1 runs everything in this process. Outputs are the same for every N",
+    )
+    run.add_argument(
+        "--executor",
+        choices=EXECUTOR_KINDS,
+        default="local",
+        help="local: a process pool on this machine (default); dask: a Dask cluster "
+        "(needs pip install 'sec-finetune[distributed]')",
+    )
+    run.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --executor dask: the scheduler of an existing cluster, e.g. "
+        "tcp://host:8786 (default: start a LocalCluster for this run)",
+    )
+    run.add_argument(
         "--config-dir",
         type=Path,
         default=None,
         help="settings folder (default: $SEC_FINETUNE_CONFIG_DIR or configs/)",
     )
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+class Console:
+    """One line per file (as logs want it) plus, on a terminal, a live count kept on the
+    last line and rewritten in place after every file."""
+
+    def __init__(self, stream: TextIO = sys.stdout) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self._status = ""
+
+    def line(self, text: str) -> None:
+        if self._status:
+            self.stream.write("\r\x1b[K")  # clear the live count, print, then redraw it
+        self.stream.write(text + "\n")
+        if self._status:
+            self.stream.write(self._status)
+        self.stream.flush()
+
+    def tally(self, tally: Tally) -> None:
+        if tally.done == tally.total:
+            self._status = ""
+            self.line(tally.line())  # the final count stays in the log
+        elif self.live:
+            self._status = tally.line()
+            self.stream.write("\r\x1b[K" + self._status)
+            self.stream.flush()
 
 
 def _print_summary(reports: list[StageReport], root: Path) -> None:
@@ -87,15 +155,22 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"configuration error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
     stages: list[StageName] = list(STAGE_ORDER) if args.stage == "all" else [args.stage]
+    console = Console()
     try:
-        reports = run_pipeline(
-            stages,
-            settings,
-            input_path=args.input.absolute() if args.input else None,
-            force=args.force,
-            notes=args.note,
-            progress=lambda line: print(line, flush=True),
-        )
+        with make_executor(args.executor, jobs=args.jobs, scheduler=args.scheduler) as executor:
+            reports = run_pipeline(
+                stages,
+                settings,
+                input_path=args.input.absolute() if args.input else None,
+                force=args.force,
+                notes=args.note,
+                progress=console.line,
+                executor=executor,
+                tally=console.tally,
+            )
+    except ExecutorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except PipelineError as exc:
         if exc.reports:
             _print_summary(exc.reports, settings.paths.project_root)

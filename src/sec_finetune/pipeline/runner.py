@@ -10,13 +10,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sec_finetune.pipeline.executors import Executor, SerialExecutor
 from sec_finetune.pipeline.lineage import (
     LINEAGE_FORMAT,
     RunRecord,
@@ -28,7 +30,8 @@ from sec_finetune.pipeline.lineage import (
     sha256_file,
     stage_runs,
 )
-from sec_finetune.pipeline.stages import STAGE_ORDER, FileResult, Stage, StageName, stage_for
+from sec_finetune.pipeline.stages import STAGE_ORDER, Source, Stage, StageName, stage_for
+from sec_finetune.pipeline.tasks import FileTask, TaskResult, error_text, failed_result
 from sec_finetune.run_context import RunContext, read_run
 from sec_finetune.settings import Settings
 
@@ -90,7 +93,25 @@ class StageReport:
         return self.count("failed")
 
 
-def _noop(_: str) -> None:
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The live count of a running stage, updated after every file."""
+
+    stage: str
+    done: int
+    total: int
+    failed: int
+    seconds: float
+
+    def line(self) -> str:
+        rate = self.done / self.seconds if self.seconds > 0 else 0.0
+        return (
+            f"[{self.stage}] {self.done}/{self.total} files, {self.failed} failed, "
+            f"{rate:.1f} files/s"
+        )
+
+
+def _noop(_: object) -> None:
     pass
 
 
@@ -221,16 +242,6 @@ def _check_writable_target(base: Path, settings: Settings) -> None:
         raise PipelineError(f"refusing to write stage output under the raw data folder {raw}")
 
 
-def _run_one(
-    stage: Stage, path: Path, config: dict[str, Any], state: Any
-) -> tuple[FileResult | None, str | None]:
-    try:
-        return stage.process(path, stage.key_of(path), config, state), None
-    except Exception as exc:  # one bad filing must not stop the batch
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return None, f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
 def _resolve_inputs(
     stage: Stage, settings: Settings, input_path: Path | None
 ) -> tuple[list[Path], list[dict[str, Any]]]:
@@ -262,36 +273,50 @@ def _describe_inputs(files: list[Path], root: Path) -> list[dict[str, Any]]:
     ]
 
 
-def _process_file(
-    stage: Stage, run: RunContext, path: Path, config: dict[str, Any], state: Any, root: Path
+def _tasks(stage: Stage, files: list[Path], lost: list[TaskResult]) -> Iterator[FileTask]:
+    """One task per input, read lazily so only the files in flight sit in memory; a file
+    that cannot be read becomes a failed result instead of a task."""
+    for index, path in enumerate(files):
+        try:
+            source = Source.read(path)
+        except OSError as exc:
+            lost.append(failed_result(index, error_text(exc)))
+            continue
+        yield FileTask(index, stage.name, stage.key_of(path), source)
+
+
+def _record(
+    stage: Stage, run: RunContext, path: Path, result: TaskResult, root: Path
 ) -> tuple[FileReport, dict[str, Any] | None]:
-    """Run the stage on one file and write its output; never raises for a bad file."""
-    t0 = time.perf_counter()
+    """Write one task's output into the run directory and describe it for lineage."""
     key = stage.key_of(path)
-    result, error = _run_one(stage, path, config, state)
-    report = FileReport(path.name, key, "failed", "failed", rel_path(path, root), error=error)
-    output: dict[str, Any] | None = None
-    if result is not None:
-        report.outcome, report.status, report.detail = result.outcome, result.status, result.detail
-        if result.data is not None:
-            out_name = stage.output_name(key)
-            try:
-                out_path = run.write_json(out_name, result.data)
-            except OSError as exc:  # e.g. a name too long for the file system: this file only
-                report.outcome = report.status = "failed"
-                report.error = f"{type(exc).__name__}: {exc.strerror or exc}"
-                report.seconds = round(time.perf_counter() - t0, 3)
-                return report, None
-            report.output = rel_path(out_path, root)
-            output = {
-                "name": out_name,
-                "path": report.output,
-                "sha256": sha256_file(out_path),
-                "bytes": out_path.stat().st_size,
-                "input": path.name,
-            }
-    report.seconds = round(time.perf_counter() - t0, 3)
-    return report, output
+    report = FileReport(
+        path.name,
+        key,
+        result.outcome,
+        result.status,
+        rel_path(path, root),
+        seconds=result.seconds,
+        detail=result.detail,
+        error=result.error,
+    )
+    if result.output is None:
+        return report, None
+    out_name = stage.output_name(key)
+    try:
+        out_path = run.write_bytes(out_name, result.output)
+    except OSError as exc:  # e.g. a name too long for the file system: this file only
+        report.outcome = report.status = "failed"
+        report.error = f"{type(exc).__name__}: {exc.strerror or exc}"
+        return report, None
+    report.output = rel_path(out_path, root)
+    return report, {
+        "name": out_name,
+        "path": report.output,
+        "sha256": hashlib.sha256(result.output).hexdigest(),
+        "bytes": len(result.output),
+        "input": path.name,
+    }
 
 
 def run_stage(
@@ -302,10 +327,13 @@ def run_stage(
     force: bool = False,
     notes: Sequence[str] = (),
     progress: Progress = _noop,
+    executor: Executor | None = None,
+    tally: Callable[[Tally], None] = _noop,
 ) -> StageReport:
     """Run one stage over its inputs (see module doc). ``input_path``: for ``parse`` a raw
     folder or file (default ``settings.paths.raw_dir``); for later stages a run directory
-    of the previous stage (default: its latest completed run)."""
+    of the previous stage (default: its latest completed run). ``executor`` runs the
+    per-file work (default: in this process); the outputs do not depend on it."""
     started = time.perf_counter()
     stage = stage_for(name, settings)
     root = settings.paths.project_root
@@ -332,18 +360,27 @@ def run_stage(
                 name, reusable.run_dir, reusable.run_id, "completed", reused=True, seconds=seconds
             )
 
-    reports: list[FileReport] = []
-    outputs: list[dict[str, Any]] = []
+    executor = executor if executor is not None else SerialExecutor()
+    slots: list[tuple[FileReport, dict[str, Any] | None] | None] = [None] * len(files)
     with RunContext(
         name, base_dir=base, git_sha="auto", notes=list(notes), settings=settings
     ) as run:
         run.save_config(config)
-        for n, path in enumerate(files, start=1):
-            report, output = _process_file(stage, run, path, config, state, root)
-            reports.append(report)
-            if output is not None:
-                outputs.append(output)
-            progress(_progress_line(name, n, len(files), report))
+        lost: list[TaskResult] = []
+        failed = 0
+        workers: Counter[str] = Counter()
+        results = _chain(executor.run(_tasks(stage, files, lost), config, state), lost)
+        for done, result in enumerate(results, start=1):
+            path = files[result.index]
+            report, output = _record(stage, run, path, result, root)
+            slots[result.index] = (report, output)
+            failed += report.outcome == "failed"
+            workers[result.worker or "?"] += 1
+            progress(_progress_line(name, done, len(files), report))
+            tally(Tally(name, done, len(files), failed, time.perf_counter() - started))
+        # Input order, whatever order the executor finished in: lineage stays identical.
+        reports = [slot[0] for slot in slots if slot is not None]
+        outputs = [slot[1] for slot in slots if slot is not None and slot[1] is not None]
         run.record_lineage(
             build_lineage(
                 stage=stage,
@@ -359,6 +396,7 @@ def run_stage(
         )
         seconds = round(time.perf_counter() - started, 3)
         summary = _summary(stage, reports, upstream)
+        summary["executor"] = {**executor.describe(), "ran_on": dict(sorted(workers.items()))}
         counts = {k: summary[k] for k in ("files", "processed", "skipped", "failed")}
         run.save_metrics({**counts, "seconds": seconds})
         if all(r.outcome == "failed" for r in reports):
@@ -367,6 +405,12 @@ def run_stage(
             run.complete(summary)
         status = run.status or "failed"
     return StageReport(name, run.output_dir, run.run_id, status, files=reports, seconds=seconds)
+
+
+def _chain(results: Iterator[TaskResult], lost: list[TaskResult]) -> Iterator[TaskResult]:
+    # ``lost`` fills while ``results`` runs (unreadable files): report them after it.
+    yield from results
+    yield from lost
 
 
 def _progress_line(stage: str, n: int, total: int, r: FileReport) -> str:
@@ -392,16 +436,26 @@ def run_pipeline(
     force: bool = False,
     notes: Sequence[str] = (),
     progress: Progress = _noop,
+    executor: Executor | None = None,
+    tally: Callable[[Tally], None] = _noop,
 ) -> list[StageReport]:
     """Run consecutive stages; each one reads the run the previous one produced (or reused).
-    ``input_path`` applies to the first stage only."""
+    ``input_path`` applies to the first stage only; ``executor`` is shared by all stages
+    (one pool or cluster for the whole pipeline)."""
     order = [s for s in STAGE_ORDER if s in stages]
     reports: list[StageReport] = []
     upstream_dir = input_path
     for name in order:
         try:
             report = run_stage(
-                name, settings, input_path=upstream_dir, force=force, notes=notes, progress=progress
+                name,
+                settings,
+                input_path=upstream_dir,
+                force=force,
+                notes=notes,
+                progress=progress,
+                executor=executor,
+                tally=tally,
             )
         except PipelineError as exc:
             exc.reports = reports

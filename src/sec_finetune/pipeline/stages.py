@@ -27,7 +27,7 @@ from sec_finetune.pipeline import segment as segment_mod
 from sec_finetune.pipeline import sentiment as sentiment_mod
 from sec_finetune.pipeline import tokens as tokens_mod
 from sec_finetune.pipeline.blocks import Block
-from sec_finetune.pipeline.lineage import rel_path, sha256_file
+from sec_finetune.pipeline.lineage import rel_path
 from sec_finetune.settings import Settings
 
 StageName = Literal["parse", "extract", "segment", "features"]
@@ -44,6 +44,22 @@ _FILING_KEY = re.compile(
 
 class StageInputError(ValueError):
     """An input file of the wrong kind for this stage (reported per file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file as its bytes: a stage never opens paths itself, so the same per-file
+    function runs in this process, a worker process or on another machine (Dask) and gives
+    the same output for the same bytes."""
+
+    name: str
+    data: bytes
+    sha256: str
+
+    @classmethod
+    def read(cls, path: Path) -> Source:
+        data = path.read_bytes()
+        return cls(path.name, data, hashlib.sha256(data).hexdigest())
 
 
 @dataclass(slots=True)
@@ -91,9 +107,9 @@ def _code_sha256(stage: StageName) -> str:
     return digest.hexdigest()
 
 
-def _load_json(path: Path, schema: str) -> dict[str, Any]:
+def _load_json(source: Source, schema: str) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(source.data.decode("utf-8"))
     except ValueError as exc:
         raise StageInputError(f"not valid JSON: {exc}") from exc
     if not isinstance(data, dict) or data.get("schema") != schema:
@@ -102,14 +118,14 @@ def _load_json(path: Path, schema: str) -> dict[str, Any]:
     return data
 
 
-def _header(schema_doc: dict[str, Any], key: str, source: Path) -> dict[str, Any]:
+def _header(schema_doc: dict[str, Any], key: str, source: Source) -> dict[str, Any]:
     # The source is named by file name and content hash, not location: the same input
     # bytes then always give the same output bytes, whichever run directory they sat in
     # (the run's lineage.json has the full paths).
     return {
         "schema": schema_doc["schema"],
         "filing": filing_meta(key),
-        "source": {"name": source.name, "sha256": sha256_file(source)},
+        "source": {"name": source.name, "sha256": source.sha256},
         **schema_doc,
     }
 
@@ -125,9 +141,9 @@ def _parse_config(s: Settings) -> dict[str, Any]:
     }
 
 
-def _parse_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
+def _parse_file(path: Source, key: str, config: dict[str, Any], state: Any) -> FileResult:
     doc = parse_mod.parse_filing(
-        path.read_bytes(),
+        path.data,
         encoding_fallback=config["encoding_fallback"],
         drop_tables=config["drop_tables"],
     )
@@ -152,7 +168,7 @@ def _extract_config(s: Settings) -> dict[str, Any]:
     }
 
 
-def _extract_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
+def _extract_file(path: Source, key: str, config: dict[str, Any], state: Any) -> FileResult:
     parsed = _load_json(path, parse_mod.PARSED_SCHEMA)
     blocks = [Block.from_dict(b) for b in parsed["blocks"]]
     result = extract_mod.extract_section(
@@ -187,7 +203,7 @@ def _segment_config(s: Settings) -> dict[str, Any]:
     }
 
 
-def _segment_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
+def _segment_file(path: Source, key: str, config: dict[str, Any], state: Any) -> FileResult:
     extracted = _load_json(path, extract_mod.EXTRACTED_SCHEMA)
     upstream = extracted.get("status")
     if upstream != "ok":
@@ -237,7 +253,7 @@ def _features_state(s: Settings) -> sentiment_mod.Lexicon:
     return lexicon
 
 
-def _features_file(path: Path, key: str, config: dict[str, Any], state: Any) -> FileResult:
+def _features_file(path: Source, key: str, config: dict[str, Any], state: Any) -> FileResult:
     segmented = _load_json(path, segment_mod.SEGMENTED_SCHEMA)
     read_cfg = config["readability"]
     result = features_mod.add_features(
@@ -261,7 +277,7 @@ class Stage:
     input_suffixes: tuple[str, ...]  # stripped from input names to get the filing key
     base_dir: Callable[[Settings], Path]
     config: Callable[[Settings], dict[str, Any]]
-    process: Callable[[Path, str, dict[str, Any], Any], FileResult]
+    process: Callable[[Source, str, dict[str, Any], Any], FileResult]
     prepare: Callable[[Settings], Any] = lambda s: None
 
     def key_of(self, path: Path) -> str:
