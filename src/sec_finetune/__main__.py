@@ -9,6 +9,8 @@ USAGE = """usage: python -m sec_finetune <command> [args]
 
 commands:
   pipeline   the staged 10-K data pipeline (python -m sec_finetune pipeline run --help)
+  train      train a model on a pipeline run (python -m sec_finetune train topics --help)
+  models     the model registry (python -m sec_finetune models list|show)
 
 options:
   --version  print the installed version
@@ -21,8 +23,25 @@ def _pipeline(argv: Sequence[str]) -> int:
     return main(argv)
 
 
-# Commands import their module lazily so `--help` of one never pays for another.
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"pipeline": _pipeline}
+def _train(argv: Sequence[str]) -> int:
+    from sec_finetune.training.cli import main
+
+    return main(argv)
+
+
+def _models(argv: Sequence[str]) -> int:
+    from sec_finetune.registry_cli import main
+
+    return main(argv)
+
+
+# Commands import their module lazily so `--help` of one never pays for another (training
+# imports scikit-learn).
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "pipeline": _pipeline,
+    "train": _train,
+    "models": _models,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -241,7 +241,9 @@ class RunContext:
         record = {"step": step, "time": _iso(_now()), **metrics}
         data = (dump_json(record, indent=None) + "\n").encode("utf-8")
         # One O_APPEND write per record, so concurrent writers never interleave lines.
-        fd = os.open(self.output_dir / METRICS_LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        fd = os.open(
+            self.output_dir / METRICS_LOG_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666
+        )
         try:
             view = memoryview(data)
             while view:

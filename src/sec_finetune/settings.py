@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import yaml
 from pydantic import (
@@ -55,6 +55,7 @@ __all__ = [
     "SentimentSettings",
     "Settings",
     "SettingsError",
+    "TopicModelingSettings",
     "find_project_root",
     "format_validation_errors",
 ]
@@ -378,6 +379,23 @@ class ReadabilitySettings(_Section):
     )
 
 
+class TopicModelingSettings(_Section):
+    """``train topics``: TF-IDF over risk-factor segments, then NMF (configs/features/
+    topic_modeling.yaml)."""
+
+    model_name: str = Field(default="risk-topics", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    n_topics: PositiveInt = 8
+    segment_kinds: list[str] = Field(default_factory=lambda: ["risk"], min_length=1)
+    max_features: PositiveInt = 500
+    min_df: PositiveInt = 2  # a word must occur in at least this many segments
+    max_df: float = Field(default=0.9, gt=0, le=1)  # ...and in at most this share of them
+    stop_words: Literal["english"] | None = "english"
+    init: Literal["nndsvdar", "random", "nndsvda", "nndsvd"] = "nndsvdar"
+    max_iter: PositiveInt = 300
+    tol: float = Field(default=1e-4, ge=0)  # stop when an iteration improves the error less
+    top_words: PositiveInt = 10
+
+
 class ReproducibilitySettings(_Section):
     # numpy's legacy seeding accepts 0..2**32-1 only.
     seed: int = Field(default=42, ge=0, le=2**32 - 1)
@@ -402,6 +420,7 @@ class Settings(BaseSettings):
     sentiment: SentimentSettings = Field(default_factory=SentimentSettings)
     readability: ReadabilitySettings = Field(default_factory=ReadabilitySettings)
     reproducibility: ReproducibilitySettings = Field(default_factory=ReproducibilitySettings)
+    topic_modeling: TopicModelingSettings = Field(default_factory=TopicModelingSettings)
 
     _config_files: list[Path] = PrivateAttr(default_factory=list)
 
