@@ -104,9 +104,9 @@ class Console:
     """One line per file (as logs want it) plus, on a terminal, a live count kept on the
     last line and rewritten in place after every file."""
 
-    def __init__(self, stream: TextIO = sys.stdout) -> None:
-        self.stream = stream
-        self.live = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stdout
+        self.live = self.stream.isatty()
         self._status = ""
 
     def line(self, text: str) -> None:

@@ -45,6 +45,9 @@ class DaskExecutor(_Closing):
         self._cluster: LocalCluster | None = None
         self._client: Client | None = None
 
+    def start(self) -> None:
+        self._start()
+
     def _start(self) -> Client:
         if self._client is not None:
             return self._client

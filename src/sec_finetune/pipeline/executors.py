@@ -33,6 +33,11 @@ class ExecutorError(RuntimeError):
 
 
 class Executor(Protocol):
+    def start(self) -> None:
+        """Start the workers now (the runner calls it before creating a run directory,
+        so an unreachable cluster leaves no failed run behind)."""
+        ...
+
     def run(
         self, tasks: Iterable[FileTask], config: dict[str, Any], state: Any
     ) -> Iterator[TaskResult]:
@@ -64,6 +69,9 @@ def available_cores() -> int:
 
 
 class _Closing:
+    def start(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -108,6 +116,9 @@ class ProcessExecutor(_Closing):
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:

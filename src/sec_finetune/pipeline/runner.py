@@ -361,6 +361,7 @@ def run_stage(
             )
 
     executor = executor if executor is not None else SerialExecutor()
+    executor.start()
     slots: list[tuple[FileReport, dict[str, Any] | None] | None] = [None] * len(files)
     with RunContext(
         name, base_dir=base, git_sha="auto", notes=list(notes), settings=settings
