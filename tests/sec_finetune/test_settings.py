@@ -65,6 +65,7 @@ def test_repository_configs_document_the_code_defaults(project: Path) -> None:
         "config.yaml",
         "features/readability.yaml",
         "features/sentiment.yaml",
+        "features/topic_modeling.yaml",
     ]
     assert from_repo.model_dump() == Settings().model_dump()
 
