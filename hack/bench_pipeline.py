@@ -6,6 +6,9 @@
 2. Throughput: the filings repeated (4 x --copies renamed links) through every stage at
    --jobs 1, 2, 4 and all cores; files per second, speedup over --jobs 1 and the scaling
    efficiency (speedup / min(jobs, cores)). Target: >= 0.7 x linear up to the cores.
+   Also the CPU seconds of the parent (reading inputs, writing outputs) and of the tasks,
+   and the 1-minute load average before each measurement: on a machine other work keeps
+   busy, wall-clock speedup says little, CPU seconds still show what parallelism costs.
 
 Outputs go to a temporary directory that is deleted afterwards; the repository is not
 touched.
@@ -23,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sec_finetune import Settings
+from sec_finetune import Settings, read_run
 from sec_finetune.pipeline.executors import Executor, available_cores, make_executor
 from sec_finetune.pipeline.runner import StageReport, run_pipeline
 from sec_finetune.pipeline.stages import STAGE_ORDER
@@ -86,14 +89,22 @@ def _repeated(filings: list[Path], copies: int, into: Path) -> int:
     return len(filings) * copies
 
 
-def _timed(raw: Path, out: Path, executor: Executor) -> float:
+def _timed(raw: Path, out: Path, executor: Executor) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds of this process, CPU seconds of the tasks (any process)."""
     with executor:
         executor.start()  # a pool's start-up is part of every real run; count it
+        cpu = time.process_time()
         started = time.perf_counter()
         reports = run_pipeline(STAGE_ORDER, _settings(raw, out), force=True, executor=executor)
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
     assert all(r.failed == 0 for r in reports), "a file failed"
-    return seconds
+    task_cpu = sum(
+        read_run(r.run_dir)["summary"]["executor"]["task_cpu_seconds"]
+        for r in reports
+        if r.run_dir is not None
+    )
+    return seconds, cpu, task_cpu
 
 
 def scaling(filings: list[Path], copies: int, jobs_list: list[int]) -> bool:
@@ -103,18 +114,28 @@ def scaling(filings: list[Path], copies: int, jobs_list: list[int]) -> bool:
         raw.mkdir()
         n = _repeated(filings, copies, raw)
         print(f"\nthroughput: {n} filings ({len(filings)} x {copies} renamed copies), all stages")
-        print(f"{'jobs':>6}{'seconds':>10}{'files/s':>10}{'speedup':>10}{'efficiency':>12}")
+        print(
+            f"{'jobs':>6}{'seconds':>10}{'files/s':>10}{'speedup':>10}{'efficiency':>12}"
+            f"{'parent cpu':>12}{'task cpu':>10}{'load':>7}"
+        )
         base_rate = 0.0
         efficiency_at_cores = None
         for jobs in jobs_list:
-            seconds = _timed(raw, Path(tmp) / f"out{jobs}", make_executor("local", jobs=jobs))
+            load = os.getloadavg()[0]
+            executor = make_executor("local", jobs=jobs)
+            seconds, cpu, task_cpu = _timed(raw, Path(tmp) / f"out{jobs}", executor)
             rate = n / seconds
             base_rate = base_rate or rate
             speedup = rate / base_rate
             efficiency = speedup / min(jobs, cores)
             if jobs == cores:
                 efficiency_at_cores = efficiency
-            print(f"{jobs:>6}{seconds:>10.2f}{rate:>10.2f}{speedup:>10.2f}{efficiency:>12.2f}")
+            # With --jobs 1 the tasks run in this process: its CPU includes theirs.
+            parent = cpu - task_cpu if jobs == 1 else cpu
+            print(
+                f"{jobs:>6}{seconds:>10.2f}{rate:>10.2f}{speedup:>10.2f}{efficiency:>12.2f}"
+                f"{parent:>12.2f}{task_cpu:>10.2f}{load:>7.2f}"
+            )
     print(
         f"\n{cores} usable cores; scaling efficiency at {cores} jobs: "
         f"{efficiency_at_cores:.2f} (target >= {SCALING_TARGET}); machine load "

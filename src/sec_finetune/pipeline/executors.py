@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol, Self
 
 from sec_finetune.pipeline.tasks import FileTask, TaskResult, failed_result, run_task
 
+TaskFn = Callable[[FileTask, dict[str, Any], Any], TaskResult]
 ExecutorKind = Literal["local", "dask"]
 EXECUTOR_KINDS: tuple[ExecutorKind, ...] = ("local", "dask")
 
@@ -111,10 +112,11 @@ class ProcessExecutor(_Closing):
     kills a worker again is reported failed and the batch goes on.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, task_fn: TaskFn = run_task) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs = jobs
+        self.task_fn = task_fn  # a module-level function (pickled by name)
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
@@ -142,24 +144,30 @@ class ProcessExecutor(_Closing):
         window = self.jobs * _IN_FLIGHT_PER_WORKER
         exhausted = False
         while True:
-            while not exhausted and len(pending) < window:
+            while not exhausted and not lost and len(pending) < window:
                 task = next(source, None)
                 if task is None:
                     exhausted = True
                     break
-                pending[self._start().submit(run_task, task, config, state)] = task
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = pending.pop(future)
                 try:
-                    yield future.result()
-                except BrokenProcessPool:
+                    pending[self._start().submit(self.task_fn, task, config, state)] = task
+                except BrokenProcessPool:  # a worker died since the last wait()
                     lost.append(task)
+            if not lost:
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        lost.append(task)
+                        continue
+                    yield result
             if lost:
                 # Every task still pending went down with the pool: take them back and
-                # retry each alone, so the culprit is identified.
+                # retry each alone in a fresh pool, so the culprit is identified.
                 lost.extend(pending.values())
                 pending.clear()
                 self.close()
@@ -171,7 +179,7 @@ class ProcessExecutor(_Closing):
     ) -> Iterator[TaskResult]:
         for task in sorted(tasks, key=lambda t: t.index):
             try:
-                yield self._start().submit(run_task, task, config, state).result()
+                yield self._start().submit(self.task_fn, task, config, state).result()
             except BrokenProcessPool:
                 self.close()
                 yield failed_result(

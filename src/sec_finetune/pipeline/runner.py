@@ -368,7 +368,7 @@ def run_stage(
     ) as run:
         run.save_config(config)
         lost: list[TaskResult] = []
-        failed = 0
+        failed, cpu_seconds = 0, 0.0
         workers: Counter[str] = Counter()
         results = _chain(executor.run(_tasks(stage, files, lost), config, state), lost)
         for done, result in enumerate(results, start=1):
@@ -377,6 +377,7 @@ def run_stage(
             slots[result.index] = (report, output)
             failed += report.outcome == "failed"
             workers[result.worker or "?"] += 1
+            cpu_seconds += result.cpu_seconds
             progress(_progress_line(name, done, len(files), report))
             tally(Tally(name, done, len(files), failed, time.perf_counter() - started))
         # Input order, whatever order the executor finished in: lineage stays identical.
@@ -397,7 +398,11 @@ def run_stage(
         )
         seconds = round(time.perf_counter() - started, 3)
         summary = _summary(stage, reports, upstream)
-        summary["executor"] = {**executor.describe(), "ran_on": dict(sorted(workers.items()))}
+        summary["executor"] = {
+            **executor.describe(),
+            "ran_on": dict(sorted(workers.items())),
+            "task_cpu_seconds": round(cpu_seconds, 3),
+        }
         counts = {k: summary[k] for k in ("files", "processed", "skipped", "failed")}
         run.save_metrics({**counts, "seconds": seconds})
         if all(r.outcome == "failed" for r in reports):

@@ -36,7 +36,8 @@ class TaskResult:
     error: str | None = None
     output: bytes | None = None  # the output document, serialised exactly as written
     seconds: float = 0.0
-    worker: str = ""  # host:pid (or the Dask worker address) that ran it
+    cpu_seconds: float = 0.0  # CPU time of the worker on this task (for benchmarks)
+    worker: str = ""  # host:pid of the process that ran it
 
 
 def error_text(exc: BaseException) -> str:
@@ -51,7 +52,7 @@ def worker_name() -> str:
 
 def run_task(task: FileTask, config: dict[str, Any], state: Any) -> TaskResult:
     """Run the stage's per-file function; never raises for a bad file."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     process = STAGES[task.stage].process  # a module-level function: picklable by name
     try:
         result: FileResult = process(task.source, task.key, config, state)
@@ -67,6 +68,7 @@ def run_task(task: FileTask, config: dict[str, Any], state: Any) -> TaskResult:
             "failed",
             error=error_text(exc),
             seconds=round(time.perf_counter() - started, 3),
+            cpu_seconds=time.process_time() - cpu_started,
             worker=worker_name(),
         )
     return TaskResult(
@@ -76,6 +78,7 @@ def run_task(task: FileTask, config: dict[str, Any], state: Any) -> TaskResult:
         detail=result.detail,
         output=output,
         seconds=round(time.perf_counter() - started, 3),
+        cpu_seconds=time.process_time() - cpu_started,
         worker=worker_name(),
     )
 

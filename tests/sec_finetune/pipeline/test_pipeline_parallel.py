@@ -24,6 +24,7 @@ from sec_finetune.pipeline.executors import (
 )
 from sec_finetune.pipeline.runner import StageReport, Tally, run_pipeline
 from sec_finetune.pipeline.stages import STAGE_ORDER
+from sec_finetune.pipeline.tasks import FileTask, TaskResult, run_task
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # Renamed copies: same bytes under another filing key, so keys (and output names) differ.
@@ -207,6 +208,30 @@ def test_a_bad_filing_among_many_leaves_every_good_one_processed(
     # The live count reached every file, counting the two failures.
     assert [(t.done, t.failed) for t in tallies][-1] == (8, 2)
     assert [t.done for t in tallies] == list(range(1, 9))
+
+
+def die_on_killme(task: FileTask, config: dict[str, Any], state: Any) -> TaskResult:
+    """A task function whose worker process dies on one file, as a parser crash would."""
+    if task.key.startswith("KILLME"):
+        os._exit(3)
+    return run_task(task, config, state)
+
+
+def test_a_filing_that_kills_its_worker_is_the_only_failure(
+    project: Path, make_settings: Any
+) -> None:
+    raw = project / "data" / "raw"
+    for name in ("A_10K_2020", "KILLME_10K_2020", "B_10K_2020", "C_10K_2020", "D_10K_2020"):
+        shutil.copyfile(raw / "SAMP_10K_2023.html", raw / f"{name}.html")
+    with ProcessExecutor(2, task_fn=die_on_killme) as executor:
+        (parse,) = run_pipeline(["parse"], make_settings(), executor=executor)
+    outcomes = {f.key: (f.outcome, f.error) for f in parse.files}
+    assert outcomes.pop("KILLME_10K_2020") == (
+        "failed",
+        "WorkerDied: the worker process died while processing this file",
+    )
+    assert outcomes == {key: ("processed", None) for key in outcomes} and len(outcomes) == 5
+    assert parse.run_status == "completed"
 
 
 def test_cli_jobs_prints_one_line_per_file_and_the_count(
