@@ -190,7 +190,8 @@ def test_one_bad_filing_does_not_stop_the_batch(
     (raw / "BAD_10K_2020.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
     (raw / "EMPTY_10K_2021.html").write_bytes(b"")
     (raw / "ZZZ_10K_2022.html").write_bytes(SAMPLE_FILING.read_bytes())
-    assert main(["pipeline", "run"]) == 1
+    # --jobs 1: lines in input order (in parallel they come in completion order).
+    assert main(["pipeline", "run", "--jobs", "1"]) == 1
     out = capsys.readouterr().out
     assert "[parse] 1/4 BAD_10K_2020.html: failed — ParseError: binary content" in out
     assert "[parse] 2/4 EMPTY_10K_2021.html: failed — ParseError: empty file" in out
