@@ -54,13 +54,15 @@ class DaskExecutor(_Closing):
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:
-            # One thread per worker: the stages are pure Python and hold the GIL.
-            # No dashboard: it needs bokeh and a free port, and nobody watches a batch job.
+            # One thread per worker: the stages are pure Python and hold the GIL. The
+            # scheduler's HTTP server (health, metrics, the dashboard if bokeh is installed)
+            # takes any free port: the default 8787 warns, and moves, when another cluster
+            # or a second pipeline already holds it.
             self._cluster = LocalCluster(
                 n_workers=self.n_workers,
                 threads_per_worker=1,
                 processes=self.processes,
-                dashboard_address=None,
+                dashboard_address=":0",
             )
             self._client = Client(self._cluster)
         else:
@@ -69,6 +71,16 @@ class DaskExecutor(_Closing):
             except OSError as exc:
                 raise ExecutorError(
                     f"cannot reach the Dask scheduler {self.scheduler}: {exc}"
+                ) from exc
+            try:
+                # A scheduler without workers would queue the tasks forever.
+                self._client.wait_for_workers(1, timeout=self.connect_timeout)
+            except TimeoutError as exc:
+                self.close()
+                raise ExecutorError(
+                    f"the Dask scheduler {self.scheduler} has no workers "
+                    f"(waited {self.connect_timeout:g} s); start some with "
+                    f"`dask worker {self.scheduler}`"
                 ) from exc
         return self._client
 
@@ -88,7 +100,7 @@ class DaskExecutor(_Closing):
         client = self._start()
         # Config and state (the sentiment lexicon) go to every worker once, not per task.
         config_ref, state_ref = client.scatter([config, state], broadcast=True, hash=False)
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        workers = max(1, _worker_count(client.scheduler_info()))
         window = workers * _IN_FLIGHT_PER_WORKER
         source = iter(tasks)
         index_of: dict[Any, int] = {}
@@ -123,12 +135,20 @@ class DaskExecutor(_Closing):
         import dask
         import distributed
 
+        dashboard = self._cluster.dashboard_link if self._cluster is not None else None
         return {
             "kind": "dask",
             "scheduler": info.get("address") or self.scheduler,
             "cluster": "LocalCluster" if self._cluster is not None else "external",
-            "workers": len(info.get("workers", {})),
+            "workers": _worker_count(info),
+            "dashboard": dashboard,
             "client_host": socket.gethostname(),
             "dask": dask.__version__,
             "distributed": distributed.__version__,
         }
+
+
+def _worker_count(info: dict[str, Any]) -> int:
+    # Newer schedulers report the total; older ones list every worker.
+    total = info.get("n_workers")
+    return int(total) if isinstance(total, int) else len(info.get("workers", {}))

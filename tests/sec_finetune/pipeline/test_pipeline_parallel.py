@@ -289,3 +289,23 @@ def test_cli_dask_local_cluster_of_worker_processes(
     )
     (worker,) = executor["ran_on"]
     assert int(worker.rsplit(":", 1)[1]) != os.getpid()  # ran in a worker process
+
+
+def test_an_existing_cluster_is_recorded_as_external(project: Path, make_settings: Any) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
+        executor = DaskExecutor(scheduler=cluster.scheduler_address)
+        with executor:
+            (parse,) = run_pipeline(["parse"], make_settings(), executor=executor)
+        assert parse.run_dir is not None
+        recorded = read_run(parse.run_dir)["summary"]["executor"]
+        assert (recorded["cluster"], recorded["scheduler"], recorded["workers"]) == (
+            "external",
+            cluster.scheduler_address,
+            1,
+        )
+
+        empty = LocalCluster(n_workers=0, processes=False, dashboard_address=":0")
+        with empty, pytest.raises(ExecutorError, match="has no workers"):
+            DaskExecutor(scheduler=empty.scheduler_address, connect_timeout=0.5).start()
