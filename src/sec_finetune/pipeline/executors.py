@@ -124,11 +124,18 @@ class ProcessExecutor(_Closing):
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            # Workers fork from a server that has already imported the stage code.
-            context.set_forkserver_preload(["sec_finetune.pipeline.tasks"])
+            context = multiprocessing.get_context(self.start_method)
+            if self.start_method == "forkserver":
+                # Workers fork from a server that has already imported the stage code.
+                context.set_forkserver_preload(["sec_finetune.pipeline.tasks"])
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
         return self._pool
+
+    @property
+    def start_method(self) -> str:
+        # forkserver is POSIX-only; Windows spawns.
+        methods = multiprocessing.get_all_start_methods()
+        return "forkserver" if "forkserver" in methods else "spawn"
 
     def close(self) -> None:
         if self._pool is not None:
@@ -191,7 +198,7 @@ class ProcessExecutor(_Closing):
             "kind": "local",
             "jobs": self.jobs,
             "host": socket.gethostname(),
-            "start_method": "forkserver",
+            "start_method": self.start_method,
         }
 
 
