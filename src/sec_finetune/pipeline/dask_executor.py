@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterable, Iterator
+from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from sec_finetune.pipeline.executors import _IN_FLIGHT_PER_WORKER, ExecutorError, _Closing
@@ -132,9 +133,6 @@ class DaskExecutor(_Closing):
     def describe(self) -> dict[str, Any]:
         client = self._start()
         info = client.scheduler_info()
-        import dask
-        import distributed
-
         dashboard = self._cluster.dashboard_link if self._cluster is not None else None
         return {
             "kind": "dask",
@@ -143,8 +141,8 @@ class DaskExecutor(_Closing):
             "workers": _worker_count(info),
             "dashboard": dashboard,
             "client_host": socket.gethostname(),
-            "dask": dask.__version__,
-            "distributed": distributed.__version__,
+            "dask": version("dask"),
+            "distributed": version("distributed"),
         }
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -145,10 +144,10 @@ def load_documents(files: Sequence[Path], kinds: Sequence[str]) -> list[Document
 # ------------------------------------------------------------------------ model
 
 
-def umass_coherence(presence: sparse.csc_matrix, top_terms: Sequence[int]) -> float:
+def umass_coherence(presence: Any, top_terms: Sequence[int]) -> float:
     """UMass coherence of one topic's top terms (Mimno et al. 2011): the mean over ordered
     pairs of log((D(wi, wj) + 1) / D(wj)), D counting the segments that contain the words.
-    Closer to 0 is more coherent."""
+    Closer to 0 is more coherent. ``presence``: a sparse 0/1 documents x terms matrix."""
     columns = [presence[:, t] for t in top_terms]
     df = [int(c.sum()) for c in columns]
     scores = []
