@@ -119,7 +119,9 @@ class Console:
 
     def tally(self, tally: Tally) -> None:
         if tally.done == tally.total:
-            self._status = ""
+            if self._status:
+                self.stream.write("\r\x1b[K")
+                self._status = ""
             self.line(tally.line())  # the final count stays in the log
         elif self.live:
             self._status = tally.line()

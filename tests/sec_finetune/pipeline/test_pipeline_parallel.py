@@ -4,6 +4,7 @@ bytes, the same lineage (timings and run names aside) and the same skip decision
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import pytest
 
 from sec_finetune import Settings, read_run
 from sec_finetune.__main__ import main
+from sec_finetune.pipeline.cli import Console
 from sec_finetune.pipeline.dask_executor import DaskExecutor
 from sec_finetune.pipeline.executors import (
     Executor,
@@ -309,3 +311,33 @@ def test_an_existing_cluster_is_recorded_as_external(project: Path, make_setting
         empty = LocalCluster(n_workers=0, processes=False, dashboard_address=":0")
         with empty, pytest.raises(ExecutorError, match="has no workers"):
             DaskExecutor(scheduler=empty.scheduler_address, connect_timeout=0.5).start()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_console_keeps_the_live_count_on_the_last_line_of_a_terminal() -> None:
+    term = _Terminal()
+    console = Console(term)
+    console.line("[parse] 1/2 A.html: processed")
+    console.tally(Tally("parse", 1, 2, 0, 1.0))
+    console.line("[parse] 2/2 B.html: failed")
+    console.tally(Tally("parse", 2, 2, 1, 2.0))
+    clear = "\r\x1b[K"
+    assert term.getvalue() == (
+        "[parse] 1/2 A.html: processed\n"
+        f"{clear}[parse] 1/2 files, 0 failed, 1.0 files/s"
+        f"{clear}[parse] 2/2 B.html: failed\n[parse] 1/2 files, 0 failed, 1.0 files/s"
+        f"{clear}[parse] 2/2 files, 1 failed, 1.0 files/s\n"
+    )
+    # In a log (not a terminal) only the per-file lines and the final count appear.
+    log = io.StringIO()
+    console = Console(log)
+    console.line("[parse] 1/2 A.html: processed")
+    console.tally(Tally("parse", 1, 2, 0, 1.0))
+    console.tally(Tally("parse", 2, 2, 0, 2.0))
+    assert log.getvalue() == (
+        "[parse] 1/2 A.html: processed\n[parse] 2/2 files, 0 failed, 1.0 files/s\n"
+    )
