@@ -99,7 +99,7 @@ def code_files(stage: StageName) -> list[Path]:
     return [*(Path(str(m.__file__)) for m in _STAGE_MODULES[stage]), Path(__file__)]
 
 
-def _code_sha256(stage: StageName) -> str:
+def code_sha256(stage: StageName) -> str:
     digest = hashlib.sha256()
     for path in code_files(stage):
         digest.update(path.name.encode())
@@ -137,7 +137,7 @@ def _parse_config(s: Settings) -> dict[str, Any]:
     return {
         "encoding_fallback": s.preprocessing.encoding_fallback,
         "drop_tables": s.preprocessing.drop_tables,
-        "code_sha256": _code_sha256("parse"),
+        "code_sha256": code_sha256("parse"),
     }
 
 
@@ -164,7 +164,7 @@ def _extract_config(s: Settings) -> dict[str, Any]:
         "section": s.extraction.section,
         "section_title": s.extraction.section_title,
         "min_section_chars": s.extraction.min_section_chars,
-        "code_sha256": _code_sha256("extract"),
+        "code_sha256": code_sha256("extract"),
     }
 
 
@@ -199,7 +199,7 @@ def _segment_config(s: Settings) -> dict[str, Any]:
     return {
         "min_segment_chars": s.segmentation.min_segment_chars,
         "max_segment_chars": s.segmentation.max_segment_chars,
-        "code_sha256": _code_sha256("segment"),
+        "code_sha256": code_sha256("segment"),
     }
 
 
@@ -238,7 +238,7 @@ def _features_config(s: Settings) -> dict[str, Any]:
             "categories": list(s.sentiment.categories),
             "lexicon": {"source": source, "sha256": lexicon.sha256},
         },
-        "code_sha256": _code_sha256("features"),
+        "code_sha256": code_sha256("features"),
     }
 
 

@@ -9,6 +9,7 @@ parent process writes into the run directory.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sec_finetune.atomic import dump_json
-from sec_finetune.pipeline.stages import STAGES, FileResult, Source, StageName
+from sec_finetune.pipeline.stages import STAGES, FileResult, Source, StageName, code_sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +51,28 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+class WorkerCodeMismatch(RuntimeError):
+    """The worker's stage code is not the code the run's config (and lineage) names."""
+
+
+@functools.cache
+def _local_code_sha256(stage: StageName) -> str:
+    return code_sha256(stage)
+
+
 def run_task(task: FileTask, config: dict[str, Any], state: Any) -> TaskResult:
     """Run the stage's per-file function; never raises for a bad file."""
     started, cpu_started = time.perf_counter(), time.process_time()
     process = STAGES[task.stage].process  # a module-level function: picklable by name
     try:
+        # A Dask worker may run another installed version than the command that wrote the
+        # config: its outputs would not be what lineage.json says made them.
+        expected = config.get("code_sha256")
+        if expected is not None and expected != _local_code_sha256(task.stage):
+            raise WorkerCodeMismatch(
+                f"{worker_name()} runs other {task.stage} code than this command "
+                "(install the same sec-finetune on every worker)"
+            )
         result: FileResult = process(task.source, task.key, config, state)
         output = None
         if result.data is not None:

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -25,7 +26,7 @@ from sec_finetune.pipeline.executors import (
     SerialExecutor,
 )
 from sec_finetune.pipeline.runner import StageReport, Tally, run_pipeline
-from sec_finetune.pipeline.stages import STAGE_ORDER
+from sec_finetune.pipeline.stages import STAGE_ORDER, Source, code_sha256
 from sec_finetune.pipeline.tasks import FileTask, TaskResult, run_task
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -340,4 +341,16 @@ def test_console_keeps_the_live_count_on_the_last_line_of_a_terminal() -> None:
     console.tally(Tally("parse", 2, 2, 0, 2.0))
     assert log.getvalue() == (
         "[parse] 1/2 A.html: processed\n[parse] 2/2 files, 0 failed, 1.0 files/s\n"
+    )
+
+
+def test_a_worker_running_other_stage_code_fails_the_file() -> None:
+    source = Source.read(REPO_ROOT / "data" / "raw" / "SAMP_10K_2023.html")
+    task = FileTask(0, "parse", "SAMP_10K_2023", source)
+    config = {"encoding_fallback": "cp1252", "drop_tables": False}
+    assert run_task(task, {**config, "code_sha256": code_sha256("parse")}, None).status == "ok"
+    result = run_task(task, {**config, "code_sha256": "0" * 64}, None)
+    assert (result.outcome, result.output) == ("failed", None)
+    assert result.error is not None and result.error.startswith(
+        "WorkerCodeMismatch: " + f"{socket.gethostname()}:{os.getpid()} runs other parse code"
     )
