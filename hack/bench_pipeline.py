@@ -6,9 +6,11 @@
 2. Throughput: the filings repeated (4 x --copies renamed links) through every stage at
    --jobs 1, 2, 4 and all cores; files per second, speedup over --jobs 1 and the scaling
    efficiency (speedup / min(jobs, cores)). Target: >= 0.7 x linear up to the cores.
-   Also the CPU seconds of the parent (reading inputs, writing outputs) and of the tasks,
-   and the 1-minute load average before each measurement: on a machine other work keeps
-   busy, wall-clock speedup says little, CPU seconds still show what parallelism costs.
+   Also the occupancy (the share of the run during which each worker had a file in hand:
+   1.0 means the parent never left a worker idle), the CPU seconds of the parent (reading
+   inputs, writing outputs) and of the tasks, and the 1-minute load average before each
+   measurement: on a machine other work keeps busy, wall-clock speedup says little, while
+   occupancy and CPU seconds still show what parallelism itself costs.
 
 Outputs go to a temporary directory that is deleted afterwards; the repository is not
 touched.
@@ -89,8 +91,9 @@ def _repeated(filings: list[Path], copies: int, into: Path) -> int:
     return len(filings) * copies
 
 
-def _timed(raw: Path, out: Path, executor: Executor) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds of this process, CPU seconds of the tasks (any process)."""
+def _timed(raw: Path, out: Path, executor: Executor) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds of this process, CPU seconds of the tasks (any process),
+    and the tasks' summed wall seconds (how long workers were busy)."""
     with executor:
         executor.start()  # a pool's start-up is part of every real run; count it
         cpu = time.process_time()
@@ -104,7 +107,8 @@ def _timed(raw: Path, out: Path, executor: Executor) -> tuple[float, float, floa
         for r in reports
         if r.run_dir is not None
     )
-    return seconds, cpu, task_cpu
+    busy = sum(f.seconds for r in reports for f in r.files)
+    return seconds, cpu, task_cpu, busy
 
 
 def scaling(filings: list[Path], copies: int, jobs_list: list[int]) -> bool:
@@ -116,14 +120,14 @@ def scaling(filings: list[Path], copies: int, jobs_list: list[int]) -> bool:
         print(f"\nthroughput: {n} filings ({len(filings)} x {copies} renamed copies), all stages")
         print(
             f"{'jobs':>6}{'seconds':>10}{'files/s':>10}{'speedup':>10}{'efficiency':>12}"
-            f"{'parent cpu':>12}{'task cpu':>10}{'load':>7}"
+            f"{'occupancy':>11}{'parent cpu':>12}{'task cpu':>10}{'load':>7}"
         )
         base_rate = 0.0
         efficiency_at_cores = None
         for jobs in jobs_list:
             load = os.getloadavg()[0]
             executor = make_executor("local", jobs=jobs)
-            seconds, cpu, task_cpu = _timed(raw, Path(tmp) / f"out{jobs}", executor)
+            seconds, cpu, task_cpu, busy = _timed(raw, Path(tmp) / f"out{jobs}", executor)
             rate = n / seconds
             base_rate = base_rate or rate
             speedup = rate / base_rate
@@ -134,7 +138,8 @@ def scaling(filings: list[Path], copies: int, jobs_list: list[int]) -> bool:
             parent = cpu - task_cpu if jobs == 1 else cpu
             print(
                 f"{jobs:>6}{seconds:>10.2f}{rate:>10.2f}{speedup:>10.2f}{efficiency:>12.2f}"
-                f"{parent:>12.2f}{task_cpu:>10.2f}{load:>7.2f}"
+                f"{busy / seconds / min(jobs, n):>11.2f}{parent:>12.2f}{task_cpu:>10.2f}"
+                f"{load:>7.2f}"
             )
     print(
         f"\n{cores} usable cores; scaling efficiency at {cores} jobs: "
