@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
-from sec_finetune.pipeline.tasks import FileTask, TaskResult, failed_result, run_task
+from sec_finetune.pipeline.tasks import FileTask, TaskResult, error_text, failed_result, run_task
 
 TaskFn = Callable[[FileTask, dict[str, Any], Any], TaskResult]
 ExecutorKind = Literal["local", "dask"]
@@ -171,6 +171,8 @@ class ProcessExecutor(_Closing):
                     except BrokenProcessPool:
                         lost.append(task)
                         continue
+                    except Exception as exc:  # e.g. a result that cannot be pickled back
+                        result = failed_result(task.index, error_text(exc))
                     yield result
             if lost:
                 # Every task still pending went down with the pool: take them back and
@@ -186,12 +188,15 @@ class ProcessExecutor(_Closing):
     ) -> Iterator[TaskResult]:
         for task in sorted(tasks, key=lambda t: t.index):
             try:
-                yield self._start().submit(self.task_fn, task, config, state).result()
+                result = self._start().submit(self.task_fn, task, config, state).result()
             except BrokenProcessPool:
                 self.close()
-                yield failed_result(
+                result = failed_result(
                     task.index, "WorkerDied: the worker process died while processing this file"
                 )
+            except Exception as exc:
+                result = failed_result(task.index, error_text(exc))
+            yield result
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -63,8 +63,8 @@ def _local_code_sha256(stage: StageName) -> str:
 def run_task(task: FileTask, config: dict[str, Any], state: Any) -> TaskResult:
     """Run the stage's per-file function; never raises for a bad file."""
     started, cpu_started = time.perf_counter(), time.process_time()
-    process = STAGES[task.stage].process  # a module-level function: picklable by name
     try:
+        process = STAGES[task.stage].process
         # A Dask worker may run another installed version than the command that wrote the
         # config: its outputs would not be what lineage.json says made them.
         expected = config.get("code_sha256")

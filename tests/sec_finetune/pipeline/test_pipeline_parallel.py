@@ -217,14 +217,17 @@ def die_on_killme(task: FileTask, config: dict[str, Any], state: Any) -> TaskRes
     """A task function whose worker process dies on one file, as a parser crash would."""
     if task.key.startswith("KILLME"):
         os._exit(3)
+    if task.key.startswith("RAISE"):
+        raise ValueError("raised outside the stage code")
     return run_task(task, config, state)
 
 
-def test_a_filing_that_kills_its_worker_is_the_only_failure(
+def test_a_filing_that_kills_its_worker_or_its_task_fails_alone(
     project: Path, make_settings: Any
 ) -> None:
     raw = project / "data" / "raw"
-    for name in ("A_10K_2020", "KILLME_10K_2020", "B_10K_2020", "C_10K_2020", "D_10K_2020"):
+    names = ("A_10K_2020", "KILLME_10K_2020", "B_10K_2020", "RAISE_10K_2020", "C_10K_2020")
+    for name in names:
         shutil.copyfile(raw / "SAMP_10K_2023.html", raw / f"{name}.html")
     with ProcessExecutor(2, task_fn=die_on_killme) as executor:
         (parse,) = run_pipeline(["parse"], make_settings(), executor=executor)
@@ -233,7 +236,11 @@ def test_a_filing_that_kills_its_worker_is_the_only_failure(
         "failed",
         "WorkerDied: the worker process died while processing this file",
     )
-    assert outcomes == {key: ("processed", None) for key in outcomes} and len(outcomes) == 5
+    assert outcomes.pop("RAISE_10K_2020") == (
+        "failed",
+        "ValueError: raised outside the stage code",
+    )
+    assert outcomes == {key: ("processed", None) for key in outcomes} and len(outcomes) == 4
     assert parse.run_status == "completed"
 
 
