@@ -170,7 +170,9 @@ def test_jobs_4_equals_jobs_1(serial: Outcome, pool: Outcome) -> None:
         4,
         "forkserver",
     )
-    assert sum(executor["ran_on"].values()) == 6 and len(executor["ran_on"]) >= 2
+    assert sum(executor["ran_on"].values()) == 6
+    # Worker processes did the work (how it spreads over them is up to the scheduler).
+    assert all(int(w.rsplit(":", 1)[1]) != os.getpid() for w in executor["ran_on"])
     assert read_run(serial.run_dir("parse"))["summary"]["executor"]["jobs"] == 1
 
 
