@@ -61,13 +61,16 @@ def check(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     return main(["check", *args])
 
 
-def quiet_build(root: Path) -> tuple[Path, list[str]]:
+def quiet_build(root: Path, level: int = logging.WARNING) -> tuple[Path, list[str]]:
     captured = Captured()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(captured)
+    previous = logger.level
+    logger.setLevel(min(level, logger.getEffectiveLevel()))
     try:
-        return build_site(root), captured.messages()
+        return build_site(root), captured.messages(level)
     finally:
+        logger.setLevel(previous)
         logger.removeHandler(captured)
 
 
@@ -250,7 +253,7 @@ def test_symlinks_out_of_the_repository_are_never_read_or_published(
         "2025-12-04_12-00-00_valid.md",
     ]
     assert check(root, monkeypatch, str(folder / "2025-12-04_12-00-00_valid.md")) == 1
-    built, messages = quiet_build(root)
+    built, messages = quiet_build(root, logging.INFO)
     published = "".join(
         path.read_text(encoding="utf-8", errors="replace")
         for path in built.rglob("*")
@@ -261,6 +264,31 @@ def test_symlinks_out_of_the_repository_are_never_read_or_published(
     assert any("leak.txt" in message for message in messages)
     with pytest.raises(Abort):
         build_site(root, strict=True)
+
+
+def test_files_in_a_folder_linked_out_of_the_repository_are_never_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MkDocs follows symlinked folders: what they hold is left out of the site, and since
+    `thoughts check` (which walks only real note folders) passes, the strict build passes too."""
+    outside = tmp_path / "outside"
+    write_tree(outside, {"note.md": GOOD + "SECRET\n", "leak.txt": "SECRET\n"})
+    root = site(tmp_path / "repo", {NOTE: GOOD})
+    os.symlink(outside, root / "thoughts/shared/research/linked")  # inside a type folder
+    os.symlink(outside, root / "thoughts/elsewhere")  # outside every type folder
+    assert check(root, monkeypatch) == 0
+    capsys.readouterr()
+    built, messages = quiet_build(root, logging.INFO)
+    published = "".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in built.rglob("*")
+        if path.is_file() and path.suffix in (".html", ".json", ".txt", ".md")
+    )
+    assert "SECRET" not in published
+    assert not (built / "elsewhere").exists()
+    assert not (built / "shared/research/linked").exists()
+    assert sum("leading outside the repository" in message for message in messages) == 4
+    build_site(root, strict=True)  # no warning: check passed, so does the strict build
 
 
 # --- 12: writes through symlinks -------------------------------------------------------------

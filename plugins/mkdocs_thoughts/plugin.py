@@ -223,23 +223,24 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         return files
 
     def _drop_outside_links(self, files: Files) -> None:
-        """MkDocs publishes whatever docs_dir holds, symlinks included: a link to a file outside
-        the repository (or to nothing) is left out of the site. Notes are reported as TH203."""
+        """MkDocs publishes whatever docs_dir holds, following symlinked files and folders: a
+        file leading outside the repository (or to nothing), itself or through a linked folder,
+        is left out of the site. Notes are reported as TH203; other files only get a notice
+        (info), since `thoughts check` reads only notes and a strict build must not fail where
+        the check passes."""
         assert self.loader is not None and self.corpus is not None
         reported = {item.path for item in self.corpus.refused}
         for file in list(files):
             if file.abs_src_path is None:
                 continue  # generated: nothing on disk
             path = Path(file.abs_src_path)
-            if not path.is_symlink():
-                continue
-            why = self.loader.refusal(path)
+            why = self.loader.refusal(path)  # one lstat; folders are resolved once each
             if why is None:
                 continue
             files.remove(file)
             rel_path = self.loader.repo_relative(path)
             if rel_path not in reported:
-                log.warning(f"{rel_path}: {path.name} {why}; it is not published")
+                log.info(f"{rel_path}: {path.name} {why}; it is not published")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
         # MkDocs watches docs_dir only: notes kept outside it must rebuild the site too.
