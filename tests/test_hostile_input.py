@@ -318,6 +318,31 @@ def test_fix_write_never_writes_through_a_symlink(
     assert (root / NOTE).read_text(encoding="utf-8") != broken  # the regular note was fixed
 
 
+def test_fix_says_which_symlinked_notes_it_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A note linked out of the repository is named as skipped (not a silent "0 notes fixed"),
+    and one linked inside is not counted as fixed when its fix is not applied."""
+    outside = tmp_path / "outside"
+    broken = "# X\n\nNo frontmatter: fix can add one.\n"
+    write_tree(outside, {"2025-12-02_12-00-00_out.md": broken})
+    root = site(tmp_path / "repo", {NOTE: GOOD, "thoughts/real/2025-12-03_12-00-00_r.md": broken})
+    folder = root / "thoughts/shared/research"
+    os.symlink(outside / "2025-12-02_12-00-00_out.md", folder / "2025-12-02_12-00-00_out.md")
+    os.symlink(
+        root / "thoughts/real/2025-12-03_12-00-00_r.md", folder / "2025-12-03_12-00-00_in.md"
+    )
+    monkeypatch.chdir(root)
+    main(["fix", "--write", str(folder / "2025-12-02_12-00-00_out.md")])
+    err = capsys.readouterr().err
+    assert "2025-12-02_12-00-00_out.md: skipped:" in err and "outside the repository" in err
+    main(["fix", "--write", str(folder / "2025-12-03_12-00-00_in.md")])
+    err = capsys.readouterr().err
+    assert "fix not applied" in err
+    assert "0 notes fixed; 1 not applied (symlinks)" in err
+    assert (outside / "2025-12-02_12-00-00_out.md").read_text(encoding="utf-8") == broken
+
+
 def test_new_refuses_a_folder_outside_the_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -45,11 +45,14 @@ def run(args: argparse.Namespace) -> int:
         corpus = loader.load(paths)
         for notice in corpus.skipped:
             print(f"thoughts: {notice}", file=sys.stderr)
+    for refused in corpus.refused:  # symlinks out of the repository or to nothing: never read
+        print(f"thoughts: {printable(refused.path)}: skipped: {refused.message}", file=sys.stderr)
     git = loader.git if loader.is_git and git_available() else None
     fixes = fix_notes(
         corpus.notes, loader.settings, loader.repo_root, git=git, normalize=args.normalize
     )
     changed, unfixed, still = summary(fixes)
+    not_applied = 0
     for fix in fixes:
         if fix.ignored:
             print(f"thoughts: {fix.rel_path}: skipped: {fix.ignored}", file=sys.stderr)
@@ -66,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
                         "symlink; fix the file it points to",
                         file=sys.stderr,
                     )
+                    not_applied += 1
+                    still -= bool(fix.remaining)
                     continue
                 print(f"fixed {printable(fix.rel_path)}: {'; '.join(fix.changes)}")
             else:
@@ -74,9 +79,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"thoughts: {fix.rel_path}: still fails after the fix:", file=sys.stderr)
             print(format_text(fix.remaining), file=sys.stderr)
     verb = "fixed" if args.write else "can be fixed"
+    changed -= not_applied
     print(
         f"{changed} note{'s' * (changed != 1)} {verb}"
         + (f" ({still} still failing: see above)" if still else "")
+        + (f"; {not_applied} not applied (symlinks)" if not_applied else "")
         + f"; {unfixed} failing note{'s' * (unfixed != 1)} with nothing to infer"
         + ("" if args.write or not changed else " (run with --write to apply)"),
         file=sys.stderr,
