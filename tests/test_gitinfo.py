@@ -260,7 +260,7 @@ def test_shallow_clone(shared: Scenario, tmp_path: Path) -> None:
     info = ready(clone.root)
     assert info.shallow
     [notice] = info.notices
-    assert "shallow clone (1 commits of history)" in notice
+    assert "shallow clone (1 commit of history)" in notice
     assert "git fetch --unshallow" in notice and "fetch-depth: 0" in notice
     head = info.head
     assert head is not None and head.sha == shared.c5

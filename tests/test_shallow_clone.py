@@ -79,8 +79,8 @@ def test_shallow_clone_is_one_notice_not_an_error_per_note(
     code, items, err = check_json(tmp_path / "clone", monkeypatch, capsys)
     assert (code, items) == (0, [])
     [notice] = [line for line in err.splitlines() if line.startswith("thoughts: warning:")]
-    assert "shallow clone (1 commits of history)" in notice
-    assert "3 note(s) name a commit outside it and TH302 is not checked for them" in notice
+    assert "shallow clone (1 commit of history)" in notice
+    assert "3 notes name a commit outside it and TH302 is not checked for them" in notice
     assert "git fetch --unshallow" in notice and "fetch-depth: 0" in notice
 
 
@@ -103,7 +103,7 @@ def test_shallow_clone_builds_strictly_with_the_same_notice(
     messages = captured.messages(logging.INFO)
     assert not [m for m in messages if ": TH302 " in m]  # no diagnostic, only the notice
     [notice] = [m for m in messages if "shallow clone" in m]
-    assert "3 note(s) name a commit outside it" in notice
+    assert "3 notes name a commit outside it" in notice
     url = OLD.removeprefix("thoughts/").removesuffix(".md")
     page = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
     placement = page.select_one(".th-note-header .th-placement")

@@ -284,12 +284,14 @@ class GitInfo:
         no TH302 each: the notice counts them instead."""
         assert self._history is not None
         unchecked = (
-            f"{beyond_cut} note(s) name a commit outside it and TH302 is not checked for them; "
+            f"{beyond_cut} note{'s' * (beyond_cut != 1)} name{'s' * (beyond_cut == 1)} a commit "
+            f"outside it and TH302 is not checked for {'them' if beyond_cut != 1 else 'it'}; "
             if beyond_cut
             else ""
         )
+        commits = len(self._history.shas)
         return (
-            f"{self.root}: shallow clone ({len(self._history.shas)} commits of history): "
+            f"{self.root}: shallow clone ({commits} commit{'s' * (commits != 1)} of history): "
             f"{unchecked}older commits show as missing, and 'behind HEAD' counts and file "
             "histories stop at the cut; fetch the full history with `git fetch --unshallow`, or "
             "set `fetch-depth: 0` on actions/checkout in CI"
