@@ -291,6 +291,23 @@ def test_files_in_a_folder_linked_out_of_the_repository_are_never_published(
     build_site(root, strict=True)  # no warning: check passed, so does the strict build
 
 
+def test_theme_files_reached_through_a_symlink_are_published(tmp_path: Path) -> None:
+    """Only docs_dir is judged: a theme installed behind a symlinked path (a linked virtual
+    environment, a linked `custom_dir`) keeps its assets."""
+    outside = tmp_path / "outside"
+    write_tree(outside, {"overrides/assets/extra.css": "body {}\n"})
+    root = site(tmp_path / "repo", {NOTE: GOOD})
+    os.symlink(outside / "overrides", root / "overrides")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        text.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"),
+        encoding="utf-8",
+    )
+    built = build_site(root, strict=True)
+    assert (built / "assets/extra.css").is_file()
+    assert (built / "assets/javascripts").is_dir()
+
+
 # --- 12: writes through symlinks -------------------------------------------------------------
 
 

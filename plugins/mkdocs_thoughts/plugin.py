@@ -142,7 +142,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
 
     def _on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None and self.loader is not None
-        self._drop_outside_links(files)
+        self._drop_outside_links(files, config.docs_dir)
         # Notes under a notes_root outside docs_dir, which MkDocs did not collect.
         add_outside_notes(
             files, config, self.corpus.notes_root, self.corpus.notes, list(self.specs)
@@ -222,7 +222,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         gc.freeze()
         return files
 
-    def _drop_outside_links(self, files: Files) -> None:
+    def _drop_outside_links(self, files: Files, docs_dir: str) -> None:
         """MkDocs publishes whatever docs_dir holds, following symlinked files and folders: a
         file leading outside the repository (or to nothing), itself or through a linked folder,
         is left out of the site. Notes are reported as TH203; other files only get a notice
@@ -231,8 +231,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         assert self.loader is not None and self.corpus is not None
         reported = {item.path for item in self.corpus.refused}
         for file in list(files):
-            if file.abs_src_path is None:
-                continue  # generated: nothing on disk
+            if file.abs_src_path is None or file.src_dir != docs_dir:
+                continue  # generated, or the theme's (wherever it is installed, links included)
             path = Path(file.abs_src_path)
             why = self.loader.refusal(path)  # one lstat; folders are resolved once each
             if why is None:
