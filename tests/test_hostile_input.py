@@ -446,3 +446,30 @@ def test_page_meta_holds_only_the_theme_fields(tmp_path: Path) -> None:
         "hide": ["toc"],
         "search": {"exclude": True},
     }
+
+
+def test_folder_links_looping_back_fail_fast_in_check_and_build(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two links to their own folder made MkDocs' walk exponential (a build that never ended)."""
+    root = site(tmp_path, {NOTE: GOOD})
+    folder = root / "thoughts/shared/research"
+    os.symlink(".", folder / "loop")
+    os.symlink("..", folder / "loop2")
+    started = time.monotonic()
+    assert check(root, monkeypatch, "--format", "json") == 1
+    out = json.loads(capsys.readouterr().out)
+    assert sorted((item["path"].rsplit("/", 1)[1], item["code"]) for item in out) == [
+        ("loop", "TH203"),
+        ("loop2", "TH203"),
+    ]
+    with pytest.raises(Abort):
+        build_site(root)
+    assert (
+        "thoughts/shared/research/loop, thoughts/shared/research/loop2; "
+        "MkDocs would walk them without end"
+    ) in caplog.text
+    assert time.monotonic() - started < 30

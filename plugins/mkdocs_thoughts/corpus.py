@@ -58,6 +58,8 @@ class Corpus:
     run_problems: list[Diagnostic] = field(default_factory=list)
     """TH401: run files that cannot be read (only when the whole site is loaded)."""
     refused: list[Diagnostic] = field(default_factory=list)
+    folder_loops: list[Path] = field(default_factory=list)
+    """Folder links back to an enclosing folder (reported in ``refused``): MkDocs cannot build."""
     """TH203: ``.md`` files not read at all (symlinks out of the repository, dangling, looping)."""
 
     @property
@@ -179,6 +181,11 @@ class NoteLoader:
         only the file itself can be a link (one lstat)."""
         if not path.is_symlink() and self._real_folder(path.parent):
             return None
+        if _loops_back(path):
+            return (
+                "is a folder link to its own folder or one above it, "
+                "which MkDocs would walk without end"
+            )
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):  # missing target, or a loop (RuntimeError on 3.11/3.12)
@@ -196,9 +203,15 @@ class NoteLoader:
         return real == folder or real.is_relative_to(self.repo_root)
 
     def _walk(self, folder: Path) -> Iterable[Path]:
+        """Note files, and folder links that loop back to their own folder or one above it:
+        MkDocs follows folder links, and two such loops make its walk exponential, so they are
+        yielded for :meth:`refusal` to report."""
         skip = set(self.settings.skip_folders)
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if d not in skip and not d.startswith("."))
+            for name in dirnames:
+                if _loops_back(Path(dirpath, name)):
+                    yield Path(dirpath, name)
             for name in filenames:
                 if name.endswith(".md") and name.lower() not in FOLDER_PAGES:
                     yield Path(dirpath, name)
@@ -236,12 +249,14 @@ class NoteLoader:
     def _load(self, paths: Sequence[Path] | None) -> Corpus:
         # `thoughts check thoughts` (the notes root) is the whole site.
         complete = paths is None or any(path.resolve() == self.notes_root for path in paths)
-        files, refused = self._admitted(self.discover(paths))
+        discovered = self.discover(paths)
+        files, refused = self._admitted(discovered)
         notes = [self._read(path) for path in files]
         live = set(files)
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
             self._cache = {path: note for path, note in self._cache.items() if path in live}
         corpus = Corpus(notes, [], self.notes_root, self.repo_root, refused=refused)
+        corpus.folder_loops = [path for path in discovered if _loops_back(path)]
         corpus.skipped = list(self.skipped) if paths is not None else []
         outside = self._outside_types_notice(notes)
         if outside:
@@ -479,3 +494,10 @@ _CORPUS_RULES = frozenset(
 )
 CORPUS_RULES = _CORPUS_RULES
 """Rules checked over the whole site (relations, git), not note by note."""
+
+
+def _loops_back(path: Path) -> bool:
+    """Whether ``path`` is a folder link to its own folder or one above it."""
+    if not path.is_symlink() or not path.is_dir():
+        return False
+    return path.parent.resolve().is_relative_to(path.resolve())

@@ -111,6 +111,18 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # Loaded here, not in on_files, because the nav (set below) names the index pages, whose
         # place depends on where the notes are.
         self.corpus = self.loader.load()
+        if self.corpus.folder_loops:
+            # MkDocs walks docs_dir following folder links, right after this event: with such
+            # loops that walk never ends (two make it exponential), so stop here and say why.
+            root = self.loader.repo_root
+            looping = ", ".join(
+                path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+                for path in self.corpus.folder_loops
+            )
+            raise PluginError(
+                f"folder link(s) back to an enclosing folder: {looping}; MkDocs would walk them "
+                "without end: remove them (`thoughts check` reports them as TH203)"
+            )
         # Runs and their citations come with the corpus, as they do for `thoughts check`.
         self.runs, self.run_links = self.corpus.runs, self.corpus.run_links
         git = self.loader.git
