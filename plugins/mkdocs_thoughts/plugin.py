@@ -23,6 +23,7 @@ from .diagnostics import Diagnostic
 from .escaping import meta_text, page_title, slug, unique_slugs
 from .forges import Forge, ForgeError
 from .gcpause import collector_paused
+from .html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
 from .nav_cache import NavCache, cache_material_nav
 from .note_links import LinkEdit, link_edits, rewrite_links
 from .notefiles import add_outside_notes, is_outside_docs
@@ -70,6 +71,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.nav_urls: list[str] = []
         self.nav_cache: NavCache | None = None
         self.errors: list[Diagnostic] = []
+        self.links_in_html = False
+        """Whether code links may be added to the HTML (see html_code_links.py)."""
+        self.linked_bodies: dict[str, LinkedBody] = {}
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -159,6 +163,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         add_outside_notes(
             files, config, self.corpus.notes_root, self.corpus.notes, list(self.specs)
         )
+        # Here, after every plugin's on_config could add a Markdown extension.
+        self.links_in_html = extensions_allow(config.markdown_extensions)
         notes_by_uri = {note.doc_uri for note in self.corpus.notes}
         assert self.loader is not None
         not_pages = []
@@ -377,7 +383,15 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # note must not be able to set. The title follows topic > first heading > file name.
         page.meta.update(theme_meta(row.note, row.title, row.tags))
         body = row.note.body
-        if row.git is not None:
+        if row.git is not None and self.links_in_html:
+            # Most code links are added to the HTML in on_page_content: Markdown parsing ~25
+            # more links and tags per note was the largest cost of a build with git on.
+            assert self.loader is not None
+            linked = link_code_refs_for_html(body, row.git.refs, self.loader.git.permalink)
+            body = linked.markdown
+            if linked.snippets:
+                self.linked_bodies[uri] = linked
+        elif row.git is not None:
             assert self.loader is not None
             body = link_code_refs(body, row.git.refs, self.loader.git.permalink)
         # After the code links, which are placed by column: these are found by their text.
@@ -392,6 +406,16 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         if spec is not None:
             with collector_paused():
                 return self.writer.fill(spec, html, page.url)
+        linked = self.linked_bodies.pop(page.file.src_uri, None)
+        if linked is not None:
+            filled = linked.fill(html)
+            if filled is not None:
+                return filled
+            # A placeholder did not come out once (Markdown did something unforeseen with it):
+            # render the page as if the links had been written into the Markdown.
+            page.markdown = linked.unfold(page.markdown or "")
+            page.render(config, files)
+            return page.content or ""
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

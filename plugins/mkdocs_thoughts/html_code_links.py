@@ -1,0 +1,148 @@
+"""Code-reference links added to the finished HTML instead of the Markdown (a build-time saving).
+
+Linking a reference in the Markdown (:func:`.code_links.link_code_refs`) makes Python-Markdown
+parse one more link and one more inline HTML tag per reference: with ~25 references per note
+that was the largest cost of a build with every feature on (a 1,000-note build spent a third
+more time in Markdown). Here the reference is replaced in the Markdown by an inert placeholder,
+and the placeholder by the very HTML Markdown would have made of the link and its drift mark,
+once the page is rendered (``on_page_content``, before the search plugin reads the page, so the
+search index is the same too).
+
+Only references whose rendering is known exactly take this path: a plain `` `path:12` `` code
+span, on a line with nothing Markdown could combine it with (no brackets, HTML, escapes,
+attribute lists, heading, indented code), in a note without raw HTML blocks, under Markdown
+extensions that cannot change how a code span inside a link renders. Every other reference is
+linked in the Markdown as before. If a placeholder does not come out exactly once in the HTML
+(something unforeseen), the page is rendered again the old way: the site never differs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .code_links import _linked, drift_mark
+from .coderefs import CodeRef, RefSyntax
+
+SAFE_EXTENSIONS = frozenset(
+    {
+        # MkDocs' own defaults, and block-level extensions that leave inline code alone.
+        "toc",
+        "tables",
+        "fenced_code",
+        "admonition",
+        "footnotes",
+        "def_list",
+        "pymdownx.superfences",
+        "pymdownx.highlight",
+        "pymdownx.details",
+        "pymdownx.tabbed",
+    }
+)
+"""Markdown extensions under which `[`x`](url)` renders as ``<a href="url"><code>x</code></a>``."""
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Markdown syntax uses them
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_UNSAFE_LINE = re.compile(r"[\[\]<>\\{}]|^(?: {4}|\t)|^ {0,3}#")
+_UNSAFE_TEXT = re.compile(r"[&<>\"'\\`\s]")
+_UNSAFE_URL = re.compile(r"[&<>\"'\\`\s()]")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
+_HTML_BLOCK = re.compile(r"^ {0,3}<", re.MULTILINE)
+
+
+def extensions_allow(extensions: Iterable[object]) -> bool:
+    """Whether every configured Markdown extension is one under which the HTML path is exact."""
+    return all(isinstance(name, str) and name in SAFE_EXTENSIONS for name in extensions)
+
+
+@dataclass
+class LinkedBody:
+    """A note body with its code references linked, some as placeholders for the HTML."""
+
+    markdown: str
+    snippets: list[str] = field(default_factory=list)
+    """Placeholder ``n``'s HTML."""
+    fallback: list[str] = field(default_factory=list)
+    """Placeholder ``n``'s Markdown, as :func:`.code_links.link_code_refs` writes it."""
+
+    def fill(self, html: str) -> str | None:
+        """``html`` with every placeholder replaced, or ``None`` when they did not come out
+        exactly once each (render the Markdown of :meth:`unfold` instead)."""
+        if not self.snippets:
+            return html
+        seen: list[int] = []
+
+        def put(match: re.Match[str]) -> str:
+            index = int(match[1])
+            seen.append(index)
+            return self.snippets[index] if index < len(self.snippets) else match[0]
+
+        filled = _PLACEHOLDER.sub(put, html)
+        if sorted(seen) != list(range(len(self.snippets))):
+            return None
+        return filled
+
+    def unfold(self, markdown: str) -> str:
+        """``markdown`` (this body as other plugins may have changed it) with the placeholders
+        written as Markdown links, as the old path did."""
+        return _PLACEHOLDER.sub(
+            lambda m: self.fallback[int(m[1])] if int(m[1]) < len(self.fallback) else m[0],
+            markdown,
+        )
+
+
+def link_code_refs_for_html(
+    body: str,
+    refs: Sequence[CodeRef],
+    permalink: Callable[[CodeRef], str | None],
+) -> LinkedBody:
+    """Like :func:`.code_links.link_code_refs`, with the safe references as placeholders."""
+    if not refs:
+        return LinkedBody(body)
+    lines = body.splitlines(keepends=True)
+    no_html_blocks = _HTML_BLOCK.search(body) is None
+    placed: list[tuple[CodeRef, str, str | None]] = []  # (ref, its Markdown, its HTML or None)
+    mixed: set[int] = set()
+    """Lines with a reference linked in the Markdown: all of theirs are (nothing to combine)."""
+    for ref in refs:
+        index, start = ref.line - 1, ref.column - 1
+        if index >= len(lines) or lines[index][start : start + len(ref.text)] != ref.text:
+            continue  # the text moved (should not happen): leave the line alone
+        url = permalink(ref)
+        mark = drift_mark(ref)
+        html = None
+        if no_html_blocks and _plain(ref, url, lines, index):
+            code = f"<code>{ref.text[1:-1]}</code>"
+            html = (f'<a href="{url}">{code}</a>' if url is not None else code) + " " + mark
+        else:
+            mixed.add(index)
+        placed.append((ref, _linked(ref, url) + " " + mark, html))
+    result = LinkedBody(body)
+    # From the last reference backwards, so earlier columns stay valid (as link_code_refs).
+    for ref, markdown, html in sorted(placed, key=lambda p: (p[0].line, p[0].column), reverse=True):
+        index, start = ref.line - 1, ref.column - 1
+        text = markdown
+        if html is not None and index not in mixed:
+            text = f"{_OPEN}{len(result.snippets)}{_CLOSE}"
+            result.snippets.append(html)
+            result.fallback.append(markdown)
+        line = lines[index]
+        lines[index] = line[:start] + text + line[start + len(ref.text) :]
+    result.markdown = "".join(lines)
+    return result
+
+
+def _plain(ref: CodeRef, url: str | None, lines: list[str], index: int) -> bool:
+    """Whether Markdown would render the linked reference exactly as the HTML path writes it."""
+    if ref.syntax is not RefSyntax.CODE:
+        return False
+    text = ref.text
+    if len(text) < 3 or text[0] != "`" or text[-1] != "`" or _UNSAFE_TEXT.search(text[1:-1]):
+        return False
+    if url is not None and _UNSAFE_URL.search(url):
+        return False
+    if _UNSAFE_LINE.search(lines[index]):
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return not _SETEXT.match(following)
