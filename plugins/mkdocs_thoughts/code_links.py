@@ -6,6 +6,7 @@ rest of the note is left exactly as written.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from .coderefs import CodeRef, RefStatus, RefSyntax
@@ -25,13 +26,19 @@ _MARKS: dict[RefStatus, tuple[str, str]] = {
 
 def drift_mark(ref: CodeRef) -> str:
     """A small HTML badge saying how the cited code changed since the note was written."""
-    text, title = _MARKS[ref.status]
-    if ref.status is RefStatus.CHANGED and ref.commits_since:
-        text = f"changed in {ref.commits_since} commit{'s' * (ref.commits_since != 1)}"
-    if ref.status is RefStatus.RENAMED and ref.current_path:
-        text = f"renamed to {ref.current_path}"
+    return _drift_mark(ref.status, ref.commits_since, ref.current_path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _drift_mark(status: RefStatus, commits_since: int | None, current_path: str | None) -> str:
+    # Cached: a build marks tens of thousands of references with a few hundred distinct badges.
+    text, title = _MARKS[status]
+    if status is RefStatus.CHANGED and commits_since:
+        text = f"changed in {commits_since} commit{'s' * (commits_since != 1)}"
+    if status is RefStatus.RENAMED and current_path:
+        text = f"renamed to {current_path}"
     return (
-        f'<span class="th-drift th-drift--{ref.status.value}" title="{esc(title)}">'
+        f'<span class="th-drift th-drift--{status.value}" title="{esc(title)}">'
         f"{esc(text)}</span>"
     )
 

@@ -22,6 +22,7 @@ This module is pure text: :mod:`.gitinfo` feeds it git's answers.
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -199,6 +200,14 @@ def _line_range(suffix: str | None) -> tuple[int | None, int | None]:
 
 
 def _alternatives(path: str, note_dir: str, skip: Sequence[str], *, link: bool) -> tuple[str, ...]:
+    # Cached: the notes of one folder cite the same files again and again.
+    return _cached_alternatives(path, note_dir, tuple(skip), link)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _cached_alternatives(
+    path: str, note_dir: str, skip: tuple[str, ...], link: bool
+) -> tuple[str, ...]:
     """The repository paths ``path`` may mean, most likely first, none outside the repository.
 
     A link is relative to the note's folder (that is how Markdown reads it), and a leading ``/``

@@ -217,6 +217,8 @@ class GitInfo:
         self._unreadable: set[str] = set()
         """Note commits whose files git could not read this build."""
         self._found: dict[str, tuple[str, list[RefCandidate]]] = {}
+        self._permalinks: dict[tuple[object, ...], str | None] = {}
+        """(forge, sha, path, start, end) -> permalink: many references share one."""
 
     # --- the cache ------------------------------------------------------------------------------
 
@@ -723,7 +725,10 @@ class GitInfo:
         """The cited lines as the note saw them: the file at the pinned commit."""
         if self.forge is None or ref.sha is None:
             return None
-        return self.forge.blob_url(ref.sha, ref.path, ref.start, ref.end)
+        key = (self.forge, ref.sha, ref.path, ref.start, ref.end)
+        if key not in self._permalinks:
+            self._permalinks[key] = self.forge.blob_url(ref.sha, ref.path, ref.start, ref.end)
+        return self._permalinks[key]
 
     def current_url(self, ref: CodeRef) -> str | None:
         """The file as it is at HEAD (renamed path, moved lines), pinned to HEAD's SHA."""
@@ -835,6 +840,9 @@ class _History:
         """index -> bit set (an int) of the commit's ancestors and itself, for wanted commits."""
         self.behind: dict[int, int] = {}
         self._chain: tuple[list[int], list[float]] | None = None
+        self._since: dict[tuple[int, str], int] = {}
+        """(commit index, path) -> touching_since: notes of one day cite the same files at the
+        same commit, and each answer walks the file's history with big-integer bit tests."""
 
     def first_parent_at(self, stamp: float) -> int | None:
         """The first commit on HEAD's first-parent chain committed at or before ``stamp``."""
@@ -994,6 +1002,9 @@ class _History:
     def touching_since(self, index: int, path: str) -> int:
         """Commits in HEAD's history, not in commit ``index``'s, that touched ``path`` or a
         later name of it."""
+        known = self._since.get((index, path))
+        if known is not None:
+            return known
         self.ensure_ancestry([index])
         bits = self.ancestry[index]
         seen: set[int] = set()
@@ -1001,6 +1012,7 @@ class _History:
             for other, _, _ in self.touches.get(name, ()):
                 if self.on_head[other] and not (bits >> other) & 1:
                     seen.add(other)
+        self._since[index, path] = len(seen)
         return len(seen)
 
     def file_history(self, path: str) -> FileHistory:

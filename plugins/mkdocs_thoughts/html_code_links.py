@@ -105,6 +105,7 @@ def link_code_refs_for_html(
     placed: list[tuple[CodeRef, str, str | None]] = []  # (ref, its Markdown, its HTML or None)
     mixed: set[int] = set()
     """Lines with a reference linked in the Markdown: all of theirs are (nothing to combine)."""
+    plain_lines: dict[int, bool] = {}
     for ref in refs:
         index, start = ref.line - 1, ref.column - 1
         if index >= len(lines) or lines[index][start : start + len(ref.text)] != ref.text:
@@ -112,7 +113,10 @@ def link_code_refs_for_html(
         url = permalink(ref)
         mark = drift_mark(ref)
         html = None
-        if no_html_blocks and _plain(ref, url, lines, index):
+        plain_line = plain_lines.get(index)
+        if plain_line is None:
+            plain_line = plain_lines[index] = no_html_blocks and _plain_line(lines, index)
+        if plain_line and _plain(ref, url):
             code = f"<code>{ref.text[1:-1]}</code>"
             html = (f'<a href="{url}">{code}</a>' if url is not None else code) + " " + mark
         else:
@@ -133,15 +137,19 @@ def link_code_refs_for_html(
     return result
 
 
-def _plain(ref: CodeRef, url: str | None, lines: list[str], index: int) -> bool:
-    """Whether Markdown would render the linked reference exactly as the HTML path writes it."""
+def _plain(ref: CodeRef, url: str | None) -> bool:
+    """Whether Markdown would render the linked reference exactly as the HTML path writes it
+    (on a line where :func:`_plain_line` holds)."""
     if ref.syntax is not RefSyntax.CODE:
         return False
     text = ref.text
     if len(text) < 3 or text[0] != "`" or text[-1] != "`" or _UNSAFE_TEXT.search(text[1:-1]):
         return False
-    if url is not None and _UNSAFE_URL.search(url):
-        return False
+    return url is None or not _UNSAFE_URL.search(url)
+
+
+def _plain_line(lines: list[str], index: int) -> bool:
+    """Whether nothing on line ``index`` could combine with a code span there in Markdown."""
     if _UNSAFE_LINE.search(lines[index]):
         return False
     following = lines[index + 1] if index + 1 < len(lines) else ""
