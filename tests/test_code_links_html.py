@@ -1,0 +1,157 @@
+"""Code links added to the finished HTML (html_code_links.py) make the very bytes the links
+written into the Markdown made, in every Markdown context a reference may stand in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gitfixtures import GRACE, Scenario, isolate_git
+from mkdocs_thoughts.code_links import link_code_refs
+from mkdocs_thoughts.coderefs import CodeRef, RefStatus, RefSyntax
+from mkdocs_thoughts.html_code_links import link_code_refs_for_html
+from sitebuild import built_config
+
+MKDOCS = """\
+site_name: Code links
+repo_url: https://github.com/acme/sec-finetune
+docs_dir: thoughts
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - thoughts
+"""
+FRONT = """\
+---
+date: 2025-01-06T12:00:00+00:00
+researcher: Ada
+git_commit: {sha}
+branch: main
+repository: sec-finetune
+topic: {topic}
+tags: [git]
+status: complete
+---
+# {topic}
+
+"""
+CONTEXTS = """\
+## The check at `src/a.py:25`
+
+Plain `src/a.py:5-6` and `src/gone.py` on one line, `src/b.py:9` too.
+
+| where | what |
+|---|---|
+| parser | `src/a.py:25` |
+
+> quoted `src/a.py:5`
+
+- listed `src/a.py:5-6`
+    - nested `src/b.py:2`
+- *emphasised `src/a.py:5` here* and **`src/b.py`**
+
+Reference style [`src/a.py:5`][r], escaped \\`src/a.py:7` and a [link](../../../src/b.py#L2)
+with `src/a.py:8` beside it.
+
+Setext `src/a.py:9`
+-------------------
+
+    indented `src/a.py:10`
+
+```python
+fenced `src/a.py:11`
+```
+
+Footnote-like text `src/later.py`.
+
+[r]: https://example.com/r
+"""
+HTML_BLOCK = """\
+Before `src/a.py:5`.
+
+<div class="box">
+inside `src/a.py:6`
+</div>
+
+After `src/b.py:2`.
+"""
+NOTES = {
+    "thoughts/shared/research/2025-01-06_12-00-00_contexts.md": ("Contexts", CONTEXTS),
+    "thoughts/shared/research/2025-01-06_13-00-00_html-block.md": ("HTML block", HTML_BLOCK),
+}
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same repository built with the HTML path (default extensions) and without it (an
+    extension outside the allow-list that changes nothing here: abbreviations, none defined)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate_git(monkeypatch)
+        root = tmp_path_factory.mktemp("code-links")
+        scenario = Scenario(root)
+        for path, (topic, body) in NOTES.items():
+            scenario.repo.write(path, FRONT.format(sha=scenario.c1[:7], topic=topic) + body)
+        scenario.repo.commit("Add notes", GRACE)
+        built = []
+        for name, extra in (("html", ""), ("markdown", "markdown_extensions:\n  - abbr\n")):
+            (root / "mkdocs.yml").write_text(MKDOCS + extra + f"site_dir: site-{name}\n")
+            config = built_config(root)
+            assert config.plugins["thoughts"].links_in_html is (name == "html")
+            built.append(Path(config.site_dir))
+        yield built[0], built[1]
+
+
+def test_every_note_page_and_the_search_index_are_byte_for_byte_the_same(
+    sites: tuple[Path, Path],
+) -> None:
+    html_site, markdown_site = sites
+    for path in NOTES:
+        url = path.removeprefix("thoughts/").removesuffix(".md")
+        ours = (html_site / url / "index.html").read_text()
+        assert ours == (markdown_site / url / "index.html").read_text(), url
+        assert "th-drift" in ours and "\ue000" not in ours
+    search = "search/search_index.json"
+    assert (html_site / search).read_bytes() == (markdown_site / search).read_bytes()
+
+
+def test_the_html_path_is_taken_only_where_markdown_renders_the_link_exactly() -> None:
+    body = CONTEXTS
+    refs = [
+        _ref(body, "`src/a.py:5-6`"),  # a plain line: HTML
+        _ref(body, "`src/a.py:25`", after="| parser"),  # a table cell: HTML
+        _ref(body, "`src/a.py:25`"),  # a heading: Markdown (the toc reads it)
+        _ref(body, "`src/a.py:5`", after="Reference style"),  # beside a link: Markdown
+        _ref(body, "`src/b.py:2`"),  # indented 4 spaces: Markdown
+    ]
+    linked = link_code_refs_for_html(body, refs, _permalink)
+    assert len(linked.snippets) == 2
+    assert linked.snippets[0].startswith('<a href="https://forge/src/')
+    # Unfolded, the Markdown is what the old path wrote.
+    assert linked.unfold(linked.markdown) == link_code_refs(body, refs, _permalink)
+
+
+def test_a_placeholder_that_does_not_come_out_once_asks_for_the_markdown_path() -> None:
+    body = "See `src/a.py:5`.\n"
+    linked = link_code_refs_for_html(body, [_ref(body, "`src/a.py:5`")], _permalink)
+    (snippet,) = linked.snippets
+    placeholder = linked.markdown.removeprefix("See ").removesuffix(".\n")
+    assert linked.fill(f"<p>See {placeholder}.</p>") == f"<p>See {snippet}.</p>"
+    assert linked.fill(f"<p>{placeholder} {placeholder}</p>") is None
+    assert linked.fill("<p>gone</p>") is None
+
+
+def _ref(body: str, text: str, *, after: str = "") -> CodeRef:
+    start = body.index(after) if after else 0
+    offset = body.index(text, start)
+    line = body.count("\n", 0, offset) + 1
+    column = offset - (body.rfind("\n", 0, offset) + 1) + 1
+    path = text.strip("`").split(":")[0]
+    return CodeRef(
+        path, 5, 6, text, RefSyntax.CODE, line, column, RefStatus.CHANGED, "c0ffee", path
+    )
+
+
+def _permalink(ref: CodeRef) -> str:
+    return f"https://forge/{ref.path}#L{ref.start}"
