@@ -218,7 +218,9 @@ class GitInfo:
         """Note commits whose files git could not read this build."""
         self._found: dict[str, tuple[str, list[RefCandidate]]] = {}
         self._permalinks: dict[tuple[object, ...], str | None] = {}
-        """(forge, sha, path, start, end) -> permalink: many references share one."""
+        """(sha, path, start, end) -> permalink under ``_permalinks_forge``: many references
+        share one, and hashing the forge itself for every reference cost as much as the URL."""
+        self._permalinks_forge: Forge | None = None
 
     # --- the cache ------------------------------------------------------------------------------
 
@@ -725,7 +727,9 @@ class GitInfo:
         """The cited lines as the note saw them: the file at the pinned commit."""
         if self.forge is None or ref.sha is None:
             return None
-        key = (self.forge, ref.sha, ref.path, ref.start, ref.end)
+        if self._permalinks_forge is not self.forge:
+            self._permalinks, self._permalinks_forge = {}, self.forge  # another repo_url
+        key = (ref.sha, ref.path, ref.start, ref.end)
         if key not in self._permalinks:
             self._permalinks[key] = self.forge.blob_url(ref.sha, ref.path, ref.start, ref.end)
         return self._permalinks[key]
