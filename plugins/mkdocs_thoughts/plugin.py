@@ -40,7 +40,7 @@ from .run_links import RunLinks
 from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
 from .runs import RunSet
 from .schema import SettingsError, ThoughtsSettings, load_settings
-from .site import NoteRow, SiteModel
+from .site import SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
 from .site_pages import header_cards
 from .theme_meta import theme_meta
@@ -233,12 +233,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             if written is not None:
                 written.is_modified = lambda: True  # type: ignore[method-assign]
         self._add_run_pages(files, config, renderer, git.commit_url)
-        if self.is_serving:
-            self._mark_changed_headers(files)
-        else:
-            # A plain build renders every page anyway: each header is made when its page is
-            # finished (on_post_page), without the serve-only comparison with the last build.
-            self.previous_headers, self.headers = {}, {}
+        self._mark_changed_headers(files)
         # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until
         # the build ends, yet every full collection of the cyclic garbage collector would walk it
         # again while pages are rendered: freezing it took a quarter off a 3,000-note build.
@@ -319,20 +314,15 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         for row in self.model.rows.values():
             if row.url is None:
                 continue
-            header = self._header(row)
+            cards = header_cards(self.run_pages, self.writer, row)
+            header = self.writer.note_header(
+                row, row.note.diagnostics if self.show_banners else [], cards
+            )
             self.headers[row.note.doc_uri] = header
             if self.previous_headers.get(row.note.doc_uri, header) != header:
                 file = files.get_file_from_path(row.note.doc_uri)
                 if file is not None:
                     file.is_modified = lambda: True  # type: ignore[method-assign]
-
-    def _header(self, row: NoteRow) -> str:
-        """The note's header: facts, banners, run cards and local graph."""
-        assert self.writer is not None and row.url is not None
-        cards = header_cards(self.run_pages, self.writer, row)
-        return self.writer.note_header(
-            row, row.note.diagnostics if self.show_banners else [], cards
-        )
 
     # After every plugin that may still change the nav.
     @event_priority(-100)
@@ -433,10 +423,6 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # content: the note's facts are listed on the indexes, and parsing ~30 more tags on every
         # note was the largest cost the plugin added to a build.
         header = self.headers.get(page.file.src_uri)
-        if header is None and not self.is_serving and self.model is not None:
-            row = self.model.by_uri.get(page.file.src_uri)
-            if row is not None and row.url is not None:
-                header = self._header(row)
         if header is None:
             return output
         return insert_after_title(output, header)
