@@ -77,8 +77,8 @@ def run(count: int, repeat: int, *, with_git: bool = True) -> float:
         baseline, ours = best_of_interleaved(repeat, bare, lambda: check_once(root))
         ratio = ours / baseline
         print(f"notes:                  {count}")
-        label = "bare + libyaml + git log" if with_git else "bare read + libyaml:   "
-        print(f"{label}: {baseline * 1000:8.1f} ms")
+        label = "bare + libyaml + git log:" if with_git else "bare read + libyaml:"
+        print(f"{label:24s}{baseline * 1000:8.1f} ms")
         print(f"thoughts check:         {ours * 1000:8.1f} ms")
         print(f"ratio (target <= 2.0):  {ratio:8.2f}")
         return ratio
