@@ -155,3 +155,31 @@ def _ref(body: str, text: str, *, after: str = "") -> CodeRef:
 
 def _permalink(ref: CodeRef) -> str:
     return f"https://forge/{ref.path}#L{ref.start}"
+
+
+HOOK = """\
+def on_page_markdown(markdown, page, config, files):
+    # After the plugin's (priority 50): every placeholder now comes out twice.
+    return markdown + "\\n\\nAgain:\\n\\n" + markdown if "Contexts" in markdown else markdown
+"""
+
+
+def test_a_page_whose_placeholders_come_out_twice_is_rendered_the_old_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_git(monkeypatch)
+    scenario = Scenario(tmp_path)
+    path = next(iter(NOTES))
+    scenario.repo.write(path, FRONT.format(sha=scenario.c1[:7], topic="Contexts") + CONTEXTS)
+    scenario.repo.write("hooks.py", HOOK)
+    scenario.repo.commit("Add a note and a hook", GRACE)
+    pages = []
+    for name, extra in (("html", ""), ("markdown", "markdown_extensions:\n  - abbr\n")):
+        (tmp_path / "mkdocs.yml").write_text(
+            MKDOCS + extra + f"hooks:\n  - hooks.py\nsite_dir: site-{name}\n"
+        )
+        config = built_config(tmp_path)
+        url = path.removeprefix("thoughts/").removesuffix(".md")
+        pages.append((Path(config.site_dir) / url / "index.html").read_text())
+    assert "Again:" in pages[0] and "\ue000" not in pages[0]
+    assert pages[0] == pages[1]
