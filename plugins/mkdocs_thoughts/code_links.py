@@ -38,8 +38,7 @@ def _drift_mark(status: RefStatus, commits_since: int | None, current_path: str 
     if status is RefStatus.RENAMED and current_path:
         text = f"renamed to {current_path}"
     return (
-        f'<span class="th-drift th-drift--{status.value}" title="{esc(title)}">'
-        f"{esc(text)}</span>"
+        f'<span class="th-drift th-drift--{status.value}" title="{esc(title)}">{esc(text)}</span>'
     )
 
 
