@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -363,3 +366,32 @@ def test_material_tags_plugin_lists_the_notes_and_index_links_reach_its_anchors(
     index = soup(site, "shared/research")
     for link in index.select("a.th-tag"):
         assert link["href"].split("#", 1)[1] in anchors, (link["href"], anchors)
+
+
+def test_builds_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Sets of tags and researchers that differ only in case were listed in the set's order,
+    which changes with the hash seed: two processes built two different index pages."""
+    notes = {
+        f"thoughts/shared/research/2025-12-0{day}_12-00-00_n{day}.md": (
+            f"---\ndate: 2025-12-0{day}T12:00:00+00:00\nresearcher: {who}\ngit_commit: abcdef1\n"
+            f"branch: main\nrepository: r\ntopic: Note {day}\ntags: [{tag}, b{day}]\n"
+            "status: complete\n---\n# Note\n"
+        )
+        for day, who, tag in [
+            (1, "ada", "Pipeline"),
+            (2, "Ada", "pipeline"),
+            (3, "ADA", "PIPELINE"),
+        ]
+    }
+    root = write_tree(tmp_path, {"mkdocs.yml": mkdocs_yml("      check_commits: false\n"), **notes})
+    pages = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"site-{seed}"
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(out)],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed, "NO_MKDOCS_2_WARNING": "1"},
+            check=True,
+        )
+        pages.append((out / "shared/research/index.html").read_bytes())
+    assert pages[0] == pages[1] == pages[2]

@@ -257,8 +257,8 @@ class PageWriter:
             rows=rows,
             groups=list(groups.items()),
             statuses=sorted({row.status for row in rows if row.status}),
-            tags=sorted({tag for row in rows for tag in row.tags}, key=str.lower),
-            researchers=sorted({row.researcher for row in rows if row.researcher}, key=str.lower),
+            tags=_case_blind_order({tag for row in rows for tag in row.tags}),
+            researchers=_case_blind_order({row.researcher for row in rows if row.researcher}),
         )
 
     def _report(self, page_url: str) -> str:
@@ -300,6 +300,12 @@ class PageWriter:
             researchers_url=self.url_of_page(RESEARCHERS_URI),
             drift_url=self.url_of_page(DRIFT_URI),
         )
+
+
+def _case_blind_order(values: set[str]) -> list[str]:
+    """A-Z ignoring case; `Pipeline` and `pipeline` in a fixed order too, since a set's own
+    order changes with the hash seed and builds must be byte-for-byte reproducible."""
+    return sorted(values, key=lambda value: (value.lower(), value))
 
 
 def status_title(status: str) -> str:
