@@ -395,3 +395,38 @@ def test_builds_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
         )
         pages.append((out / "shared/research/index.html").read_bytes())
     assert pages[0] == pages[1] == pages[2]
+
+
+def test_material_tags_that_would_share_an_anchor_get_their_own(tmp_path: Path) -> None:
+    """Material's slugs make `C++` and `c` one anchor (and `!!!` and `???` an empty one): a link
+    to the second tag landed on the first. Only colliding tags change; `segmentation` keeps
+    Material's own slug."""
+    write_material_tags_site(tmp_path)
+    write_tree(
+        tmp_path,
+        {
+            R1: note(
+                "Item 1A extraction", "2025-12-02T09:30:00+01:00", tags="[C++, c, '!!!', '???']"
+            )
+        },
+    )
+    build_site(tmp_path)
+    site = tmp_path / "site"
+    tags = soup(site, "tags")
+    anchors = [element["id"] for element in tags.select("[id^='tag:']")]
+    assert len(anchors) == len(set(anchors)) == 6, anchors
+    assert "tag:segmentation" in anchors
+    index = soup(site, "shared/research")
+    linked = {
+        link.get_text(strip=True): link["href"].split("#", 1)[1]
+        for link in index.select("a.th-tag")
+    }
+    assert {"C++", "c", "!!!", "???"} <= set(linked)
+    assert len({linked[tag] for tag in ("C++", "c", "!!!", "???")}) == 4
+    assert set(linked.values()) <= set(anchors)
+    note_page = soup(site, R1.removeprefix("thoughts/").removesuffix(".md"))
+    chips = {
+        a.get_text(strip=True): a["href"].split("#", 1)[1]
+        for a in note_page.select("article .md-tags a")
+    }
+    assert chips == {tag: linked[tag] for tag in ("C++", "c", "!!!", "???")}

@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from markupsafe import Markup
@@ -132,13 +132,16 @@ def unique_slugs(texts: Iterable[str]) -> dict[str, str]:
     return unique_slugs_of((text, text) for text in texts)
 
 
-def unique_slugs_of(named: Iterable[tuple[K, str]]) -> dict[K, str]:
+def unique_slugs_of(
+    named: Iterable[tuple[K, str]], slugify: Callable[[str], str] = slug
+) -> dict[K, str]:
     """``unique_slugs`` for things that may share a name (two run directories called ``x`` in
     different folders): each ``(identity, name)`` gets the slug of its name, and where slugs
-    meet, the hash of its identity (a string) appended."""
+    meet, the hash of its identity (a string) appended. ``slugify`` is another slug function
+    to make collision-free (Material's, for its tags page)."""
     groups: dict[str, list[K]] = defaultdict(list)
     for identity, name in dict(named).items():
-        groups[slug(name)].append(identity)
+        groups[slugify(name)].append(identity)
     result: dict[K, str] = {}
     for base, members in groups.items():
         if len(members) == 1:

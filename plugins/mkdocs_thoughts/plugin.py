@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from .code_links import link_code_refs
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
-from .escaping import meta_text, page_title, slug, unique_slugs
+from .escaping import meta_text, page_title, slug, unique_slugs, unique_slugs_of
 from .forges import Forge, ForgeError
 from .gcpause import collector_paused
 from .html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
@@ -207,6 +207,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         )
         tags_plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
         material_tags = tags_plugin is not None
+        if tags_plugin is not None:
+            _make_material_tag_slugs_unique(tags_plugin, self.model)
         renderer = (
             Renderer(tags_url=_url(files, "tags.md"), tag_anchor=_material_tag_anchor(tags_plugin))
             if tags_plugin is not None
@@ -480,6 +482,25 @@ def _material_tag_anchor(tags_plugin: Any) -> Callable[[str], str]:
     return lambda tag: options.tags_slugify_format.format(
         slug=options.tags_slugify(meta_text(tag), options.tags_slugify_separator)
     )
+
+
+def _make_material_tag_slugs_unique(tags_plugin: Any, model: SiteModel) -> None:
+    """Material's slugs for the site's tags, with a hash added only where two tags would share
+    one (`C++` and `c`, `!!!` and `???`): the team's own `tags_slugify` is kept otherwise."""
+    options = tags_plugin.config
+    original = getattr(options.tags_slugify, "thoughts_original", options.tags_slugify)
+    separator = options.tags_slugify_separator
+    names = {meta_text(tag) for row in model.rows.values() for tag in row.tags}
+    table = unique_slugs_of(
+        ((name, name) for name in names), slugify=lambda name: original(name, separator)
+    )
+
+    def slugify(name: str, sep: str) -> str:
+        found = table.get(name) if sep == separator else None
+        return found if found is not None else original(name, sep)
+
+    slugify.thoughts_original = original  # type: ignore[attr-defined]  # rebuilt every build
+    options.tags_slugify = slugify
 
 
 def _tag_anchor(model: SiteModel) -> Callable[[str], str]:
