@@ -6,37 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gitfixtures import GRACE, Scenario, isolate_git
+from gitfixtures import GIT_NOTE, GRACE, Scenario, forge_site_yml, isolate_git
 from mkdocs_thoughts.code_links import link_code_refs
 from mkdocs_thoughts.coderefs import CodeRef, RefStatus, RefSyntax
 from mkdocs_thoughts.html_code_links import link_code_refs_for_html
 from sitebuild import built_config
 
-MKDOCS = """\
-site_name: Code links
-repo_url: https://github.com/acme/sec-finetune
-docs_dir: thoughts
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - thoughts
-"""
-FRONT = """\
----
-date: 2025-01-06T12:00:00+00:00
-researcher: Ada
-git_commit: {sha}
-branch: main
-repository: sec-finetune
-topic: {topic}
-tags: [git]
-status: complete
----
-# {topic}
-
-"""
+MKDOCS = forge_site_yml("Code links")
 CONTEXTS = """\
 ## The check at `src/a.py:25`
 
@@ -92,7 +68,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         root = tmp_path_factory.mktemp("code-links")
         scenario = Scenario(root)
         for path, (topic, body) in NOTES.items():
-            scenario.repo.write(path, FRONT.format(sha=scenario.c1[:7], topic=topic) + body)
+            scenario.repo.write(path, GIT_NOTE.format(sha=scenario.c1[:7], topic=topic) + body)
         scenario.repo.commit("Add notes", GRACE)
         built = []
         for name, extra in (("html", ""), ("markdown", "markdown_extensions:\n  - abbr\n")):
@@ -170,7 +146,7 @@ def test_a_page_whose_placeholders_come_out_twice_is_rendered_the_old_way(
     isolate_git(monkeypatch)
     scenario = Scenario(tmp_path)
     path = next(iter(NOTES))
-    scenario.repo.write(path, FRONT.format(sha=scenario.c1[:7], topic="Contexts") + CONTEXTS)
+    scenario.repo.write(path, GIT_NOTE.format(sha=scenario.c1[:7], topic="Contexts") + CONTEXTS)
     scenario.repo.write("hooks.py", HOOK)
     scenario.repo.commit("Add a note and a hook", GRACE)
     pages = []

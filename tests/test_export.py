@@ -18,28 +18,16 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from gitfixtures import ADA, GRACE, GitRepo, isolate_git
+from gitfixtures import ADA, GRACE, GitRepo, forge_site_yml, isolate_git
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.export import markdown_heading, with_header
 from sitebuild import build_site
 from test_runs import make_run, run_json
 from treeutil import REPO_ROOT
 
-MKDOCS = """\
-site_name: Export notes
-repo_url: https://github.com/acme/sec-finetune
-docs_dir: thoughts
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - thoughts
-markdown_extensions:
-  - admonition
-  - toc:
-      permalink: true
-"""
+MKDOCS = forge_site_yml(
+    "Export notes", "markdown_extensions:\n  - admonition\n  - toc:\n      permalink: true\n"
+)
 HOSTILE = 'Quotes "and" <b>tags</b> & *stars* | pipes'
 RESEARCH = "thoughts/shared/research/2025-01-06_10-00-00_baseline.md"
 SECOND = "thoughts/shared/research/2025-01-07_10-00-00_second-look.md"

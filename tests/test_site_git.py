@@ -6,34 +6,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from gitfixtures import GRACE, Scenario, isolate_git
+from gitfixtures import GIT_NOTE, GRACE, Scenario, forge_site_yml, isolate_git
 from sitebuild import build_site
 
-MKDOCS = """\
-site_name: Git notes
-repo_url: https://github.com/acme/sec-finetune
-docs_dir: thoughts
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - thoughts
-"""
-FRONT = """\
----
-date: 2025-01-06T12:00:00+00:00
-researcher: Ada
-git_commit: {sha}
-branch: main
-repository: sec-finetune
-topic: {topic}
-tags: [git]
-status: complete
----
-# {topic}
-
-"""
+MKDOCS = forge_site_yml("Git notes")
 OLD = "thoughts/shared/research/2025-01-06_12-00-00_old-parser.md"
 PR_NOTE = "thoughts/shared/research/2025-01-06_12-30-00_feature-branch.md"
 
@@ -49,10 +25,10 @@ def write_scenario(root: Path) -> Scenario:
         "Helpers live in [the old module](../../../src/old_name.py#L3) and `src/gone.py`.\n"
         "Later work: `src/later.py`. README: `README.md`.\n"
     )
-    repo.write(OLD, FRONT.format(sha=scenario.c1[:7], topic="Old parser") + body)
+    repo.write(OLD, GIT_NOTE.format(sha=scenario.c1[:7], topic="Old parser") + body)
     repo.write(
         PR_NOTE,
-        FRONT.format(sha=scenario.f2[:7], topic="Feature branch") + "See `src/b.py:9`.\n",
+        GIT_NOTE.format(sha=scenario.f2[:7], topic="Feature branch") + "See `src/b.py:9`.\n",
     )
     scenario.c6 = repo.commit("Add notes", GRACE)
     return scenario
