@@ -261,3 +261,14 @@ class Scenario:
     def all_commits(self) -> dict[str, str]:
         names = ("c1", "c2", "c3", "f1", "f2", "s", "t1", "c4", "m", "c5")
         return {name: getattr(self, name) for name in names}
+
+
+def site_repo(root: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_yml: str) -> GitRepo:
+    """A repository at ``root`` whose first commit (2025-01-06T09:00:00+00:00, Ada Lovelace) holds
+    ``mkdocs.yml``, isolated from the user's git configuration and made the working directory."""
+    isolate_git(monkeypatch)
+    repo = GitRepo(root)
+    repo.write("mkdocs.yml", mkdocs_yml)
+    repo.commit("start")
+    monkeypatch.chdir(repo.root)
+    return repo

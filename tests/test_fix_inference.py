@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from gitfixtures import GRACE, GitRepo, isolate_git
+from gitfixtures import GRACE, GitRepo, site_repo
 from mkdocs_thoughts.cli import main
 
 MKDOCS = """\
@@ -27,12 +27,7 @@ SYDNEY = timezone(timedelta(hours=11))
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
-    isolate_git(monkeypatch)
-    repo = GitRepo(tmp_path / "work-tree-name")
-    repo.write("mkdocs.yml", MKDOCS)
-    repo.commit("start")  # 2025-01-06T09:00:00+00:00, Ada Lovelace
-    monkeypatch.chdir(repo.root)
-    return repo
+    return site_repo(tmp_path / "work-tree-name", monkeypatch, MKDOCS)
 
 
 def fix(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from gitfixtures import GRACE, GitRepo, isolate_git
+from gitfixtures import GRACE, GitRepo, site_repo
 from mkdocs_thoughts.cli import main
 from treeutil import CORPORA, REPO_ROOT, needs_corpora
 
@@ -80,12 +80,7 @@ BOLD = """\
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
-    isolate_git(monkeypatch)
-    repo = GitRepo(tmp_path / "sec-finetune")
-    repo.write("mkdocs.yml", MKDOCS)
-    repo.commit("start")  # 2025-01-06T09:00:00+00:00, Ada Lovelace
-    monkeypatch.chdir(repo.root)
-    return repo
+    return site_repo(tmp_path / "sec-finetune", monkeypatch, MKDOCS)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

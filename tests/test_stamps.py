@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from gitfixtures import GRACE, GitRepo, isolate_git
+from gitfixtures import GRACE, GitRepo, site_repo
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.commands.common import note_loader
 from mkdocs_thoughts.siteconfig import load_site_config
@@ -34,12 +34,7 @@ BERLIN = timezone(timedelta(hours=2))
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
-    isolate_git(monkeypatch)
-    repo = GitRepo(tmp_path / "notes")
-    repo.write("mkdocs.yml", MKDOCS)
-    repo.commit("start")  # 2025-01-06T09:00:00+00:00
-    monkeypatch.chdir(repo.root)
-    return repo
+    return site_repo(tmp_path / "notes", monkeypatch, MKDOCS)
 
 
 def diagnostics(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
