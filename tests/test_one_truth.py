@@ -98,6 +98,32 @@ def test_a_bad_mkdocs_yml_is_one_clear_error(
         load_site_config(tmp_path / "mkdocs.yml")
 
 
+def test_a_bad_forge_template_stops_the_check_as_it_stops_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "docs/index.md": "# x\n",
+            "mkdocs.yml": (
+                "site_name: x\nrepo_url: https://github.com/o/r\nplugins:\n  - thoughts:\n"
+                "      commit_url_template: '{repo_url}/c/{commit}'\n"
+            ),
+        },
+    )
+    assert main(["check", "--config", str(tmp_path / "mkdocs.yml")]) == 2
+    err = capsys.readouterr().err
+    assert "plugins.thoughts: " in err and "{commit}" in err and "Traceback" not in err
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(tmp_path / "site")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 1 and "plugins.thoughts: " in built.stderr
+    assert err.split("plugins.thoughts: ", 1)[1].strip() in built.stderr
+
+
 @pytest.mark.parametrize(
     ("written", "severity"),
     [

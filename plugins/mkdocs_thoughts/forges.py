@@ -12,7 +12,11 @@ import re
 import string
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
+
+if TYPE_CHECKING:
+    from .schema import ThoughtsSettings
 
 
 class ForgeKind(StrEnum):
@@ -197,3 +201,14 @@ def _check_template(template: str) -> None:
         raise ForgeError(
             f"URL template {template!r} uses {', '.join(sorted(unknown))}; known fields: {known}"
         )
+
+
+def site_forge(repo_url: str | None, settings: ThoughtsSettings) -> Forge | None:
+    """The forge of a site: its ``repo_url`` read with the plugin's forge options, the same for
+    the build, the export and ``thoughts check`` (a bad template stops all three)."""
+    return Forge.from_config(
+        repo_url,
+        kind=settings.forge,
+        commit_url_template=settings.commit_url_template,
+        blob_url_template=settings.blob_url_template,
+    )

@@ -21,7 +21,7 @@ from .code_links import link_code_refs
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
 from .escaping import meta_text, page_title, slug, unique_slugs, unique_slugs_of
-from .forges import Forge, ForgeError
+from .forges import ForgeError, site_forge
 from .gcpause import collector_paused
 from .html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
 from .nav_cache import NavCache, cache_material_nav
@@ -99,12 +99,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         if self.settings.notes_root:
             notes_root = project_dir / self.settings.notes_root
         try:
-            forge = Forge.from_config(
-                config.repo_url,
-                kind=self.settings.forge,
-                commit_url_template=self.settings.commit_url_template,
-                blob_url_template=self.settings.blob_url_template,
-            )
+            forge = site_forge(config.repo_url, self.settings)
         except ForgeError as error:
             raise PluginError(f"plugins.thoughts: {error}") from None
         if self.loader is None or self.loader.notes_root != notes_root.resolve():

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from ..corpus import NoteLoader
+from ..forges import ForgeError, site_forge
 from ..schema import ThoughtsSettings
-from ..siteconfig import SiteConfig, load_site_config
+from ..siteconfig import ConfigError, SiteConfig, load_site_config
 
 DEFAULT_CONFIG = "mkdocs.yml"
 
@@ -52,7 +53,11 @@ def _loaded(config_file: Path, need_docs_dir: bool) -> SiteConfig:
 def note_loader(config: SiteConfig | None) -> NoteLoader:
     if config is None:
         return NoteLoader(ThoughtsSettings(), Path.cwd(), Path.cwd())
-    return NoteLoader(config.settings, config.notes_root, config.config_file.parent)
+    try:
+        forge = site_forge(config.repo_url, config.settings)
+    except ForgeError as error:  # the build stops on it too
+        raise ConfigError(f"{config.config_file}: plugins.thoughts: {error}") from None
+    return NoteLoader(config.settings, config.notes_root, config.config_file.parent, forge=forge)
 
 
 def existing_paths(given: list[str]) -> list[Path]:

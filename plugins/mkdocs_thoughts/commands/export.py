@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..corpus import NoteLoader
 from ..export import ExportInput, export_docs
 from ..export_config import (
     EXPORT_DOCS,
@@ -18,11 +17,10 @@ from ..export_config import (
 )
 from ..export_markdown import GENERATED, markdown_indexes
 from ..export_tree import ExportTargetError, write_files, write_tree
-from ..forges import Forge, ForgeError
 from ..note_links import link_edits
 from ..siteconfig import ConfigError
 from . import check
-from .common import UsageError, add_config_option, site_config
+from .common import UsageError, add_config_option, note_loader, site_config
 
 FORMATS = ("mkdocs", "zensical", "markdown")
 CONFIG_FILES = {"mkdocs": "mkdocs.yml", "zensical": "zensical.toml"}
@@ -67,16 +65,7 @@ def run(args: argparse.Namespace) -> int:
             print("thoughts: export: nothing written (the check failed)", file=sys.stderr)
             return status
     out = Path(args.out)
-    try:
-        forge = Forge.from_config(
-            config.repo_url,
-            kind=config.settings.forge,
-            commit_url_template=config.settings.commit_url_template,
-            blob_url_template=config.settings.blob_url_template,
-        )
-    except ForgeError as error:
-        raise ConfigError(f"{config.config_file}: plugins.thoughts: {error}") from None
-    loader = NoteLoader(config.settings, config.notes_root, config.config_file.parent, forge=forge)
+    loader = note_loader(config)
     corpus = loader.load()
     if not args.check:
         for notice in corpus.notices:
