@@ -161,7 +161,6 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # Here, after every plugin's on_config could add a Markdown extension.
         self.links_in_html = extensions_allow(config.markdown_extensions)
         notes_by_uri = {note.doc_uri for note in self.corpus.notes}
-        assert self.loader is not None
         not_pages = []
         for file in files:
             if file.src_uri in notes_by_uri:
@@ -190,7 +189,6 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # The mapping itself: get_file_from_path normalises its argument, once per note.
         file_of = files.src_uris
         url_of = {note.doc_uri: file_of.get(note.doc_uri) for note in self.corpus.notes}
-        assert self.loader is not None
         git = self.loader.git
         self.model = SiteModel(
             self.corpus,
@@ -273,13 +271,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         renderer: Renderer,
         commit_url: Callable[[str], str | None],
     ) -> None:
-        assert self.runs is not None and self.run_links is not None and self.corpus is not None
-        file_of = files.src_uris
-        note_urls = {}
-        for note in self.corpus.notes:
-            file = file_of.get(note.doc_uri)
-            if file is not None:
-                note_urls[note.rel_path] = file.url
+        assert self.runs is not None and self.run_links is not None and self.model is not None
+        rows = self.model.rows.values()
+        note_urls = {row.note.rel_path: row.url for row in rows if row.url is not None}
         self.run_pages = RunPages(
             self.runs,
             self.run_links,
