@@ -18,8 +18,8 @@ from mkdocs_thoughts.coderefs import (
     find_candidates,
 )
 from mkdocs_thoughts.forges import Forge
-from mkdocs_thoughts.git import GitError
 from mkdocs_thoughts.gitinfo import GitInfo
+from mkdocs_thoughts.gitrun import GitError
 
 NOTE = Scenario.NOTE  # thoughts/shared/research/note.md
 

@@ -149,13 +149,13 @@ def test_missing_fields_from_git_with_one_log(
     added = repo.commit("notes", author=GRACE)[:7]  # 2025-01-06T10:00:00+00:00
     assert added != start
     calls: list[list[str]] = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def counting(args: list[str], *rest: Any, **kwargs: Any) -> Any:
         calls.append(list(args))
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "Popen", counting)
     code, out, _ = run(capsys, "--write")
     assert code == 0
     assert sum("log" in call for call in calls) == 1  # the check's one pass over the history

@@ -57,7 +57,7 @@ class GitCalls:
 
 @pytest.fixture
 def git_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], GitCalls]]:
-    real_run = subprocess.run
+    real_run = subprocess.Popen
 
     def start() -> GitCalls:
         calls = GitCalls()
@@ -70,7 +70,7 @@ def git_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], GitCalls
                 calls.counts[words[0] if words else "?"] += 1
             return real_run(command, *args, **kwargs)
 
-        monkeypatch.setattr(subprocess, "run", counting)
+        monkeypatch.setattr(subprocess, "Popen", counting)
         return calls
 
     yield start

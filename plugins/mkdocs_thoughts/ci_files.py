@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .fmedit import yaml_list, yaml_scalar
-from .git import GitError, find_repo_root, run_git
+from .gitrun import GitError, find_repo_root, run_git
 
 WORKFLOW_PATH = ".github/workflows/notes.yml"
 PRECOMMIT_PATH = ".pre-commit-config.yaml"

@@ -23,8 +23,8 @@ from .consistency import check_consistency, check_references
 from .diagnostics import Diagnostic, DiagnosticSink, apply_rules
 from .forges import Forge
 from .gcpause import collector_paused
-from .git import find_repo_root
 from .gitinfo import GitInfo, NoteGitFacts, NoteSource, Where
+from .gitrun import find_repo_root
 from .graph import Graph, build_graph
 from .links import NoteIndex, Relation, TargetKind
 from .notes import FOLDER_PAGES, Note

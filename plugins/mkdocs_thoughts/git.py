@@ -1,13 +1,14 @@
-"""The few git facts the notes core needs, each from one batched git process."""
+"""The few git facts the notes core needs, each from one batched git process (run by
+:mod:`.gitrun`)."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from .gitrun import GitError, run_git, run_git_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,86 +17,6 @@ class ResolvedSha:
     full: str | None
     """The full SHA, or ``None`` when git does not know the commit."""
     ambiguous: bool = False
-
-
-def find_repo_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` holding ``.git`` (a folder; a file in worktrees)."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
-def git_available() -> bool:
-    return shutil.which("git") is not None
-
-
-def resolve_shas(repo_root: Path, shas: Iterable[str]) -> dict[str, ResolvedSha]:
-    """Resolve many (short) SHAs to commits with a single ``git cat-file --batch-check``."""
-    wanted = sorted(set(shas))
-    if not wanted:
-        return {}
-    request = "".join(f"{sha}^{{commit}}\n" for sha in wanted)
-    completed = subprocess.run(
-        ["git", "cat-file", "--batch-check=%(objectname) %(objecttype)"],
-        cwd=repo_root,
-        input=request,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    answers = completed.stdout.splitlines()
-    resolved: dict[str, ResolvedSha] = {}
-    for sha, answer in zip(wanted, answers, strict=True):
-        parts = answer.split()
-        if len(parts) == 2 and parts[1] == "commit":
-            resolved[sha] = ResolvedSha(sha, parts[0])
-        else:
-            resolved[sha] = ResolvedSha(sha, None, ambiguous=answer.endswith("ambiguous"))
-    return resolved
-
-
-class GitError(Exception):
-    """A git command could not run or failed; the message quotes git's own last words."""
-
-
-# Settings a user's git config could set that would change the output we parse.
-_FIXED_CONFIG = (
-    "-c",
-    "core.quotepath=false",
-    "-c",
-    "log.showSignature=false",
-    "-c",
-    "diff.noprefix=false",
-    "-c",
-    "diff.mnemonicPrefix=false",
-)
-
-
-def run_git(repo_root: Path, *args: str, stdin: str | None = None) -> str:
-    """Run one git command in ``repo_root`` and return its standard output as text.
-
-    Every git process of the git facts goes through :func:`run_git_bytes`, so tests can count them.
-    """
-    data = None if stdin is None else stdin.encode("utf-8")
-    return run_git_bytes(repo_root, *args, stdin=data).decode("utf-8", errors="replace")
-
-
-def run_git_bytes(repo_root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    command = ["git", *_FIXED_CONFIG, *args]
-    try:
-        completed = subprocess.run(
-            command, cwd=repo_root, input=stdin, capture_output=True, check=False
-        )
-    except OSError as error:
-        raise GitError(f"cannot run git: {error.strerror or error}") from None
-    if completed.returncode != 0:
-        lines = completed.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        # git's own verdict is the "fatal:" line; usage hints may follow it.
-        verdicts = [line for line in lines if line.startswith(("fatal: ", "error: "))]
-        reason = (verdicts or lines or [f"exit status {completed.returncode}"])[0]
-        raise GitError(f"git {args[0]} failed: {reason}")
-    return completed.stdout
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,17 +43,15 @@ from .coderefs import (
 from .forges import Forge
 from .git import (
     CommitObject,
-    GitError,
     RepoState,
     cat_file,
-    find_repo_root,
-    git_available,
     list_tree,
     read_commits,
     read_history,
     read_ref_tips,
     read_repo_state,
 )
+from .gitrun import GitError, find_repo_root, git_available
 
 if TYPE_CHECKING:
     from .notes import Note

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from .git import GitError, find_repo_root, run_git
+from .gitrun import GitError, find_repo_root, run_git
 from .origin import origin_web_url, web_url
 
 DISTRIBUTION = "mkdocs-thoughts"

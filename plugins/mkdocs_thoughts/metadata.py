@@ -10,10 +10,11 @@ import datetime as dt
 import getpass
 import json
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from .gitrun import GitError, run_git
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("date_tz", "Current Date/Time (TZ)"),
@@ -152,21 +153,12 @@ def _toplevel_and_commit(folder: Path, env: Mapping[str, str]) -> tuple[str | No
 
 
 def _git(folder: Path, env: Mapping[str, str], *args: str) -> str | None:
-    """The stripped output of a git command, or ``None`` when it fails or git is missing."""
+    """The stripped output of a git command, or ``None`` when it fails or git is missing: a new
+    note outside git (or without git) still gets its date and author."""
     try:
-        completed = subprocess.run(
-            ["git", *args],
-            cwd=folder,
-            env=dict(env),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
+        return run_git(folder, *args, env=env).strip()
+    except GitError:
         return None
-    if completed.returncode != 0:
-        return None
-    return completed.stdout.strip()
 
 
 def _login_name() -> str:

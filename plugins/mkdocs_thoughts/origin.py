@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .git import GitError, run_git
+from .gitrun import GitError, run_git
 
 # git@github.com:owner/name.git (scp-like syntax: no scheme, a colon before the path)
 _SCP_LIKE = re.compile(r"(?:[^@/\s]+@)?(?P<host>[A-Za-z0-9.-]+):(?!//)(?P<path>[^\s]+)")

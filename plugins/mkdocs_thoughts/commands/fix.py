@@ -8,7 +8,7 @@ import sys
 from ..atomic import SymlinkRefused, write_atomic
 from ..diagnostics import format_text, printable
 from ..fixer import fix_notes, summary
-from ..git import git_available
+from ..gitrun import git_available
 from .common import add_config_option, existing_paths, note_loader, site_config
 
 

@@ -22,7 +22,7 @@ from ..atomic import write_atomic
 from ..ci_files import PRECOMMIT_PATH, WORKFLOW_PATH, check_requirement, write_ci_files
 from ..corpus import NoteLoader
 from ..fmedit import yaml_scalar
-from ..git import find_repo_root
+from ..gitrun import find_repo_root
 from ..install_source import DISTRIBUTION, UnknownSource, running_requirement
 from ..metadata import repository_name
 from ..optionsyaml import render_options

@@ -16,7 +16,7 @@ from ..authoring import (
     write_note,
 )
 from ..diagnostics import format_text
-from ..git import find_repo_root
+from ..gitrun import find_repo_root
 from ..inference import canonical_status
 from ..metadata import FIELDS, gather
 from ..siteconfig import SiteConfig
