@@ -35,7 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs_thoughts.forges import Forge
-from mkdocs_thoughts.gitinfo import GitInfo, NoteSource
+from mkdocs_thoughts.gitfacts import NoteSource
+from mkdocs_thoughts.gitinfo import GitInfo
 
 CODE_FILES = 200
 CODE_LINES = 120

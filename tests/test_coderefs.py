@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from gitfixtures import GitRepo, Scenario, isolate_git
-from mkdocs_thoughts import gitinfo
+from mkdocs_thoughts import gitdrift
 from mkdocs_thoughts.coderefs import (
     CodeRef,
     Drift,
@@ -380,7 +380,7 @@ def test_renamed_twice_and_edited_on_the_way(tmp_path: Path) -> None:
 def test_huge_files_are_not_read_and_count_as_changed(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(gitinfo, "MAX_DIFF_BYTES", 10)
+    monkeypatch.setattr(gitdrift, "MAX_DIFF_BYTES", 10)
     info = GitInfo(scenario.repo.root)
     info.refresh()
     [ref] = info.code_refs("`src/a.py:10-12`", NOTE, scenario.c1)
@@ -396,7 +396,7 @@ def test_git_failing_mid_build_leaves_references_unpinned(
     def broken(*args: object, **kwargs: object) -> None:
         raise GitError("git cat-file failed: fatal: out of memory")
 
-    monkeypatch.setattr(gitinfo, "cat_file", broken)
+    monkeypatch.setattr(gitdrift, "cat_file", broken)
     [ref] = info.code_refs("`src/a.py:10-12`", NOTE, scenario.c1)
     assert (ref.status, ref.sha) == (RefStatus.UNPINNED, scenario.c5)
     assert info.notices == [

@@ -13,7 +13,8 @@ import pytest
 from gitfixtures import ADA, GRACE, GitRepo, Scenario, isolate_git, many_commits_stream
 from mkdocs_thoughts.coderefs import RefStatus
 from mkdocs_thoughts.git import cat_file, list_tree, parse_commit_object
-from mkdocs_thoughts.gitinfo import GitInfo, NoteSource, Placement, Where
+from mkdocs_thoughts.gitfacts import NoteSource, Placement, Where
+from mkdocs_thoughts.gitinfo import GitInfo
 
 NOTE = Scenario.NOTE
 

@@ -23,7 +23,8 @@ from .consistency import check_consistency, check_references
 from .diagnostics import Diagnostic, DiagnosticSink, apply_rules
 from .forges import Forge
 from .gcpause import collector_paused
-from .gitinfo import GitInfo, NoteGitFacts, NoteSource, Where
+from .gitfacts import NoteGitFacts, NoteSource, Where
+from .gitinfo import GitInfo
 from .gitrun import find_repo_root
 from .graph import Graph, build_graph
 from .links import NoteIndex, Relation, TargetKind

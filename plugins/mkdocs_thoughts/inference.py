@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gitinfo import CommitInfo, GitInfo
+from .gitfacts import CommitInfo
+from .gitinfo import GitInfo
 from .metadata import identity
 from .notes import first_heading
 from .schema import ThoughtsSettings, parse_timestamp

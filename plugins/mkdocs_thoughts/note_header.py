@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic
 from .escaping import esc
-from .gitinfo import NoteGitFacts, Placement, Where
+from .gitfacts import NoteGitFacts, Placement, Where
 from .render import Renderer, commit_code, status_badge
 from .site import Link, NoteRow, css_token
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from .corpus import Corpus
 from .diagnostics import Diagnostic
 from .escaping import css_token
-from .gitinfo import NoteGitFacts
+from .gitfacts import NoteGitFacts
 from .links import TargetKind
 from .notes import Note
 from .schema import ThoughtsSettings
