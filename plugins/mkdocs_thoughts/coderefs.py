@@ -412,18 +412,21 @@ class Drift:
 
     @classmethod
     def of(cls, refs: Iterable[CodeRef]) -> Drift:
-        distinct: dict[tuple[str, int | None, int | None], CodeRef] = {}
+        seen: set[tuple[str, int | None, int | None]] = set()
+        compared = drifted = lines_unchanged = not_at_commit = unpinned = most = 0
         for ref in refs:
-            distinct.setdefault(ref.key, ref)
-        values = list(distinct.values())
-        compared = [
-            ref for ref in values if ref.status not in (RefStatus.UNPINNED, RefStatus.NOT_AT_COMMIT)
-        ]
-        return cls(
-            references=len(compared),
-            drifted=sum(ref.drifted for ref in compared),
-            lines_unchanged=sum(ref.status is RefStatus.LINES_UNCHANGED for ref in compared),
-            not_at_commit=sum(ref.status is RefStatus.NOT_AT_COMMIT for ref in values),
-            unpinned=sum(ref.status is RefStatus.UNPINNED for ref in values),
-            commits_since=max((ref.commits_since or 0 for ref in compared), default=0),
-        )
+            key = ref.key
+            if key in seen:
+                continue  # the first reference to a (path, lines) counts
+            seen.add(key)
+            status = ref.status
+            if status is RefStatus.UNPINNED:
+                unpinned += 1
+            elif status is RefStatus.NOT_AT_COMMIT:
+                not_at_commit += 1
+            else:
+                compared += 1
+                drifted += status in DRIFTED
+                lines_unchanged += status is RefStatus.LINES_UNCHANGED
+                most = max(most, ref.commits_since or 0)
+        return cls(compared, drifted, lines_unchanged, not_at_commit, unpinned, most)

@@ -8,6 +8,7 @@ Without a ``repo_url`` or a template there are no links, but every git fact stil
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -184,10 +185,16 @@ class Forge:
             "repo_url": self.repo_url,
             "sha": sha,
             "short_sha": sha[:7],
-            "path": quote(path, safe="/"),
+            "path": _quoted(path),
             "start": "" if start is None else start,
             "end": "" if start is None else (end if end is not None else start),
         }
+
+
+@functools.lru_cache(maxsize=16384)
+def _quoted(path: str) -> str:
+    """``path`` for a URL; a site links the same files from many notes, at many commits."""
+    return quote(path, safe="/")
 
 
 def _check_template(template: str) -> None:
