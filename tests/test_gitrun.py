@@ -10,7 +10,7 @@ import pytest
 from gitfixtures import GitRepo, isolate_git
 from mkdocs_thoughts import gitrun
 from mkdocs_thoughts.gitinfo import GitInfo
-from mkdocs_thoughts.gitrun import GitError, run_git
+from mkdocs_thoughts.gitrun import GitError, run_git, run_git_side_by_side
 from mkdocs_thoughts.metadata import identity
 
 
@@ -91,3 +91,21 @@ def test_output_ignores_the_users_colour_setting(repo: GitRepo) -> None:
     repo.git("config", "color.ui", "always")
     assert "\x1b[" in repo.git("log", "--format=%C(auto)%h %s")  # the setting colours it
     assert run_git(repo.root, "log", "--format=%C(auto)%h %s") == f"{repo.head()[:7]} first\n"
+
+
+def test_side_by_side_a_failure_ends_the_others(repo: GitRepo, tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    hang = f"alias.hang=!echo $$ > {pid_file}; exec sleep 60"
+    started = time.monotonic()
+    with pytest.raises(GitError, match=r"^git rev-parse failed: fatal: ambiguous argument"):
+        run_git_side_by_side(repo.root, ("rev-parse", "no-such-ref"), ("-c", hang, "hang"))
+    assert time.monotonic() - started < 20
+    deadline = time.monotonic() + 5
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the shell may not have started when the failure was read
+    pid = int(pid_file.read_text()) if pid_file.exists() else None
+    while pid is not None and _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pid is None or not _alive(pid)
+    both = run_git_side_by_side(repo.root, ("rev-parse", "HEAD"), ("log", "--format=%s"))
+    assert both == [f"{repo.head()}\n".encode(), b"first\n"]

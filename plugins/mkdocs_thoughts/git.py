@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .gitrun import GitError, run_git, run_git_bytes
+from .gitrun import GitError, run_git, run_git_bytes, run_git_side_by_side
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +169,22 @@ def _person(value: str) -> tuple[str, str, int, int]:
     )
 
 
+_HISTORY = (
+    "log",
+    "--exclude=refs/stash",
+    "--exclude=refs/notes/*",
+    "--all",
+    "--topo-order",
+    "--name-status",
+    "-M",
+    "-z",
+    "--no-color",
+    "--encoding=UTF-8",
+    "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s",
+)
+_REF_TIPS = ("for-each-ref", "--format=%(refname)%09%(objectname)%09%(*objectname)")
+
+
 def read_history(repo_root: Path) -> str:
     """The whole commit graph with every file change, in one ``git log``.
 
@@ -177,20 +193,7 @@ def read_history(repo_root: Path) -> str:
     ``--topo-order`` prints children before their parents. Stashes and git-notes refs are not
     history anyone cites, so they are left out.
     """
-    return run_git(
-        repo_root,
-        "log",
-        "--exclude=refs/stash",
-        "--exclude=refs/notes/*",
-        "--all",
-        "--topo-order",
-        "--name-status",
-        "-M",
-        "-z",
-        "--no-color",
-        "--encoding=UTF-8",
-        "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s",
-    )
+    return run_git(repo_root, *_HISTORY)
 
 
 def read_ref_tips(repo_root: Path) -> list[tuple[str, str]]:
@@ -199,7 +202,29 @@ def read_ref_tips(repo_root: Path) -> list[tuple[str, str]]:
     (``git log``'s decorations would save this process, but which refs they show depends on the
     git version and on ``log.excludeDecoration``.)
     """
-    out = run_git(repo_root, "for-each-ref", "--format=%(refname)%09%(objectname)%09%(*objectname)")
+    return _ref_tips(run_git(repo_root, *_REF_TIPS))
+
+
+def list_tree(repo_root: Path, commit: str) -> dict[str, tuple[str, int]]:
+    """Every file in ``commit``'s tree with its blob id and size (one ``git ls-tree``)."""
+    return _tree(run_git(repo_root, *_tree_command(commit)))
+
+
+def read_graph(
+    repo_root: Path, head: str
+) -> tuple[str, list[tuple[str, str]], dict[str, tuple[str, int]]]:
+    """:func:`read_history`, :func:`read_ref_tips` and :func:`list_tree` of ``head``, from three
+    git processes running side by side: a large history keeps ``git log`` busy for seconds, and
+    the other two need not wait for it."""
+    log, tips, tree = run_git_side_by_side(repo_root, _HISTORY, _REF_TIPS, _tree_command(head))
+    return _text(log), _ref_tips(_text(tips)), _tree(_text(tree))
+
+
+def _text(out: bytes) -> str:
+    return out.decode("utf-8", errors="replace")
+
+
+def _ref_tips(out: str) -> list[tuple[str, str]]:
     tips = []
     for line in out.splitlines():
         name, _, shas = line.partition("\t")
@@ -208,9 +233,11 @@ def read_ref_tips(repo_root: Path) -> list[tuple[str, str]]:
     return tips
 
 
-def list_tree(repo_root: Path, commit: str) -> dict[str, tuple[str, int]]:
-    """Every file in ``commit``'s tree with its blob id and size (one ``git ls-tree``)."""
-    out = run_git(repo_root, "ls-tree", "-r", "-z", "-l", "--full-tree", commit)
+def _tree_command(commit: str) -> tuple[str, ...]:
+    return ("ls-tree", "-r", "-z", "-l", "--full-tree", commit)
+
+
+def _tree(out: str) -> dict[str, tuple[str, int]]:
     files: dict[str, tuple[str, int]] = {}
     for entry in out.split("\0"):
         info, _, path = entry.partition("\t")

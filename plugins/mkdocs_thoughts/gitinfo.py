@@ -4,10 +4,9 @@ A build runs a constant number of git processes, however many notes there are:
 
 - ``git rev-parse`` (shallow?, HEAD, every ref): the cache key, and the only process when nothing
   moved since the last build;
-- ``git for-each-ref``: every ref's commit (tags peeled);
-- ``git log --all --topo-order --name-status -M``: every commit (SHA, parents, author, dates,
-  subject) and every file it touched;
-- ``git ls-tree -r HEAD``: the files that exist now, with their blob ids;
+- side by side: ``git log --all --topo-order --name-status -M`` (every commit: SHA, parents,
+  author, dates, subject, and every file it touched), ``git for-each-ref`` (every ref's commit,
+  tags peeled) and ``git ls-tree -r HEAD`` (the files that exist now, with their blob ids);
 - ``git cat-file --batch``: only for SHAs the log does not know (on no ref, missing, ambiguous);
 - ``git cat-file --batch-check``: every cited path at every note commit (``<sha>:<path>``);
 - ``git cat-file --batch``: both versions of files whose cited lines must be compared (the
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from .coderefs import CodeRef, Drift, RefCandidate
 from .forges import Forge
-from .git import RepoState, list_tree, read_history, read_ref_tips, read_repo_state
+from .git import RepoState, read_graph, read_repo_state
 from .gitdrift import CodeRefReader
 from .gitfacts import CommitInfo, FileHistory, NoteGitFacts, NoteSource, Placement, Where
 from .githistory import History
@@ -99,12 +98,8 @@ class GitInfo:
             self.notices = self._state_notices()  # last build's failures are not this one's
             return False
         try:
-            history = History(
-                read_history(self.root),
-                state,
-                read_ref_tips(self.root),
-                list_tree(self.root, state.head),
-            )
+            log, tips, head_files = read_graph(self.root, state.head)
+            history = History(log, state, tips, head_files)
         except (GitError, ValueError) as error:
             self._switch_off(f"git failed ({error}); git facts are off for this build")
             return True
