@@ -67,6 +67,7 @@ class History:
         """index -> bit set (an int) of the commit's ancestors and itself, for wanted commits."""
         self.behind: dict[int, int] = {}
         self._chain: tuple[list[int], list[float]] | None = None
+        self._touched: dict[str, tuple[int, ...]] = {}
         self._since: dict[tuple[int, str], int] = {}
         """(commit index, path) -> touching_since: notes of one day cite the same files at the
         same commit, and each answer walks the file's history with big-integer bit tests."""
@@ -259,15 +260,31 @@ class History:
         known = self._since.get((index, path))
         if known is not None:
             return known
-        self.ensure_ancestry([index])
+        if index not in self.ancestry:
+            self.ensure_ancestry([index])
         bits = self.ancestry[index]
-        seen: set[int] = set()
-        for name in (path, *self.renamed_forward(path)):
-            for other, _, _ in self.touches.get(name, ()):
-                if self.on_head[other] and not (bits >> other) & 1:
-                    seen.add(other)
-        self._since[index, path] = len(seen)
-        return len(seen)
+        count = 0
+        for other in self._touched_on_head(path):
+            if not (bits >> other) & 1:
+                count += 1
+        self._since[index, path] = count
+        return count
+
+    def _touched_on_head(self, path: str) -> tuple[int, ...]:
+        """The commits in HEAD's history that touched ``path`` or a later name of it (once per
+        path: many notes cite the same file at different commits)."""
+        found = self._touched.get(path)
+        if found is None:
+            on_head, touches = self.on_head, self.touches
+            found = self._touched[path] = tuple(
+                {
+                    other
+                    for name in (path, *self.renamed_forward(path))
+                    for other, _, _ in touches.get(name, ())
+                    if on_head[other]
+                }
+            )
+        return found
 
     def file_history(self, path: str) -> FileHistory:
         collected: set[int] = set()
