@@ -183,6 +183,21 @@ def test_field_aliases_are_canonical() -> None:
     assert note.diagnostics == [] and note.meta.git_commit == "3d801c3"
 
 
+def test_missing_required_fields_are_one_problem() -> None:
+    text = replace("git_commit: 3d801c3\nbranch: main\n", "").replace(
+        "researcher: Ada", "researcher:"
+    )
+    found = check(text).diagnostics
+    assert [(d.code, d.line, d.column, d.field, d.message) for d in found] == [
+        ("TH101", 3, 12, "researcher", "required field 'researcher' is empty"),
+        ("TH101", 10, 1, None, "required fields 'git_commit', 'branch' are missing"),
+    ]
+    assert found[1].hint == (
+        "add `git_commit: ...`, `branch: ...` to the frontmatter "
+        "(every note of type 'research' needs them)"
+    )
+
+
 @pytest.mark.parametrize("written", ["2048284", "0123456"])
 def test_all_digit_sha_keeps_its_text(written: str) -> None:
     note = check(replace("git_commit: 3d801c3", f"git_commit: {written}"))

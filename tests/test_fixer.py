@@ -263,7 +263,7 @@ def test_a_value_that_would_add_an_error_is_dropped_alone(
         f"git_commit: {start}\nrepository: sec-finetune\ntopic: Dropped\n---\n# Dropped\n"
     )
     assert f"{name}: still fails after the fix:" in err
-    assert "required field 'date' is missing" in err
+    assert "required fields 'date', 'branch', 'tags', 'status' are missing" in err
     assert "1 note fixed (1 still failing: see above)" in err
 
 

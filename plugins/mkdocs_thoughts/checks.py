@@ -156,19 +156,17 @@ def _validate_fields(
     unread = {settings.field_aliases.get(key, key) for key in frontmatter.unreadable}
     for name in required:
         raw = canonical.get(name)
-        if raw is None and name in unread:
-            continue
-        if raw is None or raw.tag.endswith(":null"):
-            what = "is empty" if raw is not None else "is missing"
-            at = raw.value_at if raw else Position(max(body_line - 1, 1), 1)
+        if raw is not None and raw.tag.endswith(":null"):
             sink.add(
                 Rule.MISSING_FIELD,
-                f"required field '{name}' {what}",
-                f"add `{name}: ...` to the frontmatter (every note of type {note_type!r} needs it)",
-                at.line,
-                at.column,
+                f"required field '{name}' is empty",
+                f"give `{name}:` a value (every note of type {note_type!r} needs it)",
+                raw.value_at.line,
+                raw.value_at.column,
                 name,
             )
+    missing = [name for name in required if name not in canonical and name not in unread]
+    _report_missing(missing, note_type, body_line, sink)
 
     _check_unknown_keys(frontmatter, settings, sink)
     meta = NoteMeta(
@@ -192,6 +190,30 @@ def _validate_fields(
     )
     _check_updated_after_date(meta, canonical, sink)
     return meta
+
+
+def _report_missing(
+    missing: list[str], note_type: str | None, body_line: int, sink: DiagnosticSink
+) -> None:
+    """One TH101 for all the missing fields of a note: they share a cause, a place (the block's
+    closing line) and a fix, and a field per diagnostic stacked identical lines (and used up
+    GitHub's annotations per step). An empty field is reported at its own line instead."""
+    if not missing:
+        return
+    at = Position(max(body_line - 1, 1), 1)
+    names = ", ".join(f"'{name}'" for name in missing)
+    keys = ", ".join(f"`{name}: ...`" for name in missing)
+    several = len(missing) > 1
+    sink.add(
+        Rule.MISSING_FIELD,
+        f"required fields {names} are missing" if several else f"required field {names} is missing",
+        f"add {keys} to the frontmatter (every note of type {note_type!r} needs "
+        f"{'them' if several else 'it'})",
+        at.line,
+        at.column,
+        # The JSON's `field` names one frontmatter key; a problem of several keys names none.
+        None if several else missing[0],
+    )
 
 
 def _run_model(
