@@ -33,9 +33,10 @@ from typing import Any
 
 from mkdocs_thoughts.cli import main as thoughts
 from mkdocs_thoughts.commands.common import note_loader
+from mkdocs_thoughts.commitvalue import read_commit
 from mkdocs_thoughts.fixer import repair_syntax
 from mkdocs_thoughts.frontmatter import parse_frontmatter, split_frontmatter
-from mkdocs_thoughts.inference import bold_fields, normalise_timestamp, sha_and_prose
+from mkdocs_thoughts.inference import bold_fields, normalise_timestamp
 from mkdocs_thoughts.schema import parse_timestamp, split_stamp
 from mkdocs_thoughts.siteconfig import load_site_config
 
@@ -330,7 +331,7 @@ def own_value(old: Any, new: Any) -> bool:
     prose, or the same moment written as ISO 8601."""
     if old is None:
         return False
-    if old == new or sha_and_prose(str(old))[0] == new:
+    if old == new or read_commit(str(old)).sha == new:
         return True
     normalised = normalise_timestamp(str(old))
     try:
@@ -402,10 +403,10 @@ def judge_commit(
     added_sha: str,
     added_at: dt.datetime,
 ) -> str | None:
-    sha = sha_and_prose(str(value))[0]
+    sha = read_commit(str(value)).sha
     if sha is None:
         return "not a SHA"
-    bold_sha = sha_and_prose(bold.get("git_commit", ""))[0]
+    bold_sha = read_commit(bold.get("git_commit", "")).sha
     if bold_sha is not None and sha == bold_sha:
         return None  # the note's own **Git Commit** line
     # The note's date as a reader finds it: its date field, else its **Date** line or its file

@@ -96,7 +96,7 @@ FAILING = [
         replace("researcher: Ada", "researcher:"), ("TH101", 3, 12, "researcher"), id="empty"
     ),
     pytest.param(
-        replace("git_commit: 3d801c3", "git_commit: 3d801c3 (uncommitted)"),
+        replace("git_commit: 3d801c3", "git_commit: 3d801c3, uncommitted"),
         ("TH102", 4, 13, "git_commit"),
         id="sha-with-prose",
     ),
@@ -181,6 +181,36 @@ def test_status_aliases_and_extra_statuses_are_configurable() -> None:
 def test_field_aliases_are_canonical() -> None:
     note = check(replace("git_commit: 3d801c3", "commit: 3d801c3"))
     assert note.diagnostics == [] and note.meta.git_commit == "3d801c3"
+
+
+@pytest.mark.parametrize(
+    ("written", "remark"),
+    [
+        ("3d801c3 (uncommitted changes on top)", "uncommitted changes on top"),
+        ("3D801C3(latest)", "latest"),
+        ('"3d801c3 (a: b)"', "a: b"),
+        ("'`3d801c3` (rebased)'", "rebased"),
+    ],
+)
+def test_a_sha_with_a_remark_in_parentheses_is_a_commit(written: str, remark: str | None) -> None:
+    note = check(replace("git_commit: 3d801c3", f"git_commit: {written}"))
+    assert note.diagnostics == []
+    assert (note.meta.git_commit, note.meta.commit_remark) == ("3d801c3", remark)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("3d801c3 uncommitted", "git_commit '3d801c3 uncommitted' has text after the SHA"),
+        ("3d801c3 (latest) and more", "git_commit '3d801c3 (latest) and more' has text after"),
+        ("(uncommitted)", "git_commit '(uncommitted)' is not a commit SHA"),
+        ("uncommitted (3d801c3)", "git_commit 'uncommitted (3d801c3)' is not a commit SHA"),
+    ],
+)
+def test_prose_after_the_sha_or_no_sha_is_no_commit(written: str, message: str) -> None:
+    (diagnostic,) = check(replace("git_commit: 3d801c3", f"git_commit: {written}")).diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("TH102", 4, 13)
+    assert diagnostic.message.startswith(message)
 
 
 def test_missing_required_fields_are_one_problem() -> None:

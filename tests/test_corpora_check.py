@@ -75,8 +75,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "TH001": 56,
         "TH002": 1,  # topic: Plan O Complete + Docs Updated — Next: ... (an unquoted `: `)
         "TH101": 2,  # research notes without repository and status (one error each)
-        # git_commit: 3d801c3 (uncommitted changes on top), (uncommitted); one above a YAML error
-        "TH102": 10,
+        # git_commit: (uncommitted); a SHA with a remark, `3d801c3 (uncommitted changes on top)`,
+        # is a commit
+        "TH102": 1,
         "TH201": 92,
         "TH202": 3,  # a handoff dated the day after its file name (written after midnight)
     },

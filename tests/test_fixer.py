@@ -33,7 +33,7 @@ MIXED = """\
 topic: Plan O Complete + Docs Updated — Next: Python API  # why: the title
 date: 2025-01-06T09:30:00+0000
 researcher: Ada
-commit: {sha} (uncommitted changes on top)
+commit: {sha} plus uncommitted changes
 git_branch: main
 repository: sec-finetune
 tags: sec, risk factors
@@ -50,7 +50,7 @@ MIXED_FIXED = """\
 topic: "Plan O Complete + Docs Updated — Next: Python API"  # why: the title
 date: 2025-01-06T09:30:00+0000
 researcher: Ada
-commit: {sha}  # (uncommitted changes on top)
+commit: {sha}  # plus uncommitted changes
 git_branch: main
 repository: sec-finetune
 tags: [sec, risk factors]
@@ -114,6 +114,23 @@ def test_diff_then_write_then_nothing(repo: GitRepo, capsys: pytest.CaptureFixtu
     assert check(capsys) == []
 
     assert run(capsys) == (0, "", "0 notes can be fixed; 0 failing notes with nothing to infer\n")
+
+
+def test_a_remark_after_the_sha_is_no_problem_to_fix(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sha = repo.head()[:7]
+    text = MIXED_FIXED.format(sha=sha).replace(
+        f"commit: {sha}  # plus uncommitted changes", f"commit: {sha} (uncommitted changes on top)"
+    )
+    repo.write(f"{RESEARCH}/2025-01-06_09-30-00_remark.md", text)
+    assert check(capsys) == []
+    assert run(capsys, "--write") == (
+        0,
+        "",
+        "0 notes fixed; 0 failing notes with nothing to infer\n",
+    )
+    assert (repo.root / RESEARCH / "2025-01-06_09-30-00_remark.md").read_text() == text
 
 
 def test_frontmatter_from_bold_lines_and_heading(

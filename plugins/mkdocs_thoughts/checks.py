@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .commitvalue import read_commit
 from .diagnostics import DiagnosticSink
 from .frontmatter import Frontmatter, Position, RawField
 from .notes import (
@@ -173,6 +174,7 @@ def _validate_fields(
         date=fields.get("date"),
         researcher=fields.get("researcher"),
         git_commit=fields.get("git_commit"),
+        commit_remark=_commit_remark(canonical, fields),
         branch=fields.get("branch"),
         repository=fields.get("repository"),
         topic=fields.get("topic"),
@@ -329,6 +331,13 @@ def _relation_values(
                         relations.append(RelationValue(name, part.strip(), where))
                     offset += len(part) + 1
     return relations
+
+
+def _commit_remark(canonical: dict[str, RawField], fields: dict[str, Any]) -> str | None:
+    raw = canonical.get("git_commit")
+    if raw is None or fields.get("git_commit") is None:
+        return None
+    return read_commit(raw.source).remark
 
 
 def _stamp_commits(canonical: dict[str, RawField], fields: dict[str, Any]) -> dict[str, str]:

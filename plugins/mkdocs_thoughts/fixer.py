@@ -35,6 +35,7 @@ import yaml
 from pydantic import ValidationError
 
 from .checks import build_note
+from .commitvalue import read_commit
 from .corpus import CORPUS_RULES
 from .diagnostics import Diagnostic
 from .fmedit import FrontmatterSyntaxError, FrontmatterText, yaml_list, yaml_scalar, yaml_timestamp
@@ -48,7 +49,6 @@ from .inference import (
     canonical_status,
     infer,
     normalise_timestamp,
-    sha_and_prose,
 )
 from .notes import FOLDER_PAGES, LEADING_DATE, Note, read_frontmatter
 from .schema import (
@@ -60,7 +60,6 @@ from .schema import (
     split_stamp,
 )
 
-_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
 _KEY_LINE = re.compile(
     r"(?P<key>[A-Za-z_][\w.-]*):[ \t]+(?P<value>[^\s'\"\[\]{}|>&*!%@`#][^\r\n]*?)"
     r"(?P<comment>[ \t]+#[^\r\n]*)?(?P<eol>\r?)"
@@ -446,7 +445,7 @@ def _holds_no_sha(raw: RawField | None) -> bool:
     if raw is None or not raw.is_scalar or raw.tag.endswith(":null"):
         return False
     text = raw.source.strip()
-    return bool(text) and "{{" not in text and sha_and_prose(text)[0] is None
+    return bool(text) and "{{" not in text and read_commit(text).sha is None
 
 
 def _normalise_values(
@@ -458,8 +457,9 @@ def _normalise_values(
 ) -> list[Change]:
     changes: list[Change] = []
     commit = canonical.get("git_commit")
-    if commit is not None and commit.is_scalar and not _SHA.fullmatch(commit.source.strip()):
-        sha, prose = sha_and_prose(commit.source)
+    written = read_commit(commit.source) if commit is not None and commit.is_scalar else None
+    if commit is not None and written is not None and not written.is_valid:
+        sha, prose = written.sha, written.prose
         if sha is not None and "git_commit" not in picker.blocked:
             comment = f"  # {prose}" if prose else ""
             editor.set_value(commit.key, yaml_scalar(sha) + comment)

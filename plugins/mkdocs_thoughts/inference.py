@@ -14,14 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .commitvalue import is_plain_sha, read_commit
 from .gitfacts import CommitInfo
 from .gitinfo import GitInfo
 from .metadata import identity
 from .notes import first_heading
 from .schema import ThoughtsSettings, parse_timestamp
 
-_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
-_LEADING_SHA = re.compile(r"`?([0-9a-fA-F]{7,40})`?(?![0-9A-Za-z])\s*(.*)", re.DOTALL)
 _BOLD = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[A-Za-z][A-Za-z _-]{0,30}?)[ \t]*"
     r"(?::[ \t]*\*\*|\*\*[ \t]*:)[ \t]*(?P<value>.*?)[ \t\\]*$"
@@ -144,9 +143,7 @@ class Inferred:
             self.candidates.setdefault(name, []).append((value, why))
 
     def shas(self) -> list[str]:
-        return [
-            value for value, _ in self.candidates.get("git_commit", []) if _SHA.fullmatch(value)
-        ]
+        return [value for value, _ in self.candidates.get("git_commit", []) if is_plain_sha(value)]
 
 
 def infer(
@@ -170,7 +167,7 @@ def infer(
         "researcher", added.author if added else None, "the author of the commit that added it"
     )
     inferred.offer(
-        "git_commit", sha_and_prose(bold.get("git_commit", ""))[0], "the **Git Commit**: line"
+        "git_commit", read_commit(bold.get("git_commit", "")).sha, "the **Git Commit**: line"
     )
     inferred.offer("branch", bold.get("branch"), "the **Branch**: line")
     inferred.offer("repository", bold.get("repository"), "the **Repository**: line")
@@ -212,14 +209,6 @@ def bold_fields(body: str) -> dict[str, str]:
         if name and value and name not in found:
             found[name] = value
     return found
-
-
-def sha_and_prose(text: str) -> tuple[str | None, str]:
-    """``3d801c3 (uncommitted changes)`` -> ("3d801c3", "(uncommitted changes)")."""
-    match = _LEADING_SHA.fullmatch(text.strip())
-    if not match:
-        return None, ""
-    return match[1].lower(), " ".join(match[2].split())
 
 
 def normalise_timestamp(text: str) -> str | None:

@@ -51,7 +51,9 @@ def note_header_html(
             name = f'<a href="{esc(rel(researcher_url))}">{name}</a>'
         chips.append(_chip("Researcher", name, "researcher"))
     if row.short_sha:
-        chips.append(_chip("Commit", commit_code(row), "commit"))
+        remark = row.note.meta.commit_remark
+        aside = f' <span class="th-commit-remark">({esc(remark)})</span>' if remark else ""
+        chips.append(_chip("Commit", f"{commit_code(row)}{aside}", "commit"))
     if row.git is not None:
         chips += _drift_chips(row.git, rel(drift_url))
     if show_tags and row.tags:

@@ -37,6 +37,8 @@ class NoteMeta:
     date: datetime | date | None = None
     researcher: str | None = None
     git_commit: str | None = None
+    commit_remark: str | None = None
+    """The remark in parentheses after ``git_commit``'s SHA (``(uncommitted changes on top)``)."""
     branch: str | None = None
     repository: str | None = None
     topic: str | None = None

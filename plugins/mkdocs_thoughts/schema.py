@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .commitvalue import COMMIT_PATTERN, read_commit
 from .filenames import FileNamePattern, PatternError, compile_pattern
 
 CORE_FIELDS: tuple[str, ...] = (
@@ -382,9 +383,6 @@ def load_settings(options: Mapping[str, Any] | None) -> ThoughtsSettings:
 
 # --- The frontmatter fields -------------------------------------------------------------------
 
-_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
-_SHA_WITH_PROSE = re.compile(r"([0-9a-fA-F]{7,40})\s*[\s(,;:-]\s*\S.*")
-
 
 NOTE_DATE = "<the note's date>"
 COMMIT_AT_DATE_HINT = (
@@ -420,11 +418,11 @@ def parse_timestamp(value: object) -> dt.datetime | dt.date:
 
 
 _STAMP_WITH_COMMIT = re.compile(
-    r"(?P<stamp>\d{4}-\d{2}-\d{2}(?:[T ][^,]*?)?)[ \t]*,[ \t]*`?(?P<sha>[0-9a-fA-F]{7,40})`?"
+    rf"(?P<stamp>\d{{4}}-\d{{2}}-\d{{2}}(?:[T ][^,]*?)?)[ \t]*,[ \t]*(?P<commit>{COMMIT_PATTERN})"
 )
 
 
-STAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ][^,]*)?[ \t]*,[ \t]*`?[0-9a-fA-F]{7,40}`?$"
+STAMP_PATTERN = rf"^\d{{4}}-\d{{2}}-\d{{2}}([T ][^,]*)?[ \t]*,[ \t]*{COMMIT_PATTERN}$"
 """A date field's stamp with its commit, for the JSON Schema (``2026-04-01 18:05, a7219ee``)."""
 
 
@@ -434,7 +432,7 @@ def split_stamp(value: object) -> tuple[object, str | None]:
     if isinstance(value, str):
         match = _STAMP_WITH_COMMIT.fullmatch(value.strip())
         if match:
-            return match["stamp"], match["sha"].lower()
+            return match["stamp"], read_commit(match["commit"]).sha
     return value, None
 
 
@@ -494,7 +492,9 @@ class NoteFields(BaseModel):
         None, description="When the note was written, with time zone."
     )
     researcher: str | None = Field(None, description="Who wrote it.")
-    git_commit: str | None = Field(None, description="The commit the note describes (7-40 hex).")
+    git_commit: str | None = Field(
+        None, description="The commit the note describes (7-40 hex), with an optional (remark)."
+    )
     branch: str | None = None
     repository: str | None = None
     topic: str | None = Field(None, description="The note's title.")
@@ -518,15 +518,16 @@ class NoteFields(BaseModel):
     @classmethod
     def _git_commit(cls, value: object) -> str:
         text = str(value).strip()
-        if _SHA.fullmatch(text):
-            return text.lower()
-        with_prose = _SHA_WITH_PROSE.fullmatch(text)
-        if with_prose:
+        commit = read_commit(text)
+        if commit.is_valid and commit.sha is not None:
+            return commit.sha  # a remark in parentheses is the note's (see commitvalue.py)
+        if commit.sha is not None:
             raise _fail(
                 Rule.BAD_VALUE,
                 f"git_commit {text!r} has text after the SHA",
-                f"keep only the SHA ({with_prose.group(1)}); `thoughts fix --write` keeps the rest "
-                "as a YAML comment",
+                f"keep only the SHA ({commit.sha}), with a remark in parentheses if it needs "
+                f"one (`{commit.sha} (remark)`); `thoughts fix --write` keeps the rest as a YAML "
+                "comment",
             )
         raise _fail(
             Rule.BAD_VALUE,
@@ -586,7 +587,7 @@ def frontmatter_json_schema(settings: ThoughtsSettings) -> dict[str, Any]:
     schema = NoteFields.model_json_schema()
     properties = schema["properties"]
     properties["status"] = {"type": "string", "enum": settings.all_statuses}
-    properties["git_commit"] = {"type": "string", "pattern": "^[0-9a-fA-F]{7,40}$"}
+    properties["git_commit"] = {"type": "string", "pattern": f"^{COMMIT_PATTERN}$"}
     stamp = {"type": "string", "pattern": STAMP_PATTERN}
     properties["date"] = {"anyOf": [{"type": "string", "format": "date-time"}, stamp]}
     properties["last_updated"] = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .commitvalue import read_commit
 from .filenames import DEFAULT_DESCRIPTION, shape_of
 from .frontmatter import RawField
 from .notes import read_frontmatter
@@ -49,7 +50,6 @@ STATUS_SYNONYMS: dict[str, str] = {
 """Spellings that clearly mean a canonical status (after lower case and ``-``/space → ``_``)."""
 _STATUS_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+){0,2}")
 
-_HEX = re.compile(r"[0-9a-fA-F]{7,40}\b")
 ALIAS_CANDIDATES: dict[str, str] = {
     "commit": "git_commit",
     "git_sha": "git_commit",
@@ -354,7 +354,7 @@ def _notes(count: int) -> str:
 
 def _fits(canonical: str, raw: RawField) -> bool:
     if canonical == "git_commit":
-        return raw.is_scalar and _HEX.match(raw.source.strip()) is not None
+        return raw.is_scalar and read_commit(raw.source).sha is not None
     if canonical in ("date", "last_updated"):
         try:
             parse_timestamp(raw.value if not raw.is_scalar else raw.source)
