@@ -224,6 +224,31 @@ def test_a_key_beside_its_canonical_field_is_no_alias(
     assert errors(tmp_path) == []
 
 
+def test_the_reviewer_who_wrote_a_review_note_is_its_researcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review notes name their writer `reviewer`; elsewhere a reviewer beside the researcher is
+    # someone else, so there it stays a field of its own.
+    without = {k: v for k, v in FULL.items() if k != "researcher"}
+    files = {
+        f"thoughts/shared/research/2025-12-0{d}_10-00_review.md": note(**without, reviewer="Bob")
+        for d in range(1, 4)
+    }
+    write_tree(tmp_path, files)
+    assert init(tmp_path, monkeypatch) == 0
+    assert options(tmp_path)["field_aliases"] == {"reviewer": "researcher"}
+    assert "reviewer: researcher  # 3 notes, never beside researcher" in (
+        (tmp_path / "mkdocs.yml").read_text()
+    )
+    assert errors(tmp_path) == []
+    files["thoughts/shared/research/2025-12-04_10-00_r.md"] = note(**FULL, reviewer="Bob")
+    write_tree(tmp_path, files)
+    (tmp_path / "mkdocs.yml").unlink()
+    assert init(tmp_path, monkeypatch) == 0
+    assert "reviewer" not in options(tmp_path).get("field_aliases", {})
+    assert "reviewer" in options(tmp_path)["extra_fields"]
+
+
 def test_relation_fields_from_values_that_name_notes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -335,13 +360,12 @@ def test_web_url_of_origin(remote: str, url: str | None) -> None:
 # --- the three real corpora ---------------------------------------------------------------------
 
 # Every error left after `thoughts init`, by class: each was read in the notes and is a defect of
-# the note (see the PR note). Keys: corpus -> {(code, message start): how many}.
+# the note (the PR note lists them). Keys: corpus -> {(code, message start): how many}.
 REMAINING: dict[str, dict[tuple[str, str], int]] = {
     "lightfastai__lightfast": {
-        # One batch (2026-02-07/08) written with a day only, unlike 83% of the dates.
+        # One batch (2026-02-07/08) written with a day only, unlike 83% of the dates; no file name
+        # or git tells their time, so only a person can add it (or the team can choose days).
         ("TH102", "date 2026-0"): 33,
-        # Research notes without the researcher 195 of 200 name.
-        ("TH101", "required field 'researcher'"): 5,
         # Research notes without frontmatter, where 200 of 204 have one.
         ("TH001", "note has no frontmatter"): 4,
         # One-off statuses: pending, approved, revised.
@@ -356,20 +380,24 @@ REMAINING: dict[str, dict[tuple[str, str], int]] = {
     "robertlupo1997__ferroml": {
         # Handoffs without frontmatter, where 55 of 63 have one.
         ("TH001", "note has no frontmatter"): 8,
-        # SHAs followed by prose ("(uncommitted changes on top)", "(latest)"), and "(uncommitted)".
-        ("TH102", "git_commit '"): 10,
-        # Handoffs of 2026-02-02 without the git fields 50 of 55 carry (4 notes x 3 fields).
-        ("TH101", "required field '"): 12,
+        # The four analyses of 2026-02-02 filed as handoffs, without the git fields 50 of the 55
+        # handoffs with frontmatter carry: one error per note naming the three.
+        ("TH101", "required fields 'git_commit', 'branch', 'repository' are missing"): 4,
+        # `git_commit: (uncommitted)` names no commit (a SHA with a remark in parentheses,
+        # `3d801c3 (uncommitted changes on top)`, is one and is no longer reported).
+        ("TH102", "git_commit '(uncommitted)' is not a commit SHA"): 1,
+        # `topic: Plan O Complete + Docs Updated — Next: ...`: an unquoted `: `.
         ("TH002", "YAML syntax error"): 1,
+        # A one-off status (the other 13 handoffs off the vocabulary write `in-progress`).
         ("TH103", "status 'needs-research'"): 1,
     },
 }
 MINIMUM_DROP = {
-    "lightfastai__lightfast": 0.8,
-    "nikeyes__stepwise-dev": 0.8,
-    # 20 of its 85 default errors are distinct real defects (8 notes without frontmatter, 10 bad
-    # SHAs, a YAML error, a one-off status): no honest configuration removes 80%.
-    "robertlupo1997__ferroml": 0.5,
+    "lightfastai__lightfast": 0.8,  # 213 -> 41
+    "nikeyes__stepwise-dev": 0.8,  # 9 -> 1
+    # 74 -> 15: the 15 above are distinct real defects, 20.3% of the default configuration's
+    # errors, so 80% is out of reach without hiding one.
+    "robertlupo1997__ferroml": 0.79,
 }
 
 

@@ -58,6 +58,8 @@ ALIAS_CANDIDATES: dict[str, str] = {
     "commit_sha": "git_commit",
     "author": "researcher",
     "created_by": "researcher",
+    # Who wrote a review note: never taken where a note also names its researcher or author.
+    "reviewer": "researcher",
     "title": "topic",
     "git_branch": "branch",
     "repo": "repository",
