@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from mkdocs_thoughts.checks import build_note
+from mkdocs_thoughts.config import ThoughtsSettings, load_settings
 from mkdocs_thoughts.notes import Note
-from mkdocs_thoughts.schema import ThoughtsSettings, load_settings
 
 GOOD_NAME = "2025-12-03_18-14-34_schema.md"
 VALID = """\

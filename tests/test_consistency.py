@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.consistency import check_consistency, check_references
 from mkdocs_thoughts.diagnostics import Diagnostic
 from mkdocs_thoughts.graph import graph_from_corpus
 from mkdocs_thoughts.links import NoteIndex
-from mkdocs_thoughts.schema import ThoughtsSettings
 from test_links import PLAN, RESEARCH, load, note_text
 
 A = "thoughts/shared/research/2025-12-01_10-00_a.md"

@@ -377,8 +377,8 @@ def test_facts_bundle_everything_for_a_note(shared: Scenario) -> None:
 
 
 def test_note_source_from_a_loaded_note(tmp_path: Path) -> None:
+    from mkdocs_thoughts.config import ThoughtsSettings
     from mkdocs_thoughts.corpus import NoteLoader
-    from mkdocs_thoughts.schema import ThoughtsSettings
 
     notes_root = tmp_path / "thoughts"
     folder = notes_root / "shared" / "research"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.consistency import check_consistency, check_references
 from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.graph import Graph, build_graph, collect_relations, graph_from_corpus
 from mkdocs_thoughts.graph_export import graph_data, to_dot, to_json, to_mermaid
 from mkdocs_thoughts.links import NoteIndex, Origin, TargetKind
-from mkdocs_thoughts.schema import ThoughtsSettings
 from test_links import OTHER, PLAN, PR, RESEARCH, load, note_text
 from treeutil import CORPORA, needs_corpora, write_tree
 

@@ -14,12 +14,12 @@ import pytest
 from mkdocs.exceptions import Abort
 from mkdocs_thoughts.checks import build_note
 from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.escaping import markdown_inline, slug, unique_slugs
 from mkdocs_thoughts.frontmatter import parse_frontmatter
 from mkdocs_thoughts.links import body_references
 from mkdocs_thoughts.notes import Note, first_heading
 from mkdocs_thoughts.runs import discover_runs
-from mkdocs_thoughts.schema import ThoughtsSettings
 from mkdocs_thoughts.yamlsafe import TooLarge, load_bounded
 from sitebuild import Captured, build_site, mkdocs_yml
 from treeutil import write_tree

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.corpus import Corpus, NoteLoader
 from mkdocs_thoughts.frontmatter import Position
 from mkdocs_thoughts.links import (
@@ -17,7 +18,6 @@ from mkdocs_thoughts.links import (
     body_references,
 )
 from mkdocs_thoughts.notes import Note, RelationValue
-from mkdocs_thoughts.schema import ThoughtsSettings
 from treeutil import write_tree
 
 RESEARCH = "thoughts/shared/research/2025-12-01_10-00_tokenizer.md"

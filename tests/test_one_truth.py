@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from fixture_sites import RESULTS, write_inherit_site, write_runs_site
 from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.config import SettingsError, load_settings
 from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.schema import SettingsError, Severity, load_settings
+from mkdocs_thoughts.rules import Severity
 from mkdocs_thoughts.siteconfig import ConfigError, load_site_config
 from treeutil import REPO_ROOT, write_tree
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs_thoughts.checks import build_note
+from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.diagnostics import format_json, format_text
 from mkdocs_thoughts.fixer import fix_note
 from mkdocs_thoughts.frontmatter import split_frontmatter
@@ -22,7 +23,6 @@ from mkdocs_thoughts.render import Renderer
 from mkdocs_thoughts.run_links import link_runs
 from mkdocs_thoughts.run_pages import RunPages
 from mkdocs_thoughts.runs import discover_runs
-from mkdocs_thoughts.schema import ThoughtsSettings
 
 SETTINGS = ThoughtsSettings()
 JSON_KEYS = {"path", "line", "column", "code", "severity", "field", "message", "hint"}

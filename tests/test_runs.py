@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.notes import Note
 from mkdocs_thoughts.run_links import (
@@ -29,7 +30,6 @@ from mkdocs_thoughts.runs import (
     flatten,
     read_run_dir,
 )
-from mkdocs_thoughts.schema import ThoughtsSettings
 from treeutil import write_tree
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.schema import ThoughtsSettings
 from sitebuild import mkdocs_yml
 from treeutil import REPO_ROOT, write_tree
 

@@ -18,12 +18,12 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .atomic import FileExistsRefused, write_atomic
+from .config import ThoughtsSettings
 from .filenames import FileNamePattern
 from .fmedit import FrontmatterSyntaxError, FrontmatterText, yaml_list, yaml_scalar, yaml_timestamp
 from .frontmatter import split_frontmatter
 from .metadata import Metadata
 from .notes import first_heading, read_frontmatter
-from .schema import ThoughtsSettings
 
 SINGULAR_ALIASES = {"research": "research", "plan": "plans", "pr": "prs"}
 """What people type (`thoughts new plan`) and the default type it names."""

@@ -13,7 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from .commitvalue import read_commit
+from .config import ThoughtsSettings
 from .diagnostics import DiagnosticSink
+from .fields import NOTE_DATE, NoteFields
 from .frontmatter import Frontmatter, Position, RawField
 from .notes import (
     FILE_NAME,
@@ -24,14 +26,8 @@ from .notes import (
     first_heading,
     read_frontmatter,
 )
-from .schema import (
-    NOTE_DATE,
-    NoteFields,
-    Rule,
-    ThoughtsSettings,
-    parse_timestamp,
-    split_stamp,
-)
+from .rules import Rule
+from .timestamps import parse_timestamp, split_stamp
 
 _TEXT_FIELDS = frozenset({"researcher", "branch", "repository", "topic", "last_updated_by"})
 _SCALAR_SOURCE_FIELDS = _TEXT_FIELDS | {"git_commit", "status"}

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .config import ThoughtsSettings
 from .diagnostics import Diagnostic, severity_of
 from .graph import BUILDS_ON, SUPERSEDED_BY, SUPERSEDES, Edge, Graph
 from .links import NoteIndex, Origin, Relation, TargetKind
-from .schema import Rule, Severity, ThoughtsSettings
+from .rules import Rule, Severity
 
-# Severities come from the one registry (schema.Rule, DEFAULT_SEVERITY and `rules:`).
+# Severities come from the one registry (rules.Rule, DEFAULT_SEVERITY and `rules:`).
 BODY_TARGET_MISSING = Rule.BODY_TARGET_MISSING.value
 MOVED_TARGET = Rule.MOVED_TARGET.value
 PLAN_ON_OPEN_RESEARCH = Rule.PLAN_ON_OPEN_RESEARCH.value

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .checks import build_note
 from .coderefs import unknown_path_problem
+from .config import ThoughtsSettings
 from .consistency import check_consistency, check_references
 from .diagnostics import Diagnostic, DiagnosticSink, apply_rules
 from .forges import Forge
@@ -30,9 +31,9 @@ from .graph import Graph, build_graph
 from .links import NoteIndex, Relation, TargetKind
 from .notes import FOLDER_PAGES, Note
 from .repofiles import RepoFiles
+from .rules import Rule
 from .run_links import RunLinks, link_runs
 from .runs import RunSet, discover_runs
-from .schema import Rule, ThoughtsSettings
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 
-from .schema import DEFAULT_SEVERITY, Rule, Severity, ThoughtsSettings
+from .config import ThoughtsSettings
+from .rules import DEFAULT_SEVERITY, Rule, Severity
 
 
 @dataclass(frozen=True, slots=True)

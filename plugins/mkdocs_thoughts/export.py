@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import ThoughtsSettings
 from .corpus import Corpus
 from .escaping import markdown_inline, page_title
 from .gitinfo import GitInfo
@@ -32,7 +33,6 @@ from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RUNS_MARKER
 from .runs import RunSet
-from .schema import ThoughtsSettings
 from .site_assets import ASSET_DIR, bundles
 from .site_pages import SitePages
 from .urls import relative_url

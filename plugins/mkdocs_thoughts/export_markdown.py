@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .config import ThoughtsSettings
 from .corpus import Corpus
 from .pages import plan_pages
-from .schema import ThoughtsSettings
 from .site import NoteRow, SiteModel
 
 INDEX_NAME = "INDEX.md"

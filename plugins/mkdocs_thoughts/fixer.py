@@ -36,8 +36,10 @@ from pydantic import ValidationError
 
 from .checks import build_note
 from .commitvalue import read_commit
+from .config import CORE_FIELDS, ThoughtsSettings
 from .corpus import CORPUS_RULES
 from .diagnostics import Diagnostic
+from .fields import NoteFields
 from .fmedit import FrontmatterSyntaxError, FrontmatterText, yaml_list, yaml_scalar, yaml_timestamp
 from .frontmatter import RawField, split_frontmatter
 from .gitinfo import GitInfo
@@ -51,14 +53,8 @@ from .inference import (
     normalise_timestamp,
 )
 from .notes import FOLDER_PAGES, LEADING_DATE, Note, read_frontmatter
-from .schema import (
-    CORE_FIELDS,
-    NoteFields,
-    Rule,
-    ThoughtsSettings,
-    parse_timestamp,
-    split_stamp,
-)
+from .rules import Rule
+from .timestamps import parse_timestamp, split_stamp
 
 _KEY_LINE = re.compile(
     r"(?P<key>[A-Za-z_][\w.-]*):[ \t]+(?P<value>[^\s'\"\[\]{}|>&*!%@`#][^\r\n]*?)"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 if TYPE_CHECKING:
-    from .schema import ThoughtsSettings
+    from .config import ThoughtsSettings
 
 
 class ForgeKind(StrEnum):

@@ -14,9 +14,9 @@ from dataclasses import field as _field  # Edge.field shadows it in the class bo
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from .config import ThoughtsSettings
 from .links import NoteIndex, Origin, Relation, TargetKind
 from .notes import Note
-from .schema import ThoughtsSettings
 
 if TYPE_CHECKING:
     from .corpus import Corpus

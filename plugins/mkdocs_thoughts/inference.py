@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .commitvalue import is_plain_sha, read_commit
+from .config import ThoughtsSettings
 from .gitfacts import CommitInfo
 from .gitinfo import GitInfo
 from .metadata import identity
 from .notes import first_heading
-from .schema import ThoughtsSettings, parse_timestamp
+from .timestamps import parse_timestamp
 
 _BOLD = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?\*\*(?P<label>[A-Za-z][A-Za-z _-]{0,30}?)[ \t]*"

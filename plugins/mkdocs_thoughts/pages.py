@@ -16,13 +16,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .config import ThoughtsSettings
 from .diagnostics import Diagnostic, summary
 from .escaping import markdown_inline, markup, unique_slugs
 from .graph_svg import render_graph_svg, render_local_svg
 from .note_header import note_header_html
 from .notes import Note
 from .render import Renderer
-from .schema import ThoughtsSettings
 from .site import NoteRow, SiteModel
 
 INDEX_MARKER = "<!-- thoughts:index -->"

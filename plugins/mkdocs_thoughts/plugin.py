@@ -18,6 +18,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .code_links import link_code_refs
+from .config import SettingsError, ThoughtsSettings, load_settings
 from .corpus import Corpus, NoteLoader
 from .diagnostics import Diagnostic
 from .escaping import meta_text, page_title, slug, unique_slugs, unique_slugs_of
@@ -39,7 +40,6 @@ from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
 from .runs import RunSet
-from .schema import SettingsError, ThoughtsSettings, load_settings
 from .site import SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
 from .site_pages import header_cards

@@ -24,11 +24,12 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from .config import ThoughtsSettings
 from .diagnostics import Diagnostic, DiagnosticSink
 from .mdscan import CODE_SPAN, INLINE_LINK, prose_lines, without_code_spans
 from .notes import Note
+from .rules import Rule
 from .runs import Run, RunSet
-from .schema import Rule, ThoughtsSettings
 
 RUNS_FIELD = "runs"
 RUN_NOT_FOUND = Rule.RUN_NOT_FOUND.value

@@ -31,9 +31,10 @@ from typing import Any, TypeGuard
 
 import yaml
 
+from .config import check_run_globs
 from .diagnostics import Diagnostic, severity_of
 from .escaping import unique_slugs_of
-from .schema import Rule, check_run_globs
+from .rules import Rule
 from .yamlsafe import load_bounded
 
 RUN_FORMAT = "sec-finetune-run/1"

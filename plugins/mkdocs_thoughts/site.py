@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from .config import ThoughtsSettings
 from .corpus import Corpus
 from .diagnostics import Diagnostic
 from .escaping import css_token
 from .gitfacts import NoteGitFacts
 from .links import TargetKind
 from .notes import Note
-from .schema import ThoughtsSettings
 from .urls import relative_url
 
 __all__ = ["Link", "NoteRow", "SiteModel", "css_token"]

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from .code_links import link_code_refs
 from .coderefs import CodeRef
+from .config import ThoughtsSettings
 from .corpus import Corpus
 from .escaping import markup
 from .pages import PageSpec, PageWriter
@@ -21,7 +22,6 @@ from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RunPages
 from .runs import RunSet
-from .schema import ThoughtsSettings
 from .site import NoteRow, SiteModel
 
 

@@ -2,7 +2,7 @@
 
 MkDocs' own loader resolves ``INHERIT`` (the plugin options may live in a base file), ``!ENV``
 and ``!relative`` values and every default, and it hands the plugin's options to the plugin, which
-validates them with the same pydantic model (:func:`schema.load_settings`) — so `thoughts check`
+validates them with the same pydantic model (:func:`config.load_settings`) — so `thoughts check`
 cannot check a different configuration from the one the site is built with.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .schema import ThoughtsSettings
+from .config import ThoughtsSettings
 
 PLUGIN_NAME = "thoughts"
 PLUGIN_MODULE = "mkdocs_thoughts.plugin"

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from .commitvalue import read_commit
+from .config import CORE_FIELDS, DEFAULT_RELATIONS, ThoughtsSettings
 from .filenames import DEFAULT_DESCRIPTION, shape_of
 from .frontmatter import RawField
 from .notes import read_frontmatter
-from .schema import CORE_FIELDS, DEFAULT_RELATIONS, ThoughtsSettings, parse_timestamp
+from .timestamps import parse_timestamp
 
 REQUIRED_SHARE = 0.9
 """A type requires a field when at least this share of its notes with frontmatter carry it."""

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..config import ThoughtsSettings
 from ..corpus import NoteLoader
 from ..forges import ForgeError, site_forge
-from ..schema import ThoughtsSettings
 from ..siteconfig import ConfigError, SiteConfig, load_site_config
 
 DEFAULT_CONFIG = "mkdocs.yml"

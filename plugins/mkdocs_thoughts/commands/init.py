@@ -20,6 +20,7 @@ import yaml
 
 from ..atomic import write_atomic
 from ..ci_files import PRECOMMIT_PATH, WORKFLOW_PATH, check_requirement, write_ci_files
+from ..config import ThoughtsSettings, load_settings
 from ..corpus import NoteLoader
 from ..fmedit import yaml_scalar
 from ..gitrun import find_repo_root
@@ -28,7 +29,6 @@ from ..metadata import repository_name
 from ..optionsyaml import render_options
 from ..origin import origin_web_url
 from ..pages import SUMMARY_MARKER
-from ..schema import ThoughtsSettings, load_settings
 from ..siteconfig import PLUGIN_NAME, ConfigError, load_site_config
 from ..survey import Survey, read_notes, survey
 from .common import DEFAULT_CONFIG, UsageError

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ..config import ThoughtsSettings
 from ..corpus import NoteLoader
 from ..diagnostics import Diagnostic
-from ..schema import ThoughtsSettings
 
 
 @dataclass(frozen=True, slots=True)

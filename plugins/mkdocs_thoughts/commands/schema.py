@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 from ..authoring import AuthoringError, resolve_type
-from ..schema import ThoughtsSettings, frontmatter_json_schema
+from ..config import ThoughtsSettings
+from ..json_schema import frontmatter_json_schema
 from .common import UsageError, add_config_option, site_config
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
