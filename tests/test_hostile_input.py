@@ -19,7 +19,7 @@ from mkdocs_thoughts.escaping import markdown_inline, slug, unique_slugs
 from mkdocs_thoughts.frontmatter import parse_frontmatter
 from mkdocs_thoughts.links import body_references
 from mkdocs_thoughts.notes import Note, first_heading
-from mkdocs_thoughts.runs import discover_runs
+from mkdocs_thoughts.run_discovery import discover_runs
 from mkdocs_thoughts.yamlsafe import TooLarge, load_bounded
 from sitebuild import Captured, build_site, mkdocs_yml
 from treeutil import write_tree

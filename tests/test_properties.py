@@ -20,9 +20,9 @@ from mkdocs_thoughts.fixer import fix_note
 from mkdocs_thoughts.frontmatter import split_frontmatter
 from mkdocs_thoughts.inference import infer
 from mkdocs_thoughts.render import Renderer
+from mkdocs_thoughts.run_discovery import discover_runs
 from mkdocs_thoughts.run_links import link_runs
 from mkdocs_thoughts.run_pages import RunPages
-from mkdocs_thoughts.runs import discover_runs
 
 SETTINGS = ThoughtsSettings()
 JSON_KEYS = {"path", "line", "column", "code", "severity", "field", "message", "hint"}

@@ -20,12 +20,14 @@ from typing import Any
 import pytest
 import yaml
 from gitfixtures import GitRepo, isolate_git
-from mkdocs_thoughts import runs as plugin_runs
+from mkdocs_thoughts import run_model as plugin_runs
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.notes import Note
+from mkdocs_thoughts.run_discovery import discover_runs
 from mkdocs_thoughts.run_links import link_runs
-from mkdocs_thoughts.runs import Run, RunSet, discover_runs
+from mkdocs_thoughts.run_model import Run
+from mkdocs_thoughts.run_set import RunSet
 from treeutil import REPO_ROOT, write_tree
 
 from sec_finetune import RunContext, Settings, read_run, run_context

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from mkdocs_thoughts.notes import Note
 from mkdocs_thoughts.render import Renderer
 from mkdocs_thoughts.run_charts import Bar, bar_chart, line_chart, number, thin
+from mkdocs_thoughts.run_discovery import discover_runs
 from mkdocs_thoughts.run_links import RunLinks, link_runs
 from mkdocs_thoughts.run_pages import (
     RUNS_INDEX_URI,
@@ -23,7 +24,7 @@ from mkdocs_thoughts.run_pages import (
     format_value,
     run_uri,
 )
-from mkdocs_thoughts.runs import RunSet, discover_runs
+from mkdocs_thoughts.run_set import RunSet
 from test_runs import EXTRACT, NOTE, PARSE, SHA, TRAIN, lineage_of, load_notes, make_run, note
 from test_runs import run_json as run_meta
 

@@ -14,6 +14,7 @@ import yaml
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.notes import Note
+from mkdocs_thoughts.run_discovery import DEFAULT_GLOBS, check_globs, discover_runs
 from mkdocs_thoughts.run_links import (
     RUN_NOT_FOUND,
     attach_problems,
@@ -21,15 +22,9 @@ from mkdocs_thoughts.run_links import (
     field_values,
     link_runs,
 )
-from mkdocs_thoughts.runs import (
-    DEFAULT_GLOBS,
-    MALFORMED_RUN_FILE,
-    RunSet,
-    check_globs,
-    discover_runs,
-    flatten,
-    read_run_dir,
-)
+from mkdocs_thoughts.run_model import MALFORMED_RUN_FILE, flatten
+from mkdocs_thoughts.run_reading import read_run_dir
+from mkdocs_thoughts.run_set import RunSet
 from treeutil import write_tree
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -32,8 +32,9 @@ from .links import NoteIndex, Relation, TargetKind
 from .notes import FOLDER_PAGES, Note
 from .repofiles import RepoFiles
 from .rules import Rule
+from .run_discovery import discover_runs
 from .run_links import RunLinks, link_runs
-from .runs import RunSet, discover_runs
+from .run_set import RunSet
 
 log = logging.getLogger(__name__)
 

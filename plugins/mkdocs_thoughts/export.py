@@ -32,7 +32,7 @@ from .pages import INDEX_MARKER, SUMMARY_MARKER, plan_pages, use_authors_readme
 from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RUNS_MARKER
-from .runs import RunSet
+from .run_set import RunSet
 from .site_assets import ASSET_DIR, bundles
 from .site_pages import SitePages
 from .urls import relative_url

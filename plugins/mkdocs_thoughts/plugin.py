@@ -39,7 +39,7 @@ from .pages import (
 from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
-from .runs import RunSet
+from .run_set import RunSet
 from .site import SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
 from .site_pages import header_cards

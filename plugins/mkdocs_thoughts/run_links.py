@@ -29,7 +29,8 @@ from .diagnostics import Diagnostic, DiagnosticSink
 from .mdscan import CODE_SPAN, INLINE_LINK, prose_lines, without_code_spans
 from .notes import Note
 from .rules import Rule
-from .runs import Run, RunSet
+from .run_model import Run
+from .run_set import RunSet
 
 RUNS_FIELD = "runs"
 RUN_NOT_FOUND = Rule.RUN_NOT_FOUND.value

@@ -26,7 +26,8 @@ from .notes import Note
 from .render import Renderer
 from .run_charts import Bar, bar_chart, line_chart, number
 from .run_links import RunLinks, commit_mismatch
-from .runs import Run, RunSet
+from .run_model import Run
+from .run_set import RunSet
 from .urls import relative_url
 
 RUNS_INDEX_URI = "runs/index.md"

@@ -21,7 +21,7 @@ from .pages import PageSpec, PageWriter
 from .render import Renderer
 from .run_links import RunLinks
 from .run_pages import RunPages
-from .runs import RunSet
+from .run_set import RunSet
 from .site import NoteRow, SiteModel
 
 

@@ -1,58 +1,39 @@
-"""Experiment runs on disk, read into plain objects for the site: config, metrics, lineage.
-
-A run is a directory written by ``sec_finetune.RunContext`` (this package never imports it; the
-directory format is the contract, pinned from this side by tests/test_run_contract.py)::
-
-    {base_dir}/{run_id}_{name}[_{sha}][_{n}]/
-        run.json          format "sec-finetune-run/1": id, name, status, times, git, notes, ...
-        run_config.yaml   the run's configuration
-        metrics.json      final metrics (any JSON object)
-        metrics.jsonl     one {"step", "time", ...metrics} object per line; the last may be torn
-        lineage.json      pipeline stages: inputs, outputs, upstream runs, config hash, outcomes
-        .<file>.<hex>.tmp a writer's temporary file (killed writers leave them behind): ignored
-
-Any directory matched by a discovery glob that holds ``run.json`` or ``run_config.yaml`` is a run.
-A file that cannot be read becomes a TH401 warning on the run and the rest of the run is still
-shown: a build must never fail because an experiment crashed halfway through writing.
-"""
+"""Reading one run directory into a :class:`Run`: whatever a file holds, it costs that file (a
+TH401 warning on the run), never the build."""
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
-import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeGuard
+from typing import Any
 
 import yaml
 
-from .config import check_run_globs
 from .diagnostics import Diagnostic, severity_of
-from .escaping import unique_slugs_of
-from .rules import Rule
+from .run_model import (
+    CONFIG_FILE,
+    LINEAGE_FILE,
+    LINEAGE_FORMAT,
+    MALFORMED_RUN_FILE,
+    METRICS_FILE,
+    METRICS_LOG_FILE,
+    RUN_FILE,
+    RUN_FORMAT,
+    STATUSES,
+    UNKNOWN_STATUS,
+    FileOutcome,
+    Lineage,
+    LineageFile,
+    Run,
+    RunFile,
+    RunRef,
+    flatten,
+    is_number,
+)
 from .yamlsafe import load_bounded
-
-RUN_FORMAT = "sec-finetune-run/1"
-LINEAGE_FORMAT = "sec-finetune-lineage/1"
-RUN_FILE = "run.json"
-CONFIG_FILE = "run_config.yaml"
-METRICS_FILE = "metrics.json"
-METRICS_LOG_FILE = "metrics.jsonl"
-LINEAGE_FILE = "lineage.json"
-MARKER_FILES = (RUN_FILE, CONFIG_FILE)
-"""A directory holding one of these is a run."""
-
-DEFAULT_GLOBS = ("data/processed/labeled/*", "data/interim/*/*", "data/processed/*")
-STATUSES = ("running", "completed", "failed")
-UNKNOWN_STATUS = "unknown"
-
-MALFORMED_RUN_FILE = Rule.MALFORMED_RUN_FILE.value
-"""A run file that cannot be read (a warning by default: the run is still shown without it)."""
 
 MAX_FILES = 1000
 """Files listed per run; a run with a million shards must not make a million table rows."""
@@ -64,220 +45,8 @@ _RUN_ID = re.compile(r"^(\d{8}_\d{6})_(.+)$")
 _SHA_OR_COUNTER = re.compile(r"_(?:[0-9a-f]{7,40}|\d+)$")
 
 
-@dataclass(frozen=True, slots=True)
-class RunFile:
-    path: str
-    """Relative to the run directory, with forward slashes."""
-    size: int
-
-
-@dataclass(frozen=True, slots=True)
-class LineageFile:
-    """An input or output file of a pipeline stage, as lineage.json recorded it."""
-
-    name: str
-    path: str | None
-    sha256: str | None
-    size: int | None
-    source: str | None = None
-    """For an output: the name of the input it was made from."""
-
-
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
-    """What a pipeline stage did with one input file."""
-
-    name: str
-    key: str | None
-    outcome: str
-    status: str | None
-    error: str | None
-
-
-@dataclass(slots=True)
-class Lineage:
-    stage: str | None
-    config_sha256: str | None
-    inputs_sha256: str | None
-    inputs: list[LineageFile]
-    outputs: list[LineageFile]
-    outcomes: list[FileOutcome]
-    counts: dict[str, int]
-
-
-@dataclass(slots=True)
-class RunRef:
-    """An upstream run as lineage.json names it, and the run it turned out to be (if found)."""
-
-    run_dir: str | None
-    run_id: str | None
-    stage: str | None
-    run: Run | None = field(default=None, repr=False)
-
-    @property
-    def label(self) -> str:
-        return self.run_dir or self.run_id or "?"
-
-
-@dataclass(slots=True, eq=False)
-class Run:
-    rel_dir: str
-    """The run directory relative to the repository root, with forward slashes."""
-    slug: str
-    """Unique among the runs of a site; the run's page is ``runs/<slug>.md``."""
-    run_id: str | None = None
-    name: str | None = None
-    status: str = UNKNOWN_STATUS
-    """``running``, ``completed``, ``failed``, or ``unknown`` (no readable run.json)."""
-    started: datetime | None = None
-    ended: datetime | None = None
-    duration_seconds: float | None = None
-    commit: str | None = None
-    branch: str | None = None
-    dirty: bool | None = None
-    python: str | None = None
-    platform: str | None = None
-    command: list[str] = field(default_factory=list)
-    error: str | None = None
-    summary: dict[str, Any] = field(default_factory=dict)
-    """Flattened like ``config``."""
-    config: dict[str, Any] = field(default_factory=dict)
-    """run_config.yaml with nested keys joined by ``.`` (``optimizer.lr``); lists stay lists."""
-    metrics: dict[str, Any] = field(default_factory=dict)
-    """metrics.json, flattened like ``config``."""
-    curves: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
-    """metrics.jsonl: per metric, (step, value) points in file order. A record without a numeric
-    ``step`` is placed at its record number."""
-    files: list[RunFile] = field(default_factory=list)
-    files_truncated: bool = False
-    notes: list[str] = field(default_factory=list)
-    """Note paths run.json says document this run, as written."""
-    lineage: Lineage | None = None
-    upstream: list[RunRef] = field(default_factory=list)
-    downstream: list[Run] = field(default_factory=list, repr=False)
-    """Runs that name this one upstream, computed across all runs of the site."""
-    problems: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def dir_name(self) -> str:
-        return PurePosixPath(self.rel_dir).name
-
-    @property
-    def label(self) -> str:
-        """``{run_id}_{name}``: how notes usually cite a run."""
-        if self.run_id and self.name:
-            return f"{self.run_id}_{self.name}"
-        return self.dir_name
-
-    @property
-    def short_commit(self) -> str | None:
-        return self.commit[:7] if self.commit else None
-
-    @property
-    def total_size(self) -> int:
-        return sum(item.size for item in self.files)
-
-    @property
-    def numeric_metrics(self) -> dict[str, float]:
-        return {key: value for key, value in self.metrics.items() if is_number(value)}
-
-    def sort_key(self) -> tuple[float, str]:
-        """Oldest first; a run without any time sorts before every dated one."""
-        moment = self.started
-        return (moment.timestamp() if moment else -math.inf, self.rel_dir)
-
-
-class RunSet:
-    """Every run of a site, newest first, with lookups by the ways notes cite runs; building
-    one resolves the runs' upstream references and fills their ``downstream``."""
-
-    def __init__(self, runs: Iterable[Run]) -> None:
-        self.runs = sorted(runs, key=Run.sort_key, reverse=True)
-        self.problems = [item for run in self.runs for item in run.problems]
-        """TH401 warnings: run files that could not be read."""
-        self.by_slug = {run.slug: run for run in self.runs}
-        self.by_dir = {run.rel_dir: run for run in self.runs}
-        self._by_key: dict[str, dict[str, list[Run]]] = {
-            "dir": {},
-            "label": {},
-            "run_id": {},
-        }
-        for run in self.runs:
-            self._by_key["dir"].setdefault(run.dir_name, []).append(run)
-            self._by_key["label"].setdefault(run.label, []).append(run)
-            if run.run_id:
-                self._by_key["run_id"].setdefault(run.run_id, []).append(run)
-        link_lineage(self)
-
-    def __iter__(self) -> Iterator[Run]:
-        return iter(self.runs)
-
-    def __len__(self) -> int:
-        return len(self.runs)
-
-    def find_name(self, text: str) -> list[Run]:
-        """The runs a name written in a note means, most specific reading first: a directory
-        name, ``{run_id}_{name}``, a bare run id. Several runs: the name is ambiguous."""
-        for kind in ("dir", "label", "run_id"):
-            found = self._by_key[kind].get(text)
-            if found:
-                return list(found)
-        run = self.by_slug.get(text)
-        return [run] if run else []
-
-    def find_path(self, rel_path: str) -> Run | None:
-        """The run whose directory is ``rel_path`` or holds it (a path to one of its files)."""
-        path = PurePosixPath(rel_path)
-        for candidate in (path, *path.parents):
-            run = self.by_dir.get(candidate.as_posix())
-            if run is not None:
-                return run
-        return None
-
-
-# --- discovery --------------------------------------------------------------------------------
-
-
-def check_globs(globs: Sequence[str]) -> None:
-    """Raise ValueError for a glob that could reach outside the repository."""
-    check_run_globs(globs)
-
-
-def discover_runs(repo_root: Path, globs: Sequence[str] = DEFAULT_GLOBS) -> RunSet:
-    """Find and read every run under ``repo_root`` matched by ``globs``. Never raises for what
-    is on disk; raises ValueError for a glob reaching outside the repository."""
-    check_globs(globs)
-    root = repo_root.resolve()
-    found: dict[Path, str] = {}
-    for pattern in globs:
-        for candidate in sorted(root.glob(pattern)):
-            if any(part.startswith(".") for part in candidate.relative_to(root).parts):
-                continue
-            if not candidate.is_dir() or not any(
-                (candidate / name).is_file() for name in MARKER_FILES
-            ):
-                continue
-            real = candidate.resolve()
-            if not _inside(real, root) or real == root:
-                continue  # a symlink out of the repository
-            found.setdefault(real, candidate.relative_to(root).as_posix())
-    rel_dirs = sorted(found.values())
-    slugs = _unique_slugs(rel_dirs)
-    return RunSet(read_run_dir(root, rel_dir, slugs[rel_dir]) for rel_dir in rel_dirs)
-
-
-def _unique_slugs(rel_dirs: Sequence[str]) -> dict[str, str]:
-    # The slug every generated URL uses, from the directory's name; runs whose names meet
-    # (the same name in two stages, `x` and `X` on a case-insensitive disk) get a hash of
-    # their path, so a run's page never moves because another run appeared.
-    return unique_slugs_of((rel_dir, PurePosixPath(rel_dir).name) for rel_dir in rel_dirs)
-
-
-def _inside(path: Path, root: Path) -> bool:
+def inside(path: Path, root: Path) -> bool:
     return path == root or path.is_relative_to(root)
-
-
-# --- reading one run --------------------------------------------------------------------------
 
 
 def read_run_dir(root: Path, rel_dir: str, slug: str | None = None) -> Run:
@@ -332,7 +101,7 @@ class _RunReader:
         if not path.is_file():
             return None
         try:
-            if not _inside(path.resolve(), self.root):
+            if not inside(path.resolve(), self.root):
                 self.problem(file, f"{file} links outside the repository", "not read")
                 return None
             if path.stat().st_size > MAX_READ_BYTES:
@@ -549,7 +318,7 @@ class _RunReader:
                     continue
                 path = Path(dirpath, name)
                 try:
-                    if path.is_symlink() and not _inside(path.resolve(), self.root):
+                    if path.is_symlink() and not inside(path.resolve(), self.root):
                         continue  # never report on (or stat) a file outside the repository
                     size = path.stat().st_size
                 except OSError:
@@ -561,66 +330,6 @@ class _RunReader:
             if self.run.files_truncated:
                 break
         self.run.files = sorted(files, key=lambda item: item.path)
-
-
-# --- lineage across runs ----------------------------------------------------------------------
-
-
-def link_lineage(runs: RunSet) -> None:
-    """Resolve each run's upstream references and fill ``downstream`` by inverting them."""
-    for run in runs:
-        run.downstream = []
-    for run in runs:
-        for ref in run.upstream:
-            ref.run = _resolve_ref(runs, ref)
-            if ref.run is not None and run not in ref.run.downstream:
-                ref.run.downstream.append(run)
-    for run in runs:
-        run.downstream.sort(key=Run.sort_key, reverse=True)
-
-
-def _resolve_ref(runs: RunSet, ref: RunRef) -> Run | None:
-    # lineage.json paths are relative to the pipeline's project root, which need not be the
-    # repository root: fall back to the directory name, then the run id within the stage.
-    if ref.run_dir:
-        exact = runs.by_dir.get(ref.run_dir.strip("/"))
-        if exact is not None:
-            return exact
-        by_name = runs.find_name(PurePosixPath(ref.run_dir).name)
-        if len(by_name) == 1:
-            return by_name[0]
-    if ref.run_id:
-        same = [
-            run for run in runs.find_name(ref.run_id) if ref.stage is None or run.name == ref.stage
-        ]
-        if len(same) == 1:
-            return same[0]
-    return None
-
-
-# --- values -----------------------------------------------------------------------------------
-
-
-def flatten(data: Mapping[Any, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mappings as one level, keys joined with ``.``; lists and scalars stay values.
-    An empty mapping stays a value too, so a key written in the file never disappears."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def is_number(value: object) -> TypeGuard[int | float]:
-    """A finite int or float (bools are not numbers here, though Python says they are)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    if isinstance(value, int):  # an int beyond a float's range would overflow in float()
-        return -sys.float_info.max <= value <= sys.float_info.max
-    return math.isfinite(value)
 
 
 def _number(value: object) -> float | None:
