@@ -22,7 +22,6 @@ from pathlib import Path
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.consistency import check_consistency
 from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.graph import graph_from_corpus
 from mkdocs_thoughts.graph_layout import column_layout, type_order
 from mkdocs_thoughts.graph_svg import render_graph_svg, render_local_svg
 from mkdocs_thoughts.notes import Note
@@ -173,7 +172,7 @@ def run(count: int, with_browser: bool) -> int:
         generate(root, count)
         settings = ThoughtsSettings(check_commits=False)
         corpus, load_time = timed(lambda: NoteLoader(settings, root / "thoughts", root).load())
-        graph, graph_time = timed(lambda: graph_from_corpus(corpus, settings))
+        graph, graph_time = timed(lambda: corpus.relation_graph(settings))
         _, layout_time = timed(
             lambda: column_layout(graph, type_order(graph, list(settings.types)))
         )

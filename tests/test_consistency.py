@@ -8,7 +8,6 @@ from pathlib import Path
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.consistency import check_consistency, check_references
 from mkdocs_thoughts.diagnostics import Diagnostic
-from mkdocs_thoughts.graph import graph_from_corpus
 from mkdocs_thoughts.links import NoteIndex
 from test_links import PLAN, RESEARCH, load, note_text
 
@@ -20,7 +19,7 @@ C = "thoughts/shared/research/2025-12-03_10-00_c.md"
 def check(root: Path, files: dict[str, str]) -> list[Diagnostic]:
     settings = ThoughtsSettings(check_commits=False)
     corpus, _ = load(root, files, settings)
-    return check_consistency(graph_from_corpus(corpus, settings), settings)
+    return check_consistency(corpus.relation_graph(settings), settings)
 
 
 def codes(diagnostics: list[Diagnostic]) -> list[tuple[str, str, str]]:

@@ -13,7 +13,7 @@ from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.consistency import check_consistency, check_references
 from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.graph import Graph, build_graph, collect_relations, graph_from_corpus
+from mkdocs_thoughts.graph import Graph, build_graph, collect_relations
 from mkdocs_thoughts.graph_export import graph_data, to_dot, to_json, to_mermaid
 from mkdocs_thoughts.links import NoteIndex, Origin, TargetKind
 from test_links import OTHER, PLAN, PR, RESEARCH, load, note_text
@@ -26,7 +26,7 @@ PLAN2 = "thoughts/shared/plans/2025-12-04_10-00_second-plan.md"
 def graph_of(root: Path, files: dict[str, str], **options: object) -> Graph:
     settings = ThoughtsSettings(check_commits=False, **options)  # type: ignore[arg-type]
     corpus, _ = load(root, files, settings)
-    return graph_from_corpus(corpus, settings)
+    return corpus.relation_graph(settings)
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_neighbourhood_and_local_graph(graph: Graph) -> None:
     }
 
 
-def test_graph_from_corpus_is_build_graph_of_all_relations(tmp_path: Path) -> None:
+def test_the_corpus_graph_is_build_graph_of_all_relations(tmp_path: Path) -> None:
     settings = ThoughtsSettings(check_commits=False)
     corpus, _ = load(
         tmp_path,
@@ -150,9 +150,9 @@ def test_graph_from_corpus_is_build_graph_of_all_relations(tmp_path: Path) -> No
     index = NoteIndex(corpus.notes, corpus.repo_root, corpus.notes_root)
     relations = collect_relations(corpus.notes, index)
     direct = build_graph(corpus.notes, relations, settings)
-    assert edges(direct) == edges(graph_from_corpus(corpus, settings))
+    assert edges(direct) == edges(corpus.relation_graph(settings))
     assert [(r.origin, r.kind) for r in direct.external] == [(Origin.MENTION, TargetKind.MISSING)]
-    assert edges(graph_from_corpus(corpus, settings, body=False)) == edges(direct)
+    assert edges(corpus.relation_graph(settings, body=False)) == edges(direct)
 
 
 # --- Exports ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from browser import browser, needs_chromium, serve
 from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.graph import Graph, build_graph, graph_from_corpus
+from mkdocs_thoughts.graph import Graph, build_graph
 from mkdocs_thoughts.graph_layout import SITE_WIDTH, column_layout, text_width, type_order
 from mkdocs_thoughts.graph_svg import render_graph_svg, render_local_svg, safe_href
 from mkdocs_thoughts.links import NoteIndex
@@ -38,7 +38,7 @@ def url_for(note: Note) -> str:
 def graph_of(root: Path, files: dict[str, str], **options: object) -> Graph:
     settings = ThoughtsSettings(check_commits=False, **options)  # type: ignore[arg-type]
     corpus, _ = load(root, files, settings)
-    return graph_from_corpus(corpus, settings)
+    return corpus.relation_graph(settings)
 
 
 def many(count: int, folder: str = "research") -> dict[str, str]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.corpus import Corpus, NoteLoader
+from mkdocs_thoughts.corpus import NoteLoader
+from mkdocs_thoughts.corpus_model import Corpus
 from mkdocs_thoughts.frontmatter import Position
 from mkdocs_thoughts.links import (
     BODY_FIELD,

@@ -9,11 +9,9 @@ the same problems.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,55 +19,20 @@ from .checks import build_note
 from .coderefs import unknown_path_problem
 from .config import ThoughtsSettings
 from .consistency import check_consistency, check_references
+from .corpus_model import Corpus
 from .diagnostics import Diagnostic, DiagnosticSink, apply_rules
 from .forges import Forge
 from .gcpause import collector_paused
-from .gitfacts import NoteGitFacts, NoteSource, Where
+from .gitfacts import NoteSource, Where
 from .gitinfo import GitInfo
 from .gitrun import find_repo_root
-from .graph import Graph, build_graph
-from .links import NoteIndex, Relation, TargetKind
+from .graph import build_graph
+from .links import NoteIndex, TargetKind
 from .notes import FOLDER_PAGES, Note
 from .repofiles import RepoFiles
 from .rules import Rule
 from .run_discovery import discover_runs
-from .run_links import RunLinks, link_runs
-from .run_set import RunSet
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class Corpus:
-    notes: list[Note]
-    relations: list[Relation]
-    notes_root: Path
-    repo_root: Path
-    notices: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    """Files named on the command line that are not notes (templates, the searchable mirror)."""
-    git_facts: dict[str, NoteGitFacts] = field(default_factory=dict)
-    """Each note's commit, file history and cited code, by path (empty without git)."""
-    body_relations: list[Relation] = field(default_factory=list)
-    """Links and backticked note paths in bodies (``relations`` holds the frontmatter ones)."""
-    graph: Graph | None = None
-    """Notes and their typed edges (relation fields and body links), built on every load."""
-    runs: RunSet = field(default_factory=lambda: RunSet([]))
-    """The run directories under ``run_globs``."""
-    run_links: RunLinks | None = None
-    """Which notes cite which runs (TH402 problems are on the notes)."""
-    run_problems: list[Diagnostic] = field(default_factory=list)
-    """TH401: run files that cannot be read (only when the whole site is loaded)."""
-    refused: list[Diagnostic] = field(default_factory=list)
-    folder_loops: list[Path] = field(default_factory=list)
-    """Folder links back to an enclosing folder (reported in ``refused``): MkDocs cannot build."""
-    """TH203: ``.md`` files not read at all (symlinks out of the repository, dangling, looping)."""
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        """Every problem: the notes', the run files' and the files not read."""
-        items = [item for note in self.notes for item in note.diagnostics]
-        return sorted([*items, *self.run_problems, *self.refused], key=Diagnostic.sort_key)
+from .run_links import link_runs
 
 
 class NoteLoader:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import ThoughtsSettings
-from .corpus import Corpus
+from .corpus_model import Corpus
 from .escaping import markdown_inline, page_title
 from .gitinfo import GitInfo
 from .graph_svg import render_graph_svg

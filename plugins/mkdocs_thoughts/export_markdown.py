@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .config import ThoughtsSettings
-from .corpus import Corpus
+from .corpus_model import Corpus
 from .pages import plan_pages
 from .site import NoteRow, SiteModel
 

@@ -12,14 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import field as _field  # Edge.field shadows it in the class body
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from .config import ThoughtsSettings
 from .links import NoteIndex, Origin, Relation, TargetKind
 from .notes import Note
-
-if TYPE_CHECKING:
-    from .corpus import Corpus
 
 NOTE = "note"
 """The kind of a node that is a note (room for runs and code later)."""
@@ -315,20 +311,6 @@ def build_graph(
         type_titles=titles,
         field_kinds=dict(settings.relation_fields),
     )
-
-
-def graph_from_corpus(
-    corpus: Corpus, settings: ThoughtsSettings, *, body: bool = True, folder: str | None = None
-) -> Graph:
-    """The graph of a loaded corpus: its resolved relation fields, plus (by default) the links
-    and backticked paths in note bodies. ``folder``: the name mentions start with (default: the
-    notes root's folder name, e.g. ``thoughts``)."""
-    relations = list(corpus.relations)
-    if body:
-        index = NoteIndex(corpus.notes, corpus.repo_root, corpus.notes_root)
-        for note in corpus.notes:
-            relations += index.body_relations(note, folder)
-    return build_graph(corpus.notes, relations, settings)
 
 
 def collect_relations(

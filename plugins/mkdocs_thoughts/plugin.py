@@ -19,7 +19,8 @@ from mkdocs.structure.pages import Page
 
 from .code_links import link_code_refs
 from .config import SettingsError, ThoughtsSettings, load_settings
-from .corpus import Corpus, NoteLoader
+from .corpus import NoteLoader
+from .corpus_model import Corpus
 from .diagnostics import Diagnostic
 from .escaping import meta_text, page_title, slug, unique_slugs, unique_slugs_of
 from .forges import ForgeError, site_forge

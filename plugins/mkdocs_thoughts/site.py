@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from .config import ThoughtsSettings
-from .corpus import Corpus
+from .corpus_model import Corpus
 from .diagnostics import Diagnostic
 from .escaping import css_token
 from .gitfacts import NoteGitFacts

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .code_links import link_code_refs
 from .coderefs import CodeRef
 from .config import ThoughtsSettings
-from .corpus import Corpus
+from .corpus_model import Corpus
 from .escaping import markup
 from .pages import PageSpec, PageWriter
 from .render import Renderer

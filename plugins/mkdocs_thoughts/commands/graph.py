@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..corpus import Corpus
-from ..graph import Graph, graph_from_corpus
+from ..corpus_model import Corpus
+from ..graph import Graph
 from ..graph_export import to_dot, to_json, to_mermaid
 from ..graph_svg import render_graph_svg, render_local_svg
 from ..notes import Note
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     corpus = loader.load()
     for notice in corpus.notices:
         print(f"thoughts: warning: {notice}", file=sys.stderr)
-    graph = graph_from_corpus(corpus, loader.settings, body=not args.no_body)
+    graph = corpus.relation_graph(loader.settings, body=not args.no_body)
     types = list(loader.settings.types)
 
     if args.note is None:

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from ..corpus import Corpus
+from ..corpus_model import Corpus
 from .common import add_config_option, note_loader, site_config
 
 
