@@ -17,7 +17,6 @@ from mkdocs_thoughts.notes import Note
 from mkdocs_thoughts.run_discovery import DEFAULT_GLOBS, check_globs, discover_runs
 from mkdocs_thoughts.run_links import (
     RUN_NOT_FOUND,
-    attach_problems,
     commit_mismatch,
     field_values,
     link_runs,
@@ -625,16 +624,6 @@ def test_run_json_notes_match_by_doc_uri_or_unique_file_name(site: Path) -> None
     links = link_runs(notes, runs, site)
     assert links.notes_of(runs.by_dir[PARSE]) == notes
     assert links.notes_of(runs.by_dir[EXTRACT]) == notes
-
-
-def test_attach_problems_is_idempotent(site: Path) -> None:
-    notes = load_notes(site, {NOTE: note("nothing_here")})
-    links = link_runs(notes, discover_runs(site), site)
-    attach_problems(notes, links.problems)
-    attach_problems(notes, links.problems)
-    assert [d.code for d in notes[0].diagnostics].count(RUN_NOT_FOUND) == 1
-    attach_problems(notes, [])
-    assert RUN_NOT_FOUND not in [d.code for d in notes[0].diagnostics]
 
 
 @pytest.mark.parametrize(

@@ -144,18 +144,6 @@ class Layout:
     def radius(self, node_id: str) -> int:
         return CENTRE_RADIUS if node_id == self.centre else RADIUS
 
-    def label_origin(self, node_id: str) -> tuple[int, int]:
-        """Where a node's label starts: its left end and its baseline."""
-        x, y = self.positions[node_id]
-        return x + self.radius(node_id) + LABEL_GAP, y + 4
-
-    def label_box(self, node_id: str, text: str) -> tuple[float, float, float, float]:
-        """The box (left, top, right, bottom) the label ``text`` of a node takes."""
-        x, y = self.positions[node_id]
-        left = x + self.radius(node_id) + LABEL_GAP
-        width = text_width(text, bold=node_id == self.centre)
-        return (left, y - LABEL_ABOVE, left + width, y + LABEL_BELOW)
-
     def route(
         self,
         source: str,

@@ -213,17 +213,6 @@ def commit_mismatch(note_commit: object, run_commit: object) -> bool:
     return not (mine.startswith(theirs) or theirs.startswith(mine))
 
 
-def attach_problems(notes: Iterable[Note], problems: Iterable[Diagnostic]) -> None:
-    """Put TH402 problems on their notes' ``diagnostics`` (banner, report, strict builds).
-    Idempotent: earlier TH402 items are dropped first, as notes are cached across rebuilds."""
-    by_path: dict[str, list[Diagnostic]] = {}
-    for item in problems:
-        by_path.setdefault(item.path, []).append(item)
-    for note in notes:
-        kept = [d for d in note.diagnostics if d.code != RUN_NOT_FOUND]
-        note.diagnostics = kept + by_path.get(note.rel_path, [])
-
-
 # --- resolution -------------------------------------------------------------------------------
 
 
