@@ -119,52 +119,9 @@ def _validate_fields(
     settings: ThoughtsSettings,
     sink: DiagnosticSink,
 ) -> NoteMeta:
-    canonical: dict[str, RawField] = {}
-    raw: RawField | None
-    for key, raw in frontmatter.fields.items():
-        name = settings.field_aliases.get(key, key)
-        if name in canonical:
-            other = canonical[name].key
-            sink.add(
-                Rule.DUPLICATE_KEY,
-                f"'{key}' and '{other}' both set {name}",
-                f"keep only '{name}'",
-                raw.key_at.line,
-                raw.key_at.column,
-                key,
-            )
-            continue
-        canonical[name] = raw
-
-    values: dict[str, Any] = {}
-    problem_fields = {problem.field for problem in frontmatter.problems if problem.field}
-    for name, raw in canonical.items():
-        if raw.key in problem_fields or raw.tag.endswith(":null"):
-            continue
-        if name in _SCALAR_SOURCE_FIELDS and raw.is_scalar:
-            # The text as written: `git_commit: 0123456` must not become the octal 42798.
-            values[name] = raw.source
-        else:
-            values[name] = raw.value
-
-    fields = _run_model(values, canonical, settings, sink)
-    required = settings.types[note_type].required if note_type in settings.types else []
-    # A key whose line is there but comes after a YAML syntax error is not missing.
-    unread = {settings.field_aliases.get(key, key) for key in frontmatter.unreadable}
-    for name in required:
-        raw = canonical.get(name)
-        if raw is not None and raw.tag.endswith(":null"):
-            sink.add(
-                Rule.MISSING_FIELD,
-                f"required field '{name}' is empty",
-                f"give `{name}:` a value (every note of type {note_type!r} needs it)",
-                raw.value_at.line,
-                raw.value_at.column,
-                name,
-            )
-    missing = [name for name in required if name not in canonical and name not in unread]
-    _report_missing(missing, note_type, body_line, sink)
-
+    canonical = _canonical_fields(frontmatter, settings, sink)
+    fields = _run_model(_model_input(frontmatter, canonical), canonical, settings, sink)
+    _check_required(frontmatter, canonical, note_type, body_line, settings, sink)
     _check_unknown_keys(frontmatter, settings, sink)
     meta = NoteMeta(
         date=fields.get("date"),
@@ -188,6 +145,70 @@ def _validate_fields(
     )
     _check_updated_after_date(meta, canonical, sink)
     return meta
+
+
+def _canonical_fields(
+    frontmatter: Frontmatter, settings: ThoughtsSettings, sink: DiagnosticSink
+) -> dict[str, RawField]:
+    """The fields by canonical name (aliases applied); a second key for one field is TH004."""
+    canonical: dict[str, RawField] = {}
+    for key, raw in frontmatter.fields.items():
+        name = settings.field_aliases.get(key, key)
+        if name in canonical:
+            other = canonical[name].key
+            sink.add(
+                Rule.DUPLICATE_KEY,
+                f"'{key}' and '{other}' both set {name}",
+                f"keep only '{name}'",
+                raw.key_at.line,
+                raw.key_at.column,
+                key,
+            )
+            continue
+        canonical[name] = raw
+    return canonical
+
+
+def _model_input(frontmatter: Frontmatter, canonical: dict[str, RawField]) -> dict[str, Any]:
+    """What the pydantic model validates: fields without a YAML problem of their own or a null."""
+    values: dict[str, Any] = {}
+    problem_fields = {problem.field for problem in frontmatter.problems if problem.field}
+    for name, raw in canonical.items():
+        if raw.key in problem_fields or raw.tag.endswith(":null"):
+            continue
+        if name in _SCALAR_SOURCE_FIELDS and raw.is_scalar:
+            # The text as written: `git_commit: 0123456` must not become the octal 42798.
+            values[name] = raw.source
+        else:
+            values[name] = raw.value
+    return values
+
+
+def _check_required(
+    frontmatter: Frontmatter,
+    canonical: dict[str, RawField],
+    note_type: str | None,
+    body_line: int,
+    settings: ThoughtsSettings,
+    sink: DiagnosticSink,
+) -> None:
+    """TH101: each required field that is empty, then one for all the missing ones."""
+    required = settings.types[note_type].required if note_type in settings.types else []
+    # A key whose line is there but comes after a YAML syntax error is not missing.
+    unread = {settings.field_aliases.get(key, key) for key in frontmatter.unreadable}
+    for name in required:
+        raw = canonical.get(name)
+        if raw is not None and raw.tag.endswith(":null"):
+            sink.add(
+                Rule.MISSING_FIELD,
+                f"required field '{name}' is empty",
+                f"give `{name}:` a value (every note of type {note_type!r} needs it)",
+                raw.value_at.line,
+                raw.value_at.column,
+                name,
+            )
+    missing = [name for name in required if name not in canonical and name not in unread]
+    _report_missing(missing, note_type, body_line, sink)
 
 
 def _report_missing(

@@ -182,7 +182,13 @@ def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) 
             lines.at(root.start_mark),
         )
         return Frontmatter({}, (problem,), False)
+    return _read_mapping(root, block, loader, lines)
 
+
+def _read_mapping(
+    root: yaml.MappingNode, block: str, loader: _Loader, lines: _Lines
+) -> Frontmatter:
+    """Each top-level entry as a :class:`RawField`, with its positions and its own problems."""
     fields: dict[str, RawField] = {}
     problems: list[ParseProblem] = []
     for key_node, value_node in root.value:
@@ -223,22 +229,38 @@ def parse_frontmatter(block: str, first_line: int = 2, *, recover: bool = True) 
                     value = _construct(loader, value_node, key, value_at, problems)
                 fields[key] = RawField(key, value, text, True, tag, key_at, value_at)
                 continue
-        source = block[mark.index : value_node.end_mark.index]
-        bad = _structural_problem(value_node, key, lines, source)
-        if bad is not None:
-            problems.append(bad)
-            fields[key] = RawField(key, None, source, False, tag, key_at, value_at)
-            continue
-        value = _construct(loader, value_node, key, value_at, problems)
-        is_scalar = type(value_node) is yaml.ScalarNode
-        text = value_node.value if is_scalar else source
-        items = (
-            tuple(lines.at(child.start_mark) for child in value_node.value)
-            if type(value_node) is yaml.SequenceNode
-            else ()
+        fields[key] = _read_structured(
+            block, loader, lines, key, value_node, key_at, value_at, problems
         )
-        fields[key] = RawField(key, value, text, is_scalar, tag, key_at, value_at, items)
     return Frontmatter(fields, tuple(problems), True)
+
+
+def _read_structured(
+    block: str,
+    loader: _Loader,
+    lines: _Lines,
+    key: str,
+    value_node: yaml.Node,
+    key_at: Position,
+    value_at: Position,
+    problems: list[ParseProblem],
+) -> RawField:
+    """A value off the cheap path: a list, a mapping, a tagged or a placeholder value."""
+    tag = value_node.tag
+    source = block[value_node.start_mark.index : value_node.end_mark.index]
+    bad = _structural_problem(value_node, key, lines, source)
+    if bad is not None:
+        problems.append(bad)
+        return RawField(key, None, source, False, tag, key_at, value_at)
+    value = _construct(loader, value_node, key, value_at, problems)
+    is_scalar = type(value_node) is yaml.ScalarNode
+    text = value_node.value if is_scalar else source
+    items = (
+        tuple(lines.at(child.start_mark) for child in value_node.value)
+        if type(value_node) is yaml.SequenceNode
+        else ()
+    )
+    return RawField(key, value, text, is_scalar, tag, key_at, value_at, items)
 
 
 def _recovered(
