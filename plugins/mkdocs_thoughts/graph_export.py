@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .graph import Graph, Node
-from .graph_svg import EDGE_STYLES, TYPE_COLOURS, UNTYPED_COLOUR
+from .graph_style import EDGE_STYLES, TYPE_COLOURS, UNTYPED_COLOUR
 
 FORMATS = ("json", "dot", "mermaid")
 

@@ -216,13 +216,61 @@ def column_layout(
     """The site graph: a column group per key of ``bands`` (note types, ``""`` for untyped notes),
     a row group per time band, newest first."""
     titles = titles or {}
+    grid = _grid(graph, bands, newest_first)
+    keys = grid.keys
+    names = {key: f"{titles.get(key, key or 'Other')} ({len(grid.members[key])})" for key in keys}
+    cap = SMALL_LABEL if len(graph) <= SMALL_SITE else SITE_LABEL
+    room = {
+        key: min(cap, math.ceil(max(text_width(node.title) for node in grid.members[key])))
+        if labels
+        else 0
+        for key in keys
+    }
+    pitches = {key: _column_width(room[key]) for key in keys}
+    axis = 0
+    if len(grid.strip_keys) > 1:
+        widest = max(text_width(title, bold=True) for _, title in grid.strip_keys)
+        axis = math.ceil(max(widest, text_width(grid.period_name, bold=True))) + 14
+    columns = _columns(keys, grid.cells, pitches, names, width - axis - 2 * MARGIN)
+
+    placed: list[Band] = []
+    x = MARGIN + axis
+    band_x: dict[str, int] = {}
+    for key in keys:
+        band_x[key] = x
+        band_width = max(columns[key] * pitches[key], _band_title_width(names[key]))
+        placed.append(Band(key, names[key], x, band_width, len(grid.members[key])))
+        x += band_width + BAND_GAP
+    total_width = max(x - BAND_GAP + MARGIN, 2 * MARGIN + axis)
+    layout = Layout(total_width, 0, {}, placed, labels, {}, {})
+    _place_rows(layout, grid, band_x, columns, pitches, room)
+    if axis:
+        layout.period = grid.period_name
+    else:
+        layout.strips = []
+    return layout
+
+
+@dataclass(slots=True)
+class _Grid:
+    """The notes by column group and time band, before any coordinates."""
+
+    members: dict[str, list[Node]]
+    keys: list[str]
+    """The column groups that have notes, in band order."""
+    strip_keys: list[tuple[str, str]]
+    """The time bands (sort key, title), in display order."""
+    cells: dict[str, list[list[Node]]]
+    """cells[key][strip] = the notes of one type in one time band, in display order."""
+    period_name: str
+
+
+def _grid(graph: Graph, bands: Sequence[str], newest_first: bool) -> _Grid:
     members: dict[str, list[Node]] = {key: [] for key in bands}
     for node in graph.nodes.values():
         members.setdefault(node.type or "", []).append(node)
     keys = [key for key in members if members[key]]
-    names = {key: f"{titles.get(key, key or 'Other')} ({len(members[key])})" for key in keys}
     periods, period_name = _periods([node.date for node in graph.nodes.values()])
-    # cells[key][strip] = the notes of one type in one time band, newest first.
     strip_keys = sorted({periods(node.date) for node in graph.nodes.values()}, reverse=newest_first)
     if ("", "undated") in strip_keys:  # undated notes last, whatever the order
         strip_keys.remove(("", "undated"))
@@ -232,60 +280,35 @@ def column_layout(
     for key in keys:
         for node in sorted(members[key], key=lambda node: node.sort_key, reverse=newest_first):
             cells[key][strip_index[periods(node.date)]].append(node)
+    return _Grid(members, keys, strip_keys, cells, period_name)
 
-    cap = SMALL_LABEL if len(graph) <= SMALL_SITE else SITE_LABEL
-    room = {
-        key: min(cap, math.ceil(max(text_width(node.title) for node in members[key])))
-        if labels
-        else 0
-        for key in keys
-    }
-    pitches = {key: _column_width(room[key]) for key in keys}
-    axis = 0
-    if len(strip_keys) > 1:
-        widest = max(text_width(title, bold=True) for _, title in strip_keys)
-        axis = math.ceil(max(widest, text_width(period_name, bold=True))) + 14
-    columns = _columns(keys, cells, pitches, names, width - axis - 2 * MARGIN)
 
-    positions: dict[str, tuple[int, int]] = {}
-    lanes: dict[str, int] = {}
-    label_room: dict[str, int] = {}
-    placed: list[Band] = []
-    x = MARGIN + axis
-    band_x: dict[str, int] = {}
-    for key in keys:
-        band_x[key] = x
-        band_width = max(columns[key] * pitches[key], _band_title_width(names[key]))
-        placed.append(Band(key, names[key], x, band_width, len(members[key])))
-        x += band_width + BAND_GAP
-    total_width = max(x - BAND_GAP + MARGIN, 2 * MARGIN + axis)
-
-    strips: list[Strip] = []
+def _place_rows(
+    layout: Layout,
+    grid: _Grid,
+    band_x: dict[str, int],
+    columns: dict[str, int],
+    pitches: dict[str, int],
+    room: dict[str, int],
+) -> None:
+    """Each time band's rows, top to bottom: node positions, lanes, label room, strips, height."""
     top = MARGIN + HEADER
-    for index, (_, title) in enumerate(strip_keys):
-        rows = max(math.ceil(len(cells[key][index]) / columns[key]) for key in keys)
-        for key in keys:
-            for order, node in enumerate(cells[key][index]):
+    for index, (_, title) in enumerate(grid.strip_keys):
+        rows = max(math.ceil(len(grid.cells[key][index]) / columns[key]) for key in grid.keys)
+        for key in grid.keys:
+            for order, node in enumerate(grid.cells[key][index]):
                 row, column = divmod(order, columns[key])
                 left = band_x[key] + column * pitches[key]
-                positions[node.id] = (left + LANE + RADIUS, top + row * PITCH_Y + PITCH_Y // 2)
-                lanes[node.id] = left + LANE // 2
-                label_room[node.id] = room[key]
+                layout.positions[node.id] = (
+                    left + LANE + RADIUS,
+                    top + row * PITCH_Y + PITCH_Y // 2,
+                )
+                layout.lanes[node.id] = left + LANE // 2
+                layout.label_room[node.id] = room[key]
         bottom = top + rows * PITCH_Y
-        strips.append(Strip(title, top, bottom))
+        layout.strips.append(Strip(title, top, bottom))
         top = bottom + STRIP_GAP
-    height = (top - STRIP_GAP if strip_keys else top) + MARGIN
-    return Layout(
-        total_width,
-        height,
-        positions,
-        placed,
-        labels,
-        lanes,
-        label_room,
-        strips=strips if axis else [],
-        period=period_name if axis else "",
-    )
+    layout.height = (top - STRIP_GAP if grid.strip_keys else top) + MARGIN
 
 
 def _column_width(room: int) -> int:

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
-import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from .escaping import safe_href
 from .escaping import xml_attr as _attr
@@ -37,6 +36,16 @@ from .graph_layout import (
     route,
     type_order,
 )
+from .graph_style import (
+    DEFAULT_TYPES,
+    css_ident,
+    kind_rank,
+    legend_markup,
+    markers,
+    status_rank,
+    style_sheet,
+    type_rank,
+)
 from .notes import Note
 
 __all__ = ["render_graph_svg", "render_local_svg", "safe_href"]
@@ -44,42 +53,12 @@ __all__ = ["render_graph_svg", "render_local_svg", "safe_href"]
 UrlFor = Callable[[Note], str]
 """Gives the URL of a note's page, relative to the page the SVG is shown on."""
 
-DEFAULT_TYPES = ("research", "plans", "prs")
-
-TYPE_COLOURS = {"research": "#4e79a7", "plans": "#f28e2b", "prs": "#59a14f"}
-OTHER_COLOURS = ("#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#e15759")
-UNTYPED_COLOUR = "#bab0ac"
-
-STATUS_STYLES = {
-    "complete": "stroke:currentColor;stroke-width:1.5",
-    "in_progress": "stroke:currentColor;stroke-width:1.5;stroke-dasharray:2 1.5",
-    "ready_for_review": "stroke:#e15759;stroke-width:2",
-}
-"""Outline of a node by status; any other configured status is dotted, no status no outline."""
-OTHER_STATUS_STYLE = "stroke:currentColor;stroke-width:1.5;stroke-dasharray:.5 1.5"
-
-EDGE_STYLES: dict[str, tuple[str, str, float]] = {
-    "builds_on": ("#4e79a7", "", 1.4),
-    "implements": ("#59a14f", "", 1.4),
-    "supersedes": ("#e15759", "6 2 1 2", 1.4),
-    "superseded_by": ("#e15759", "6 2 1 2", 1.4),
-    "related": ("#b07aa1", "5 3", 1.2),
-    "cites": ("#9c755f", "1 2.5", 1.2),
-    "links_to": ("#8c8c8c", "", 0.8),
-    "mentions": ("#a0a0a0", "", 0.7),
-}
-"""Colour, dash pattern and width per edge kind; a configured kind not here gets a dashed
-colour picked from its name."""
-
-LEGEND_LINE = 18
 OPENING_ASPECT = 0.68
 """Height over width of the part of a tall site graph shown first."""
 OPENING_HEIGHT = 900
 """A site graph up to this tall opens whole (graph.js fits it to the window)."""
 LAZY_MARGIN = 200
 """Labels this far below the opening view are still laid out with the page."""
-
-_NOT_IDENT = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def render_graph_svg(
@@ -155,28 +134,11 @@ def render_svg(
     mode: str,
     opening: bool = False,
 ) -> str:
-    ident = _ident(svg_id)
-    nodes = [graph.nodes[node_id] for node_id in graph.nodes if node_id in layout.positions]
-    index = {node.id: position for position, node in enumerate(nodes)}
-    edges = [
-        edge
-        for edge in graph.edges
-        if edge.source in index and edge.target in index and edge.source != edge.target
-    ]
-    # Body links first, so the written relations are drawn over them.
-    edges.sort(key=lambda edge: edge.kind not in BODY_KINDS)
-    kinds = sorted({edge.kind for edge in edges}, key=_kind_rank)
-    degree: dict[str, int] = {}
-    for edge in edges:
-        degree[edge.source] = degree.get(edge.source, 0) + 1
-        degree[edge.target] = degree.get(edge.target, 0) + 1
-    band_keys = [band.key for band in layout.bands]
-    types = sorted({node.type or "" for node in nodes}, key=lambda t: _type_rank(t, band_keys))
-    statuses = sorted({node.status or "" for node in nodes} - {""}, key=_status_rank)
-
-    titles = tuple(graph.type_titles.get(name, name) for name in types)
-    legend, legend_height = _legend(
-        tuple(types), titles, tuple(statuses), tuple(kinds), layout.width
+    ident = css_ident(svg_id)
+    drawn = _Drawn.of(graph, layout)
+    nodes, edges = drawn.nodes, drawn.edges
+    legend, legend_height = legend_markup(
+        drawn.types, drawn.type_titles, drawn.statuses, drawn.kinds, layout.width
     )
     width, height = layout.width, layout.height + legend_height
     count = f"{len(nodes)} note{'s' * (len(nodes) != 1)}, {len(edges)} relation" + "s" * (
@@ -199,14 +161,14 @@ def render_svg(
         f'data-graph="{mode}"{size} viewBox="0 0 {width} {shown}" width="{width}" '
         f'height="{shown}" aria-label="{_attr("Note graph: " + count)}">',
         f"<title>{_text('Note graph: ' + count)}</title>",
-        f"<style>{_style(ident, tuple(types), tuple(statuses), tuple(kinds))}</style>",
-        _markers(ident, tuple(kinds)),
+        f"<style>{style_sheet(ident, drawn.types, drawn.statuses, drawn.kinds)}</style>",
+        markers(ident, drawn.kinds),
         legend,
         f'<g transform="translate(0,{legend_height})">',
         _bands(layout),
         _strips(layout),
         '<g class="tg-edges">',
-        *(_edge(edge, index, layout, degree) for edge in edges),
+        *(_edge(edge, drawn.index, layout, drawn.degree) for edge in edges),
         "</g>",
         '<g class="tg-nodes">',
         *(_node(node, layout, url_for, below) for node in nodes),
@@ -219,6 +181,44 @@ def render_svg(
         )
     parts += ["</g>", "</svg>"]
     return "\n".join(part for part in parts if part) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """What of a graph a layout shows: its nodes and edges, and the types, statuses and
+    relation kinds among them (for the legend and the style sheet), each in a fixed order."""
+
+    nodes: list[Node]
+    index: dict[str, int]
+    """Each drawn node's position in ``nodes`` (what an edge's data-s and data-t name)."""
+    edges: list[Edge]
+    degree: dict[str, int]
+    types: tuple[str, ...]
+    type_titles: tuple[str, ...]
+    statuses: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    @classmethod
+    def of(cls, graph: Graph, layout: Layout) -> _Drawn:
+        nodes = [graph.nodes[node_id] for node_id in graph.nodes if node_id in layout.positions]
+        index = {node.id: position for position, node in enumerate(nodes)}
+        edges = [
+            edge
+            for edge in graph.edges
+            if edge.source in index and edge.target in index and edge.source != edge.target
+        ]
+        # Body links first, so the written relations are drawn over them.
+        edges.sort(key=lambda edge: edge.kind not in BODY_KINDS)
+        kinds = sorted({edge.kind for edge in edges}, key=kind_rank)
+        degree: dict[str, int] = {}
+        for edge in edges:
+            degree[edge.source] = degree.get(edge.source, 0) + 1
+            degree[edge.target] = degree.get(edge.target, 0) + 1
+        band_keys = [band.key for band in layout.bands]
+        types = sorted({node.type or "" for node in nodes}, key=lambda t: type_rank(t, band_keys))
+        statuses = sorted({node.status or "" for node in nodes} - {""}, key=status_rank)
+        titles = tuple(graph.type_titles.get(name, name) for name in types)
+        return cls(nodes, index, edges, degree, tuple(types), titles, tuple(statuses), tuple(kinds))
 
 
 # --- Pieces -------------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def _edge(edge: Edge, index: dict[str, int], layout: Layout, degree: dict[str, i
         lane,
         (hub % 3 - 1) * 2,
     )
-    return f'<path class="k-{_ident(edge.kind)}" data-s="{source}" data-t="{target}" d="{d}"/>'
+    return f'<path class="k-{css_ident(edge.kind)}" data-s="{source}" data-t="{target}" d="{d}"/>'
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -342,7 +342,9 @@ def _node(node: Node, layout: Layout, url_for: UrlFor, below: int | None = None)
 def _node_markup(node: Node, is_centre: bool) -> tuple[str, str]:
     """A node's escaped attributes and tooltip, which do not depend on where it is drawn.
     Cached: a note shows up in the local graphs of all its neighbours."""
-    classes = f"t-{_ident(node.type or '')} s-{_ident(node.status or '')}" + " tg-c" * is_centre
+    classes = (
+        f"t-{css_ident(node.type or '')} s-{css_ident(node.status or '')}" + " tg-c" * is_centre
+    )
     tags = " ".join("-".join(tag.split()) for tag in node.tags)
     attributes = (
         f'class="{classes}" data-type="{_attr(node.type or "")}" '
@@ -372,155 +374,8 @@ def _label(node: Node, x: int, y: int, layout: Layout) -> str:
     return f'<text x="{x + RADIUS + LABEL_GAP}" y="{y + 4}">{text}</text>'
 
 
-@functools.lru_cache(maxsize=256)
-def _legend(
-    types: tuple[str, ...],
-    titles: tuple[str, ...],
-    statuses: tuple[str, ...],
-    kinds: tuple[str, ...],
-    width: int,
-) -> tuple[str, int]:
-    """A legend above the graph: the node colours, outlines and edge styles that occur in it.
-    Cached, like the styles: a site has a handful of combinations over thousands of pages."""
-    circle = f'<circle cx="6" cy="-4" r="{RADIUS}"/>'
-    sections = [
-        (
-            "Type",
-            [
-                (f'<g class="t-{_ident(name)}">{circle}</g>', 16, title)
-                for name, title in zip(types, titles, strict=True)
-            ],
-        ),
-        (
-            "Status",
-            [(f'<g class="s-{_ident(name)} tg-sw">{circle}</g>', 16, name) for name in statuses],
-        ),
-        (
-            "Relation",
-            [(f'<path class="k-{_ident(kind)}" d="M0 -4H22"/>', 28, kind) for kind in kinds],
-        ),
-    ]
-    lines: list[str] = []
-    y = 28
-    for heading, items in sections:
-        if not items:
-            continue
-        x = 16
-        row = [f'<text class="tg-band" x="{x}" y="{y}">{heading}</text>']
-        x += 64
-        for swatch, text_x, name in items:
-            caption = name.replace("_", " ") if name else "Other"
-            item_width = text_x + int(len(caption) * 6.4) + 14
-            if x + item_width > max(width, 360) - 8 and x > 80:
-                y += LEGEND_LINE
-                x = 80
-            row.append(
-                f'<g transform="translate({x},{y})">{swatch}'
-                f'<text x="{text_x}" y="0">{_text(caption)}</text></g>'
-            )
-            x += item_width
-        lines.append("".join(row))
-        y += LEGEND_LINE
-    if not lines:
-        return "", 0
-    return '<g class="tg-legend">' + "".join(lines) + "</g>", y - LEGEND_LINE + 10
-
-
-@functools.lru_cache(maxsize=256)
-def _markers(ident: str, kinds: tuple[str, ...]) -> str:
-    markers = [
-        f'<marker id="{ident}-m-{_ident(kind)}" viewBox="0 0 8 8" refX="8" refY="4" '
-        f'markerWidth="6" markerHeight="6" markerUnits="userSpaceOnUse" orient="auto">'
-        f'<path d="M0 0L8 4L0 8z" fill="{_edge_style(kind)[0]}"/></marker>'
-        for kind in kinds
-        if kind not in BODY_KINDS
-    ]
-    return "<defs>" + "".join(markers) + "</defs>" if markers else ""
-
-
-@functools.lru_cache(maxsize=256)
-def _style(
-    ident: str, types: tuple[str, ...], statuses: tuple[str, ...], kinds: tuple[str, ...]
-) -> str:
-    scope = f"#{ident}"
-    rules = [
-        f"{scope}{{font:12px system-ui,sans-serif}}",
-        f"{scope} text{{fill:currentColor}}",
-        f"{scope} .tg-band{{font-weight:600}}",
-        f"{scope} .tg-more{{font-style:italic}}",
-        f"{scope} .tg-c circle{{stroke:currentColor;stroke-width:2.5}}",
-        f"{scope} .tg-c text{{font-weight:600}}",
-        f"{scope}.tg-lazy .tg-later text{{display:none}}",
-        f"{scope} path{{fill:none}}",
-        f"{scope} .tg-edges path{{stroke-linejoin:round}}",
-        f"{scope} .tg-strips path{{stroke:currentColor;stroke-opacity:.2}}",
-        f"{scope} .tg-strips text{{font-weight:600;fill-opacity:.75}}",
-        f"{scope} .tg-sw circle{{fill:{UNTYPED_COLOUR}}}",
-    ]
-    for name in types:
-        rules.append(f"{scope} .t-{_ident(name)} circle{{fill:{_type_colour(name)}}}")
-    for name in statuses:
-        style = STATUS_STYLES.get(name, OTHER_STATUS_STYLE)
-        rules.append(f"{scope} .s-{_ident(name)} circle{{{style}}}")
-    for kind in kinds:
-        colour, dashes, width = _edge_style(kind)
-        rule = f"stroke:{colour};stroke-width:{width:g}"
-        if dashes:
-            rule += f";stroke-dasharray:{dashes}"
-        if kind in BODY_KINDS:
-            # Most edges of a big graph: solid, light and without arrowheads, which are what
-            # costs the browser most to draw.
-            rule += ";stroke-opacity:.5" if kind == "links_to" else ";stroke-opacity:.35"
-        rules.append(f"{scope} .k-{_ident(kind)}{{{rule}}}")
-        if kind not in BODY_KINDS:
-            rules.append(
-                f"{scope} .tg-edges .k-{_ident(kind)}{{marker-end:url(#{ident}-m-{_ident(kind)})}}"
-            )
-    return "".join(rules)
-
-
-# --- Escaping and names -------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1024)
-def _ident(name: str) -> str:
-    """A CSS class or id fragment for a name from configuration or notes."""
-    return _NOT_IDENT.sub("_", name)
-
-
 @functools.lru_cache(maxsize=1 << 14)
 def _label_text(title: str, room: int, bold: bool) -> str:
     """A title shortened to ``room`` pixels and escaped for a label (cached like the rest of a
     node's markup)."""
     return _text(fit_text(title, room, bold=bold))
-
-
-def _type_colour(name: str) -> str:
-    if not name:
-        return UNTYPED_COLOUR
-    return TYPE_COLOURS.get(name) or OTHER_COLOURS[zlib.crc32(name.encode()) % len(OTHER_COLOURS)]
-
-
-def _edge_style(kind: str) -> tuple[str, str, float]:
-    if kind in EDGE_STYLES:
-        return EDGE_STYLES[kind]
-    return (OTHER_COLOURS[zlib.crc32(kind.encode()) % len(OTHER_COLOURS)], "4 2", 1.2)
-
-
-_KIND_ORDER = {kind: rank for rank, kind in enumerate(EDGE_STYLES)}
-_STATUS_ORDER = {status: rank for rank, status in enumerate(STATUS_STYLES)}
-_TYPE_ORDER = {name: rank for rank, name in enumerate(DEFAULT_TYPES)}
-
-
-def _kind_rank(kind: str) -> tuple[int, str]:
-    return (_KIND_ORDER.get(kind, len(_KIND_ORDER)), kind)
-
-
-def _status_rank(status: str) -> tuple[int, str]:
-    return (_STATUS_ORDER.get(status, len(_STATUS_ORDER)), status)
-
-
-def _type_rank(name: str, keys: list[str]) -> tuple[int, str]:
-    if name in keys:
-        return (keys.index(name), name)
-    return (len(keys) + _TYPE_ORDER.get(name, len(_TYPE_ORDER)), name)
