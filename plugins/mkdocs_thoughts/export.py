@@ -28,10 +28,17 @@ from .gitinfo import GitInfo
 from .graph_svg import render_graph_svg
 from .mdscan import prose_lines
 from .note_links import LinkEdit, rewrite_links
-from .pages import INDEX_MARKER, SUMMARY_MARKER, plan_pages, use_authors_readme
+from .pages import (
+    INDEX_MARKER,
+    SUMMARY_MARKER,
+    PageSpec,
+    PageWriter,
+    plan_pages,
+    use_authors_readme,
+)
 from .render import Renderer
 from .run_links import RunLinks
-from .run_pages import RUNS_MARKER
+from .run_pages import RUNS_MARKER, RunPages
 from .run_set import RunSet
 from .site_assets import ASSET_DIR, bundles
 from .site_pages import SitePages
@@ -169,46 +176,21 @@ def export_docs(source: ExportInput) -> ExportedSite:
 
     specs = plan_pages(settings, corpus.notes)
     use_authors_readme(specs, source.docs_dir)
-    note_urls = {note.doc_uri: url_of(note.doc_uri) for note in corpus.notes}
     pages = SitePages(
         corpus,
         settings,
         specs=specs,
         url_of=url_of,
-        note_urls=note_urls,
+        note_urls={note.doc_uri: url_of(note.doc_uri) for note in corpus.notes},
         renderer=Renderer(tags_url=url_of("tags.md")),
         runs=source.runs,
         run_links=source.run_links,
         commit_url=source.git.commit_url,
         permalink=source.git.permalink,
     )
-    writer, run_pages = pages.writer, pages.run_pages
-    generated = 0
-    for spec in specs:
-        written = _text(files.get(spec.src_uri))
-        markdown = writer.with_marker(
-            spec,
-            written if written is not None else titled(writer.generated_markdown(spec), spec.title),
-        )
-        html = writer.html(spec, url_of(spec.src_uri))
-        if spec.kind == "graph":
-            html += _graph_file_link(url_of(spec.src_uri), GRAPH_SVG)
-        marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
-        files[spec.src_uri] = _filled(markdown, marker, for_page(html, spec.src_uri))
-        generated += 1
+    generated = _fill_listings(files, specs, pages.writer, url_of, for_page)
     if len(source.runs):
-        for run_spec in run_pages.specs():
-            written = _text(files.get(run_spec.src_uri))
-            markdown = run_pages.with_marker(
-                written
-                if written is not None
-                else titled(run_pages.markdown(run_spec), run_spec.title)
-            )
-            html = run_pages.html(run_spec, url_of(run_spec.src_uri))
-            files[run_spec.src_uri] = _filled(
-                markdown, RUNS_MARKER, for_page(html, run_spec.src_uri)
-            )
-            generated += 1
+        generated += _fill_run_pages(files, pages.run_pages, url_of, for_page)
     for row in pages.model.rows.values():
         assert row.url is not None
         header = for_page(pages.note_header(row, banners=source.banners), row.note.doc_uri)
@@ -227,6 +209,48 @@ def export_docs(source: ExportInput) -> ExportedSite:
     if len(source.runs):
         nav.insert(-1, {"Runs": "runs/index.md"})  # before the report, last (as the plugin)
     return ExportedSite(dict(sorted(files.items())), nav, len(pages.model.rows), generated)
+
+
+def _fill_listings(
+    files: dict[str, bytes],
+    specs: Sequence[PageSpec],
+    writer: PageWriter,
+    url_of: Callable[[str], str],
+    for_page: Callable[[str, str], str],
+) -> int:
+    """The generated listings (index, types, tags, graph, report...) filled into ``files``: a
+    page the authors wrote keeps its text around the marker. Returns how many were made."""
+    for spec in specs:
+        written = _text(files.get(spec.src_uri))
+        markdown = writer.with_marker(
+            spec,
+            written if written is not None else titled(writer.generated_markdown(spec), spec.title),
+        )
+        html = writer.html(spec, url_of(spec.src_uri))
+        if spec.kind == "graph":
+            html += _graph_file_link(url_of(spec.src_uri), GRAPH_SVG)
+        marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
+        files[spec.src_uri] = _filled(markdown, marker, for_page(html, spec.src_uri))
+    return len(specs)
+
+
+def _fill_run_pages(
+    files: dict[str, bytes],
+    run_pages: RunPages,
+    url_of: Callable[[str], str],
+    for_page: Callable[[str, str], str],
+) -> int:
+    """The runs index and one page per run, filled into ``files`` like the listings."""
+    generated = 0
+    for run_spec in run_pages.specs():
+        written = _text(files.get(run_spec.src_uri))
+        markdown = run_pages.with_marker(
+            written if written is not None else titled(run_pages.markdown(run_spec), run_spec.title)
+        )
+        html = run_pages.html(run_spec, url_of(run_spec.src_uri))
+        files[run_spec.src_uri] = _filled(markdown, RUNS_MARKER, for_page(html, run_spec.src_uri))
+        generated += 1
+    return generated
 
 
 def _filled(markdown: str, marker: str, html: str) -> bytes:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from ..corpus import NoteLoader
+from ..corpus_model import Corpus
 from ..export import ExportInput, export_docs
 from ..export_config import (
     EXPORT_DOCS,
@@ -18,7 +22,7 @@ from ..export_config import (
 from ..export_markdown import GENERATED, markdown_indexes
 from ..export_tree import ExportTargetError, write_files, write_tree
 from ..note_links import link_edits
-from ..siteconfig import ConfigError
+from ..siteconfig import ConfigError, SiteConfig
 from . import check
 from .common import UsageError, add_config_option, note_loader, site_config
 
@@ -70,44 +74,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.check:
         for notice in corpus.notices:
             print(f"thoughts: warning: {notice}", file=sys.stderr)
-
     if args.format == "markdown":
-        indexes = markdown_indexes(corpus, loader.settings, out, commit_url=loader.git.commit_url)
-        try:
-            write_files(out, indexes, owned_prefix=GENERATED)
-        except ExportTargetError as error:
-            raise UsageError(str(error)) from None
-        print(f"wrote {len(indexes)} index file{'s' * (len(indexes) != 1)} to {out}")
-        return 0
-
+        return _markdown_indexes(corpus, loader, out)
     if out.absolute().resolve().is_relative_to(config.docs_dir):
         raise UsageError(f"{out}: inside the docs folder {config.docs_dir}; choose another")
     try:
         raw = read_config(config.config_file.read_text(encoding="utf-8"), str(config.config_file))
     except ExportConfigError as error:
         raise ConfigError(str(error)) from None
-    # The corpus found the runs and linked them to the notes, as for the check and the site.
-    runs, run_links = corpus.runs, corpus.run_links
-    assert run_links is not None
-    site = export_docs(
-        ExportInput(
-            corpus=corpus,
-            settings=loader.settings,
-            git=loader.git,
-            runs=runs,
-            run_links=run_links,
-            docs_dir=config.docs_dir,
-            repo_root=loader.repo_root,
-            directory_urls=raw.get("use_directory_urls", True) is not False,
-            source_relative=args.format == "zensical",
-            link_edits=link_edits(
-                corpus.body_relations,
-                loader.notes_prefix,
-                lambda path, note: loader.git.file_url(path, note.meta.git_commit),
-            ),
-            not_page=loader.is_template,
-        )
-    )
+    site = export_docs(_export_input(args, config, loader, corpus, raw))
     settings = export_config(raw, site.nav)
     config_name = CONFIG_FILES[args.format]
     text = to_toml(settings) if args.format == "zensical" else to_yaml(settings)
@@ -122,3 +97,42 @@ def run(args: argparse.Namespace) -> int:
         f"page{'s' * (site.pages != 1)} to {out} ({config_name}, {len(files)} files)"
     )
     return 0
+
+
+def _markdown_indexes(corpus: Corpus, loader: NoteLoader, out: Path) -> int:
+    """``--format markdown``: index files beside the notes, for reading them on a forge."""
+    indexes = markdown_indexes(corpus, loader.settings, out, commit_url=loader.git.commit_url)
+    try:
+        write_files(out, indexes, owned_prefix=GENERATED)
+    except ExportTargetError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {len(indexes)} index file{'s' * (len(indexes) != 1)} to {out}")
+    return 0
+
+
+def _export_input(
+    args: argparse.Namespace,
+    config: SiteConfig,
+    loader: NoteLoader,
+    corpus: Corpus,
+    raw: Mapping[str, Any],
+) -> ExportInput:
+    # The corpus found the runs and linked them to the notes, as for the check and the site.
+    assert corpus.run_links is not None
+    return ExportInput(
+        corpus=corpus,
+        settings=loader.settings,
+        git=loader.git,
+        runs=corpus.runs,
+        run_links=corpus.run_links,
+        docs_dir=config.docs_dir,
+        repo_root=loader.repo_root,
+        directory_urls=raw.get("use_directory_urls", True) is not False,
+        source_relative=args.format == "zensical",
+        link_edits=link_edits(
+            corpus.body_relations,
+            loader.notes_prefix,
+            lambda path, note: loader.git.file_url(path, note.meta.git_commit),
+        ),
+        not_page=loader.is_template,
+    )
