@@ -34,11 +34,11 @@ from typing import Any
 from mkdocs_thoughts.cli import main as thoughts
 from mkdocs_thoughts.commands.common import note_loader
 from mkdocs_thoughts.commitvalue import read_commit
-from mkdocs_thoughts.fixer import repair_syntax
 from mkdocs_thoughts.frontmatter import parse_frontmatter, split_frontmatter
 from mkdocs_thoughts.inference import bold_fields, normalise_timestamp
 from mkdocs_thoughts.siteconfig import load_site_config
 from mkdocs_thoughts.timestamps import parse_timestamp, split_stamp
+from mkdocs_thoughts.yaml_repair import repair_syntax
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPORA = REPO_ROOT.parent / "shared" / "corpora"

@@ -25,13 +25,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from .checks import build_note
@@ -55,12 +53,8 @@ from .inference import (
 from .notes import FOLDER_PAGES, LEADING_DATE, Note, read_frontmatter
 from .rules import Rule
 from .timestamps import parse_timestamp, split_stamp
+from .yaml_repair import repair_syntax
 
-_KEY_LINE = re.compile(
-    r"(?P<key>[A-Za-z_][\w.-]*):[ \t]+(?P<value>[^\s'\"\[\]{}|>&*!%@`#][^\r\n]*?)"
-    r"(?P<comment>[ \t]+#[^\r\n]*)?(?P<eol>\r?)"
-)
-_MAX_REPAIRS = 20
 _TEMPLATE_NAME = re.compile(r"(?:^|[-_.])templates?(?:[-_.]|$)", re.IGNORECASE)
 """``research_template``, ``TEMPLATE``, ``plan-template``; a dated note about template engines
 (``2025-01-06_09-00_template-engines``) is a note all the same."""
@@ -253,35 +247,6 @@ def _remaining(note: Note, text: str, settings: ThoughtsSettings) -> list[Diagno
 
 def _canonical(key: str | None, settings: ThoughtsSettings) -> str | None:
     return settings.field_aliases.get(key, key) if key is not None else None
-
-
-def repair_syntax(text: str) -> tuple[str, list[str]]:
-    """Quote top-level values whose unquoted ``: `` breaks the YAML, one line at a time."""
-    changes: list[str] = []
-    for _ in range(_MAX_REPAIRS):
-        block = split_frontmatter(text).frontmatter
-        if block is None:
-            break
-        try:
-            yaml.compose(block, Loader=yaml.SafeLoader)
-            break
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark
-            if mark is None or "mapping values are not allowed" not in (error.problem or ""):
-                break
-            lines = block.split("\n")
-            match = _KEY_LINE.fullmatch(lines[mark.line]) if mark.line < len(lines) else None
-            if match is None:
-                break
-            # A JSON string is a YAML double-quoted scalar; the comment stays a comment.
-            value = json.dumps(match["value"].rstrip(), ensure_ascii=False)
-            lines[mark.line] = f"{match['key']}: {value}{match['comment'] or ''}{match['eol']}"
-            start = text.index("\n") + 1
-            text = text[:start] + "\n".join(lines) + text[start + len(block) :]
-            changes.append(f"quote {match['key']} (its value contains ': ')")
-        except yaml.YAMLError:
-            break
-    return text, changes
 
 
 class _Picker:
