@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from gitrepo import commit_all, init_repo
+from gitfixtures import GitRepo
 from mkdocs_thoughts.cli import main
 from treeutil import CORPORA, needs_corpora, write_tree
 
@@ -33,9 +34,10 @@ RESEARCH_PATH = "thoughts/shared/research/2025-12-03_18-14-34_r.md"
 
 def write_site(root: Path) -> Path:
     """A git repository with one research note and one plan built on it."""
-    init_repo(root)
+    repo = GitRepo(root)
+    repo.clock = datetime(2025, 12, 3, 12, 0, tzinfo=UTC)
     write_tree(root, {"mkdocs.yml": MKDOCS, "README.md": "x\n"})
-    sha = commit_all(root, "first")[:7]
+    sha = repo.commit("first")[:7]
     write_tree(
         root,
         {

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
-from gitrepo import git, init_repo
+from gitfixtures import GitRepo
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.commands.common import note_loader
 from mkdocs_thoughts.filenames import PatternError, compile_pattern
@@ -24,6 +25,9 @@ def note(**fields: object) -> str:
     lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
     return "---\n" + "\n".join(lines) + "\n---\n# Title\n\nBody.\n"
 
+
+COMMITTED = datetime(2025, 12, 3, 12, 0, tzinfo=UTC)
+"""The clock of these tests' commits (their notes are dated around it)."""
 
 FULL = {
     "date": "2025-12-03T18:14:34+01:00",
@@ -275,7 +279,8 @@ def test_relation_fields_from_values_that_name_notes(
 def test_written_site_builds_with_origin_tags_and_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    init_repo(tmp_path)
+    repo = GitRepo(tmp_path)
+    repo.clock = COMMITTED
     write_tree(
         tmp_path,
         {
@@ -285,9 +290,8 @@ def test_written_site_builds_with_origin_tags_and_home(
             for d in range(1, 4)
         },
     )
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "notes")
-    git(tmp_path, "remote", "add", "origin", "https://token:x@github.com/team/notes.git")
+    repo.commit("notes")
+    repo.git("remote", "add", "origin", "https://token:x@github.com/team/notes.git")
     assert init(tmp_path, monkeypatch) == 0
     out = capsys.readouterr().out
     assert "default configuration:  0 pass, 6 errors" in out
@@ -440,7 +444,7 @@ def test_corpora_after_init(corpus: str, tmp_path: Path, monkeypatch: pytest.Mon
 def test_ci_files_install_the_notes_tool_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    init_repo(tmp_path)
+    GitRepo(tmp_path)
     requirement = "mkdocs-thoughts @ git+https://github.com/team/tool@0123abc#subdirectory=plugins"
     assert init(tmp_path, monkeypatch, "--ci", "--requirement", requirement) == 0
     job = yaml.safe_load((tmp_path / ".github/workflows/notes.yml").read_text())
@@ -478,15 +482,16 @@ def test_requirement_of_each_install_source(tmp_path: Path) -> None:
         "mkdocs-thoughts @ git+https://github.com/team/tool@0123abc#subdirectory=plugins"
     )
     # An editable install from a checkout: the checkout's origin at its commit.
-    checkout = init_repo(tmp_path / "tool")
+    tool = GitRepo(tmp_path / "tool")
+    tool.clock = COMMITTED
+    checkout = tool.root
     write_tree(checkout, {"plugins/pyproject.toml": "[project]\nname = 'mkdocs-thoughts'\n"})
-    git(checkout, "add", "-A")
-    git(checkout, "commit", "-qm", "tool")
+    tool.commit("tool")
     local = {"url": (checkout / "plugins").as_uri(), "dir_info": {"editable": True}}
     with pytest.raises(UnknownSource, match="has no origin remote"):
         requirement("0.1.0", json.dumps(local))
-    git(checkout, "remote", "add", "origin", "git@github.com:team/tool.git")
-    head = git(checkout, "rev-parse", "HEAD")
+    tool.git("remote", "add", "origin", "git@github.com:team/tool.git")
+    head = tool.head()
     assert requirement("0.1.0", json.dumps(local)) == (
         f"mkdocs-thoughts @ git+https://github.com/team/tool@{head}#subdirectory=plugins"
     )
@@ -511,7 +516,8 @@ def test_survey_never_reads_through_a_symlink(
 def test_new_notes_follow_the_team_file_name_pattern(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    init_repo(tmp_path)
+    repo = GitRepo(tmp_path)
+    repo.clock = COMMITTED
     write_tree(
         tmp_path,
         {
@@ -520,8 +526,7 @@ def test_new_notes_follow_the_team_file_name_pattern(
             "thoughts/index.md": "# Home\n",
         },
     )
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "site")
+    repo.commit("site")
     monkeypatch.chdir(tmp_path)
     assert main(["new", "research", "Risk factors, by heading"]) == 0
     written = Path(capsys.readouterr().out.strip().splitlines()[-1])
