@@ -23,7 +23,7 @@ import test_serve
 import test_site
 import test_site_browser
 import test_site_git
-from sitebuild import mkdocs_yml
+from factories import mkdocs_yml
 from treeutil import CORPORA, write_tree
 
 SiteWriter = Callable[[Path], Path]

@@ -9,21 +9,6 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-MKDOCS_YML = """\
-site_name: Test notes
-docs_dir: thoughts
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - thoughts{options}
-"""
-
-
-def mkdocs_yml(options: str = "") -> str:
-    return MKDOCS_YML.format(options=(":\n" + options) if options else "")
-
 
 def build_site(root: Path, *, strict: bool = False) -> Path:
     return Path(built_config(root, strict=strict).site_dir)

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from factories import mkdocs_yml
 from gitfixtures import GitRepo, isolate_git
 from mkdocs_thoughts.authoring import slugify
 from mkdocs_thoughts.cli import main
 from treeutil import REPO_ROOT
 
-MKDOCS = "site_name: t\ndocs_dir: thoughts\nplugins:\n  - search\n  - thoughts\n"
+MKDOCS = mkdocs_yml(site_name="t", material=False)
 NAME = re.compile(r"\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}_[a-z0-9-]+\.md")
 
 

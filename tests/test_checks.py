@@ -6,26 +6,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from factories import make_note
 from mkdocs_thoughts.checks import build_note
 from mkdocs_thoughts.config import ThoughtsSettings, load_settings
 from mkdocs_thoughts.notes import Note
 
 GOOD_NAME = "2025-12-03_18-14-34_schema.md"
-VALID = """\
----
-date: 2025-12-03T18:14:34+01:00
-researcher: Ada
-git_commit: 3d801c3
-branch: main
-repository: sec-finetune
-topic: Schema design
-tags: [schema, notes]
-status: complete
-last_updated: 2025-12-04
-last_updated_by: Ada
----
-# Schema design
-"""
+VALID = make_note(
+    tags=["schema", "notes"], status="complete", last_updated="2025-12-04", last_updated_by="Ada"
+)
 
 
 def check(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import mkdocs_yml
 from gitfixtures import GitRepo
 from mkdocs_thoughts.cli import main
 from treeutil import CORPORA, needs_corpora, write_tree
@@ -27,7 +28,7 @@ related_research: {related}
 # A plan
 """
 RESEARCH = PLAN.replace("related_research: {related}\n", "").replace("A plan", "Research")
-MKDOCS = "site_name: t\ndocs_dir: thoughts\nplugins:\n  - search\n  - thoughts\n"
+MKDOCS = mkdocs_yml(site_name="t", material=False)
 PLAN_PATH = "thoughts/shared/plans/2025-12-03_18-14-34_x.md"
 RESEARCH_PATH = "thoughts/shared/research/2025-12-03_18-14-34_r.md"
 

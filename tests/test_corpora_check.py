@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from factories import mkdocs_yml
 from mkdocs_thoughts.cli import main
 from treeutil import CORPORA, needs_corpora
-
-MKDOCS = "site_name: corpus\ndocs_dir: thoughts\nplugins:\n  - search\n  - thoughts:\n{options}"
 
 TEAM_CONFIG: dict[str, str] = {
     # HumanLayer's workflow: research notes carry frontmatter, plans from /create_plan never did
@@ -224,7 +223,9 @@ def test_every_diagnostic_on_a_real_corpus_is_a_real_defect(
     if not source.is_dir():
         pytest.skip(f"{source} is absent")
     shutil.copytree(source, tmp_path / "thoughts")
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS.format(options=TEAM_CONFIG[corpus]))
+    (tmp_path / "mkdocs.yml").write_text(
+        mkdocs_yml(TEAM_CONFIG[corpus], site_name="corpus", material=False)
+    )
     monkeypatch.chdir(tmp_path)
     CORPUS_ROOT[:] = [tmp_path]
     main(["check", "--format", "json"])

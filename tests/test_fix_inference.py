@@ -10,17 +10,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from factories import mkdocs_yml
 from gitfixtures import GRACE, GitRepo, site_repo
 from mkdocs_thoughts.cli import main
 
-MKDOCS = """\
-site_name: t
-docs_dir: thoughts
-plugins:
-  - search
-  - thoughts:
-      status_aliases: {done: complete}
-"""
+MKDOCS = mkdocs_yml(site_name="t", material=False, status_aliases={"done": "complete"})
 RESEARCH = "thoughts/shared/research"
 SYDNEY = timezone(timedelta(hours=11))
 

@@ -13,18 +13,12 @@ from typing import Any
 
 import pytest
 import yaml
+from factories import mkdocs_yml
 from gitfixtures import GRACE, GitRepo, site_repo
 from mkdocs_thoughts.cli import main
 from treeutil import CORPORA, REPO_ROOT, needs_corpora
 
-MKDOCS = """\
-site_name: t
-docs_dir: thoughts
-plugins:
-  - search
-  - thoughts:
-      status_aliases: {done: complete}
-"""
+MKDOCS = mkdocs_yml(site_name="t", material=False, status_aliases={"done": "complete"})
 RESEARCH = "thoughts/shared/research"
 
 MIXED = """\

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from factories import mkdocs_yml
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.consistency import check_consistency, check_references
@@ -217,8 +218,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_tree(
         tmp_path,
         {
-            "mkdocs.yml": "site_name: t\ndocs_dir: thoughts\nplugins:\n  - thoughts:\n"
-            "      check_commits: false\n",
+            "mkdocs.yml": mkdocs_yml(
+                site_name="t", material=False, search=False, check_commits=False
+            ),
             RESEARCH: note_text("Research"),
             OTHER: note_text("Other", body=f"[r]({RESEARCH})\n"),
             PLAN: note_text("Plan", related_research=RESEARCH),

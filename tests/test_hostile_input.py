@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from factories import mkdocs_yml
 from mkdocs.exceptions import Abort
 from mkdocs_thoughts.checks import build_note
 from mkdocs_thoughts.cli import main
@@ -21,7 +22,7 @@ from mkdocs_thoughts.links import body_references
 from mkdocs_thoughts.notes import Note, first_heading
 from mkdocs_thoughts.run_discovery import discover_runs
 from mkdocs_thoughts.yamlsafe import TooLarge, load_bounded
-from sitebuild import Captured, build_site, mkdocs_yml
+from sitebuild import Captured, build_site
 from treeutil import write_tree
 
 NOTE = "thoughts/shared/research/2025-12-02_12-00-00_note.md"

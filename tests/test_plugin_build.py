@@ -6,23 +6,11 @@ import logging
 from pathlib import Path
 
 import pytest
+from factories import make_note, mkdocs_yml
 from mkdocs.exceptions import Abort
-from sitebuild import Captured, build_site, mkdocs_yml
+from sitebuild import Captured, build_site
 from treeutil import write_tree
 
-NOTE = """\
----
-date: 2025-12-03T18:14:34+01:00
-researcher: Ada
-git_commit: 3d801c3
-branch: main
-repository: sec-finetune
-topic: Schema design
-tags: [schema]
-status: {status}
----
-# Schema design
-"""
 NOTE_PATH = "thoughts/shared/research/2025-12-03_18-14-34_schema.md"
 
 
@@ -41,7 +29,7 @@ def site(root: Path, status: str, options: str = "") -> Path:
         {
             "mkdocs.yml": mkdocs_yml(options),
             "thoughts/index.md": "# Home\n",
-            NOTE_PATH: NOTE.format(status=status),
+            NOTE_PATH: make_note(status=status),
         },
     )
 

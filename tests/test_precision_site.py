@@ -9,23 +9,24 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from factories import make_note, mkdocs_yml
 from gitfixtures import GitRepo, isolate_git
 from mkdocs_thoughts.cli import main
-from sitebuild import Captured, build_site, mkdocs_yml
+from sitebuild import Captured, build_site
 
-NOTE = """\
----
-date: 2026-04-03T10:00:00+00:00
-researcher: Ada
-git_commit: {sha}
-branch: main
-repository: demo
-topic: {topic}
-tags: [demo]
-status: in_progress
-{extra}---
-# {topic}
-"""
+
+def note(sha: str, topic: str, **extra: str) -> str:
+    return make_note(
+        date="2026-04-03T10:00:00+00:00",
+        git_commit=sha,
+        repository="demo",
+        topic=topic,
+        tags=["demo"],
+        status="in_progress",
+        **extra,
+    )
+
+
 RESEARCH = "thoughts/shared/research/2026-04-03_10-00_r.md"
 TEMPLATE = "thoughts/shared/templates/research.md"
 
@@ -37,7 +38,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     repo.write("mkdocs.yml", mkdocs_yml())
     repo.write("thoughts/index.md", "# Home\n")
     sha = repo.commit("start")[:7]
-    repo.write(RESEARCH, NOTE.format(sha=sha, topic="Research", extra=""))
+    repo.write(RESEARCH, note(sha, "Research"))
     # The team's own intro to its research folder, written as README.md.
     repo.write(
         "thoughts/shared/research/README.md",
@@ -49,10 +50,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
         "---\ndate: {{DATE_ISO}}\n---\n# {{TOPIC}}\n\n![loss](../../data/{{RUN_ID}}/loss.png)\n",
     )
     # One folder per task: a plan, a research note, and a note of no type.
-    plan = NOTE.format(sha=sha, topic="Task plan", extra=f"related_research: {RESEARCH}\n")
+    plan = note(sha, "Task plan", related_research=RESEARCH)
     repo.write("thoughts/26-04-03-task/plan.md", plan)
-    repo.write("thoughts/26-04-03-task/research.md", NOTE.format(sha=sha, topic="Task", extra=""))
-    repo.write("thoughts/26-04-03-task/notes.md", NOTE.format(sha=sha, topic="Scratch", extra=""))
+    repo.write("thoughts/26-04-03-task/research.md", note(sha, "Task"))
+    repo.write("thoughts/26-04-03-task/notes.md", note(sha, "Scratch"))
     repo.commit("notes")
     monkeypatch.chdir(repo.root)
     return repo

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from factories import make_note
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.corpus import NoteLoader
 from mkdocs_thoughts.notes import Note
@@ -477,20 +478,14 @@ def test_read_run_dir_alone(tmp_path: Path) -> None:
 
 
 def note(runs: str | None = None, body: str = "", commit: str = "0123456") -> str:
-    front = [
-        "---",
-        "date: 2026-01-07T10:00:00+01:00",
-        "researcher: Ada",
-        f"git_commit: {commit}",
-        "branch: main",
-        "repository: sec-finetune",
-        "topic: Results",
-        "tags: [x]",
-        "status: complete",
-    ]
-    if runs is not None:
-        front.append(f"runs: {runs}")
-    return "\n".join([*front, "---", "# Results", "", body])
+    return make_note(
+        date="2026-01-07T10:00:00+01:00",
+        git_commit=commit,
+        topic="Results",
+        tags=["x"],
+        runs=runs,
+        body=f"# Results\n\n{body}",
+    )
 
 
 def load_notes(root: Path, files: Mapping[str, str]) -> list[Note]:

@@ -8,35 +8,25 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from factories import make_note, mkdocs_yml
 from mkdocs_thoughts.config import ThoughtsSettings
 from mkdocs_thoughts.corpus import NoteLoader
-from sitebuild import mkdocs_yml
 from treeutil import REPO_ROOT, write_tree
 
 sys.path.insert(0, str(REPO_ROOT / "hack"))
 from serving import fetch, mkdocs_serve, wait_for
 
-NOTE = """\
----
-date: 2025-12-0{day}T10:00:00+00:00
-researcher: Ada
-git_commit: 3d801c3
-branch: main
-repository: r
-topic: {topic}
-tags: [t]
-status: {status}
-{extra}---
-# {topic}
 
-{body}
-"""
-
-
-def note(
-    day: int, topic: str, status: str = "complete", body: str = "Text.", extra: str = ""
-) -> str:
-    return NOTE.format(day=day, topic=topic, status=status, body=body, extra=extra)
+def note(day: int, topic: str, status: str = "complete", body: str = "Text.", **extra: str) -> str:
+    return make_note(
+        date=f"2025-12-0{day}T10:00:00+00:00",
+        repository="r",
+        topic=topic,
+        tags=["t"],
+        status=status,
+        **extra,
+        body=f"# {topic}\n\n{body}\n",
+    )
 
 
 R1 = "thoughts/shared/research/2025-12-01_10-00-00_first.md"
@@ -92,7 +82,7 @@ def test_serve_updates_pages_indexes_and_report(tmp_path: Path, mode: tuple[str,
         edit(tmp_path / "mkdocs.yml", mkdocs_yml("      extra_statuses: [complet]\n"))
         wait_for(lambda: "TH103" not in (fetch(base + "report/") or "TH103"), 30)
 
-        write_tree(tmp_path, {P1: note(3, "A plan", extra=f"related_research: {R1}\n")})
+        write_tree(tmp_path, {P1: note(3, "A plan", related_research=R1)})
         wait_for(lambda: "Plans built on this" in (fetch(first_page) or ""), 20)
 
         (tmp_path / R2).unlink()

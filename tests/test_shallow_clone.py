@@ -13,23 +13,16 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from factories import make_note, mkdocs_yml
 from gitfixtures import GitRepo, Scenario, isolate_git
 from mkdocs_thoughts.cli import main
-from sitebuild import Captured, build_site, mkdocs_yml
+from sitebuild import Captured, build_site
 
-FRONT = """\
----
-date: 2025-01-06T12:00:00+00:00
-researcher: Ada
-git_commit: {sha}
-branch: main
-repository: sec-finetune
-topic: {topic}
-tags: [git]
-status: complete
----
-# {topic}
-"""
+
+def front(sha: str, topic: str) -> str:
+    return make_note(date="2025-01-06T12:00:00+00:00", git_commit=sha, topic=topic, tags=["git"])
+
+
 OLD = "thoughts/shared/research/2025-01-06_12-00-00_old.md"
 OLDER = "thoughts/shared/research/2025-01-06_12-10-00_older.md"
 BOGUS = "thoughts/shared/research/2025-01-06_12-20-00_bogus.md"
@@ -43,9 +36,9 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
         repo = scenario.repo
         repo.write("mkdocs.yml", mkdocs_yml())
         (repo.root / Scenario.NOTE).unlink()  # the scenario's note has no frontmatter
-        repo.write(OLD, FRONT.format(sha=scenario.c1[:7], topic="Old"))
-        repo.write(OLDER, FRONT.format(sha=scenario.c2, topic="Older"))
-        repo.write(BOGUS, FRONT.format(sha="abcdef1", topic="Bogus"))
+        repo.write(OLD, front(scenario.c1[:7], "Old"))
+        repo.write(OLDER, front(scenario.c2, "Older"))
+        repo.write(BOGUS, front("abcdef1", "Bogus"))
         repo.commit("Add notes")
         return repo.root
 

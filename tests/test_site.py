@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sitebuild import build_site, mkdocs_yml
+from factories import mkdocs_yml
+from sitebuild import build_site
 from treeutil import write_tree
 
 FRONT = """\

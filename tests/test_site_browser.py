@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from browser import browser, needs_chromium, serve
-from sitebuild import build_site, mkdocs_yml
+from factories import mkdocs_yml
+from sitebuild import build_site
 from treeutil import write_tree
 
 pytestmark = [needs_chromium(), pytest.mark.browser]
