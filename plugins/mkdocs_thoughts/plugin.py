@@ -22,7 +22,7 @@ from .config import SettingsError, ThoughtsSettings, load_settings
 from .corpus import NoteLoader
 from .corpus_model import Corpus
 from .diagnostics import Diagnostic
-from .escaping import meta_text, page_title, slug, unique_slugs, unique_slugs_of
+from .escaping import page_title
 from .forges import ForgeError, site_forge
 from .gcpause import collector_paused
 from .html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
@@ -44,6 +44,7 @@ from .run_set import RunSet
 from .site import SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
 from .site_pages import header_cards
+from .tag_links import listing_renderer
 from .theme_meta import theme_meta
 
 log = get_plugin_logger(__name__)
@@ -154,13 +155,39 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
 
     def _on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None and self.loader is not None
+        self._place_notes(files, config)
+        # Here, after every plugin's on_config could add a Markdown extension.
+        self.links_in_html = extensions_allow(config.markdown_extensions)
+        self._add_generated_files(files, config)
+        self.model = self._site_model(files)
+        git = self.loader.git
+        tags_plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
+        renderer = listing_renderer(tags_plugin, self.model, _url(files, "tags.md"))
+        self.writer = PageWriter(
+            self.model,
+            renderer,
+            lambda uri: _url(files, uri),
+            specs=list(self.specs.values()),
+            material_tags=tags_plugin is not None,
+            notices=self.corpus.notices,
+        )
+        self._fill_listings(files)
+        self._add_run_pages(files, config, renderer, git.commit_url)
+        self._mark_changed_headers(files)
+        # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until
+        # the build ends, yet every full collection of the cyclic garbage collector would walk it
+        # again while pages are rendered: freezing it took a quarter off a 3,000-note build.
+        gc.freeze()
+        return files
+
+    def _place_notes(self, files: Files, config: MkDocsConfig) -> None:
+        """Notes are pages outside the nav (the outside ones added), note templates no pages."""
+        assert self.corpus is not None and self.loader is not None
         self._drop_outside_links(files, config.docs_dir)
         # Notes under a notes_root outside docs_dir, which MkDocs did not collect.
         add_outside_notes(
             files, config, self.corpus.notes_root, self.corpus.notes, list(self.specs)
         )
-        # Here, after every plugin's on_config could add a Markdown extension.
-        self.links_in_html = extensions_allow(config.markdown_extensions)
         notes_by_uri = {note.doc_uri for note in self.corpus.notes}
         not_pages = []
         for file in files:
@@ -176,6 +203,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
                 not_pages.append(file)
         for file in not_pages:
             files.remove(file)
+
+    def _add_generated_files(self, files: Files, config: MkDocsConfig) -> None:
+        """The listings no file of the team's holds yet, and the assets; a warning for two files
+        published at one URL."""
         self.generated = set()
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is None:
@@ -187,11 +218,13 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         for url, first, second in claimed_twice((f.src_uri, f.dest_uri) for f in files):
             log.warning(f"{first} and {second} are both published at {url}: one hides the other")
 
+    def _site_model(self, files: Files) -> SiteModel:
+        assert self.corpus is not None and self.loader is not None
         # The mapping itself: get_file_from_path normalises its argument, once per note.
         file_of = files.src_uris
         url_of = {note.doc_uri: file_of.get(note.doc_uri) for note in self.corpus.notes}
         git = self.loader.git
-        self.model = SiteModel(
+        return SiteModel(
             self.corpus,
             self.settings,
             {uri: file.url for uri, file in url_of.items() if file is not None},
@@ -199,23 +232,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             git_facts=self.corpus.git_facts,
             file_url=git.file_url,
         )
-        tags_plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
-        material_tags = tags_plugin is not None
-        if tags_plugin is not None:
-            _make_material_tag_slugs_unique(tags_plugin, self.model)
-        renderer = (
-            Renderer(tags_url=_url(files, "tags.md"), tag_anchor=_material_tag_anchor(tags_plugin))
-            if tags_plugin is not None
-            else Renderer(tags_url=_url(files, "tags.md"), tag_anchor=_tag_anchor(self.model))
-        )
-        self.writer = PageWriter(
-            self.model,
-            renderer,
-            lambda uri: _url(files, uri),
-            specs=list(self.specs.values()),
-            material_tags=material_tags,
-            notices=self.corpus.notices,
-        )
+
+    def _fill_listings(self, files: Files) -> None:
+        """The generated listings' Markdown; the written pages the plugin fills are rebuilt."""
+        assert self.writer is not None
         for uri in self.generated:
             generated = files.get_file_from_path(uri)
             assert generated is not None
@@ -228,13 +248,6 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             written = files.get_file_from_path(uri)
             if written is not None:
                 written.is_modified = lambda: True  # type: ignore[method-assign]
-        self._add_run_pages(files, config, renderer, git.commit_url)
-        self._mark_changed_headers(files)
-        # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until
-        # the build ends, yet every full collection of the cyclic garbage collector would walk it
-        # again while pages are rendered: freezing it took a quarter off a 3,000-note build.
-        gc.freeze()
-        return files
 
     def _drop_outside_links(self, files: Files, docs_dir: str) -> None:
         """MkDocs publishes whatever docs_dir holds, following symlinked files and folders: a
@@ -463,40 +476,6 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
 
 _LISTED_ERRORS = 20
 """Errors listed in the message that fails a quiet strict build."""
-
-
-def _material_tag_anchor(tags_plugin: Any) -> Callable[[str], str]:
-    """Material's own anchor for a tag, so links from listings land on its tags page (Material
-    is given the escaped tag, see theme_meta)."""
-    options = tags_plugin.config
-    return lambda tag: options.tags_slugify_format.format(
-        slug=options.tags_slugify(meta_text(tag), options.tags_slugify_separator)
-    )
-
-
-def _make_material_tag_slugs_unique(tags_plugin: Any, model: SiteModel) -> None:
-    """Material's slugs for the site's tags, with a hash added only where two tags would share
-    one (`C++` and `c`, `!!!` and `???`): the team's own `tags_slugify` is kept otherwise."""
-    options = tags_plugin.config
-    original = getattr(options.tags_slugify, "thoughts_original", options.tags_slugify)
-    separator = options.tags_slugify_separator
-    names = {meta_text(tag) for row in model.rows.values() for tag in row.tags}
-    table = unique_slugs_of(
-        ((name, name) for name in names), slugify=lambda name: original(name, separator)
-    )
-
-    def slugify(name: str, sep: str) -> str:
-        found = table.get(name) if sep == separator else None
-        return found if found is not None else original(name, sep)
-
-    slugify.thoughts_original = original  # type: ignore[attr-defined]  # rebuilt every build
-    options.tags_slugify = slugify
-
-
-def _tag_anchor(model: SiteModel) -> Callable[[str], str]:
-    """The tags page's own anchors: one per tag, never shared (`C++` and `c`, CJK tags)."""
-    anchors = unique_slugs(tag for row in model.rows.values() for tag in row.tags)
-    return lambda tag: f"tag:{anchors.get(tag) or slug(tag)}"
 
 
 def _url(files: Files, uri: str) -> str:
