@@ -13,41 +13,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from factories import make_note, mkdocs_yml
 
 ADA = ("Ada Lovelace", "ada@example.org")
 GRACE = ("Grace Hopper", "grace@example.org")
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
-GIT_NOTE = """\
----
-date: 2025-01-06T12:00:00+00:00
-researcher: Ada
-git_commit: {sha}
-branch: main
-repository: sec-finetune
-topic: {topic}
-tags: [git]
-status: complete
----
-# {topic}
-
-"""
+GIT_NOTE = make_note(
+    date="2025-01-06T12:00:00+00:00",
+    git_commit="{sha}",
+    topic="{topic}",
+    tags=["git"],
+    body="# {topic}\n\n",
+)
 """A note's start, pinned to a commit: ``GIT_NOTE.format(sha=..., topic=...) + body``."""
 
 
 def forge_site_yml(site_name: str, extra: str = "") -> str:
     """The mkdocs.yml of a site whose commits and cited code link to a GitHub repository."""
-    return f"""\
-site_name: {site_name}
-repo_url: https://github.com/acme/sec-finetune
-docs_dir: thoughts
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - thoughts
-{extra}"""
+    return mkdocs_yml(site_name=site_name, repo_url="https://github.com/acme/sec-finetune") + extra
 
 
 """The first commit's date; each further commit is one hour later."""

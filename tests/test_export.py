@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from factories import make_note
 from gitfixtures import ADA, GRACE, GitRepo, forge_site_yml, isolate_git
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.export import markdown_heading, with_header
@@ -37,20 +38,16 @@ BARE = "thoughts/shared/research/2025-01-05_bare-note.md"
 RUN_DIR = "data/processed/labeled/20250106_090000_train"
 
 
-def note(topic: str, sha: str, *, status: str = "complete", extra: str = "", body: str) -> str:
-    return (
-        "---\n"
-        "date: 2025-01-06T12:00:00+00:00\n"
-        "researcher: Ada Lovelace\n"
-        f"git_commit: {sha}\n"
-        "branch: main\n"
-        "repository: sec-finetune\n"
-        f"topic: {json.dumps(topic)}\n"
-        "tags: [baseline, risk factors]\n"
-        f"status: {status}\n"
-        f"{extra}"
-        "---\n"
-        f"{body}"
+def note(topic: str, sha: str, *, status: str = "complete", body: str, **extra: object) -> str:
+    return make_note(
+        date="2025-01-06T12:00:00+00:00",
+        researcher="Ada Lovelace",
+        git_commit=sha,
+        topic=json.dumps(topic),
+        tags=["baseline", "risk factors"],
+        status=status,
+        **extra,
+        body=body,
     )
 
 
@@ -85,7 +82,7 @@ def make_site(root: Path) -> GitRepo:
             "Second look",
             sha[:7],
             status="in_progress",
-            extra="related_research: [thoughts/shared/research/2025-01-06_10-00-00_baseline.md]\n",
+            related_research=["thoughts/shared/research/2025-01-06_10-00-00_baseline.md"],
             body="No heading here; see [the baseline](2025-01-06_10-00-00_baseline.md).\n",
         ),
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from factories import make_note
 from gitfixtures import GRACE, GitRepo, site_repo
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.commands.common import note_loader
@@ -80,10 +81,13 @@ def test_stamp_with_a_commit_is_accepted_checked_and_linked(
     update = repo.commit("update the note", GRACE)
     good = f"{RESEARCH}/2025-01-06_09-30-00_good.md"
     bad = f"{RESEARCH}/2025-01-06_09-30-00_bad.md"
-    front = (
-        "---\ndate: 2025-01-06T09:30:00+00:00\nresearcher: Ada\ngit_commit: {head}\n"
-        "branch: main\nrepository: r\ntopic: T\ntags: [t]\nstatus: complete\n"
-        "last_updated: {stamp}\n---\n# T\n"
+    front = make_note(
+        date="2025-01-06T09:30:00+00:00",
+        git_commit="{head}",
+        repository="r",
+        topic="T",
+        tags=["t"],
+        last_updated="{stamp}",
     )
     repo.write(good, front.format(head=update[:7], stamp=f"2025-03-01 18:05, {update[:7]}"))
     repo.write(bad, front.format(head=update[:7], stamp="2025-03-01, deadbee"))
@@ -114,8 +118,9 @@ def test_a_time_without_zone_or_commit_is_still_an_error_for_date(
 ) -> None:
     repo.write(
         f"{RESEARCH}/2025-01-06_09-30-00_naive.md",
-        "---\ndate: 2025-01-06 09:30\nresearcher: Ada\ngit_commit: 1234567\nbranch: main\n"
-        "repository: r\ntopic: T\ntags: [t]\nstatus: complete\n---\n# T\n",
+        make_note(
+            date="2025-01-06 09:30", git_commit="1234567", repository="r", topic="T", tags=["t"]
+        ),
     )
     repo.commit("add")
     found = [item for item in diagnostics(capsys) if item["code"] == "TH102"]
@@ -136,9 +141,13 @@ def test_bad_git_commit_hint_points_at_the_commit_at_the_notes_date(
     name = "2025-10-03_10-00-00_old.md"
     repo.write(
         f"{RESEARCH}/{name}",
-        "---\ndate: 2025-10-03T10:00:00+02:00\nresearcher: Ada\n"
-        "git_commit: N/A (not a git repository)\nbranch: main\nrepository: r\ntopic: T\n"
-        "tags: [t]\nstatus: complete\n---\n# T\n",
+        make_note(
+            date="2025-10-03T10:00:00+02:00",
+            git_commit="N/A (not a git repository)",
+            repository="r",
+            topic="T",
+            tags=["t"],
+        ),
     )
     repo.commit("add the old note")  # HEAD, in December
     (item,) = diagnostics(capsys)
