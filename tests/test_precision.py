@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from factories import mkdocs_yml
 from gitfixtures import GitRepo, isolate_git
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.commands.common import note_loader
 from mkdocs_thoughts.siteconfig import load_site_config
 from sitebuild import build_site
 
-MKDOCS = "site_name: t\ndocs_dir: thoughts\nplugins:\n  - search\n  - thoughts{options}\n"
 HEAD = """\
 ---
 date: 2025-01-06T10:00:00+00:00
@@ -42,7 +42,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     """A repository with code and documents that notes cite, and one research note."""
     isolate_git(monkeypatch)
     repo = GitRepo(tmp_path / "repo")
-    repo.write("mkdocs.yml", MKDOCS.format(options=""))
+    repo.write("mkdocs.yml", mkdocs_yml(site_name="t", material=False))
     repo.write("README.md", "# Demo\n")
     repo.write("docs/requirements/PRD-002_pipeline.md", "# PRD\n")
     repo.write("docs/architecture/rfc/RFC-003.md", "# RFC\n")
@@ -81,9 +81,15 @@ def test_citations_of_repository_files_are_not_missing_notes(
     )
     repo.write(
         "mkdocs.yml",
-        MKDOCS.format(
-            options=":\n      relation_fields: {related_rfc: cites, sources: cites,"
-            " related_research: builds_on, related: related}\n"
+        mkdocs_yml(
+            site_name="t",
+            material=False,
+            relation_fields={
+                "related_rfc": "cites",
+                "sources": "cites",
+                "related_research": "builds_on",
+                "related": "related",
+            },
         ),
     )
     repo.write(PLAN, note(sha, "Plan", extra, body))
@@ -232,8 +238,7 @@ def test_links_the_graph_resolves_work_on_the_page(
     )
     repo.write(
         "mkdocs.yml",
-        "site_name: t\nrepo_url: https://github.com/acme/demo\ndocs_dir: thoughts\n"
-        "theme: {name: material, font: false}\nplugins:\n  - search\n  - thoughts\n",
+        mkdocs_yml(site_name="t", repo_url="https://github.com/acme/demo"),
     )
     repo.write(PLAN, note(sha[:7], "Plan", extra, body))
     repo.commit("plan")

@@ -10,20 +10,21 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from factories import mkdocs_yml
 from mkdocs_thoughts.cli import main
 from referencing import Registry, Resource
 from treeutil import write_tree
 
-MKDOCS = """\
-site_name: t
-docs_dir: thoughts
-plugins:
-  - search
-  - thoughts:
-      status_aliases:
-        completed: complete
-      unknown_keys: {unknown}
-"""
+
+def site_yml(unknown: str) -> str:
+    return mkdocs_yml(
+        site_name="t",
+        material=False,
+        status_aliases={"completed": "complete"},
+        unknown_keys=unknown,
+    )
+
+
 VALID = """\
 date: 2025-12-03T18:14:34+01:00
 researcher: Ada Lovelace
@@ -46,7 +47,7 @@ def schema(
     *args: str,
     unknown: str = "warn",
 ) -> dict[str, Any]:
-    write_tree(tmp_path, {"mkdocs.yml": MKDOCS.format(unknown=unknown)})
+    write_tree(tmp_path, {"mkdocs.yml": site_yml(unknown)})
     assert main(["schema", "--config", str(tmp_path / "mkdocs.yml"), *args]) == 0
     return json.loads(capsys.readouterr().out)
 
@@ -151,6 +152,6 @@ def test_unknown_keys_error_closes_the_schema(
 
 
 def test_unknown_type_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_tree(tmp_path, {"mkdocs.yml": MKDOCS.format(unknown="warn")})
+    write_tree(tmp_path, {"mkdocs.yml": site_yml("warn")})
     assert main(["schema", "--config", str(tmp_path / "mkdocs.yml"), "--type", "memo"]) == 2
     assert "unknown note type 'memo'" in capsys.readouterr().err

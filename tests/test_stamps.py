@@ -11,24 +11,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from factories import make_note
+from factories import make_note, mkdocs_yml
 from gitfixtures import GRACE, GitRepo, site_repo
 from mkdocs_thoughts.cli import main
 from mkdocs_thoughts.commands.common import note_loader
 from mkdocs_thoughts.siteconfig import load_site_config
 from sitebuild import build_site
 
-MKDOCS = """\
-site_name: t
-repo_url: https://github.com/acme/notes
-docs_dir: thoughts
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - thoughts
-"""
+MKDOCS = mkdocs_yml(site_name="t", repo_url="https://github.com/acme/notes")
 RESEARCH = "thoughts/shared/research"
 BERLIN = timezone(timedelta(hours=2))
 
