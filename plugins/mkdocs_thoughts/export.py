@@ -36,7 +36,7 @@ from .pages import (
     plan_pages,
     use_authors_readme,
 )
-from .render import Renderer
+from .render import Renderer, page_environment
 from .run_links import RunLinks
 from .run_pages import RUNS_MARKER, RunPages
 from .run_set import RunSet
@@ -151,6 +151,9 @@ class ExportInput:
     :func:`note_links.link_edits`): links to notes go to their pages, cited files to the forge."""
     not_page: Callable[[Path], bool] = lambda path: False
     """Files of the docs folder the plugin takes off the site (note templates)."""
+    template_dirs: Sequence[Path] = ()
+    """The theme's template folders, ``custom_dir`` first: where the site's own
+    ``thoughts/*.html`` templates are found before the plugin's, as in a build."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +185,14 @@ def export_docs(source: ExportInput) -> ExportedSite:
         specs=specs,
         url_of=url_of,
         note_urls={note.doc_uri: url_of(note.doc_uri) for note in corpus.notes},
-        renderer=Renderer(tags_url=url_of("tags.md")),
+        renderer=Renderer(
+            page_environment(search_path=source.template_dirs), tags_url=url_of("tags.md")
+        ),
         runs=source.runs,
         run_links=source.run_links,
         commit_url=source.git.commit_url,
         permalink=source.git.permalink,
+        graph_file=GRAPH_SVG,
     )
     generated = _fill_listings(files, specs, pages.writer, url_of, for_page)
     if len(source.runs):
@@ -227,8 +233,6 @@ def _fill_listings(
             written if written is not None else titled(writer.generated_markdown(spec), spec.title),
         )
         html = writer.html(spec, url_of(spec.src_uri))
-        if spec.kind == "graph":
-            html += _graph_file_link(url_of(spec.src_uri), GRAPH_SVG)
         marker = SUMMARY_MARKER if spec.kind == "home" else INDEX_MARKER
         files[spec.src_uri] = _filled(markdown, marker, for_page(html, spec.src_uri))
     return len(specs)
@@ -258,10 +262,6 @@ def _filled(markdown: str, marker: str, html: str) -> bytes:
     if not found:  # another plugin's page (never for the export's own writer)
         return markdown.encode()
     return (head.rstrip("\n") + "\n" + raw_block(html) + tail.lstrip("\n")).encode()
-
-
-def _graph_file_link(page: str, svg: str) -> str:
-    return f'<p class="th-graph-file"><a href="{relative_url(svg, page)}">The graph as SVG</a></p>'
 
 
 def _text(content: bytes | None) -> str | None:

@@ -128,8 +128,12 @@ class PageWriter:
         specs: list[PageSpec],
         material_tags: bool,
         notices: list[str],
+        graph_file: str | None = None,
     ) -> None:
+        """``graph_file``: the site-root URL of the whole graph as an SVG file, linked from the
+        graph page (the export writes one)."""
         self.specs = specs
+        self.graph_file = graph_file
         self.model = model
         self.renderer = renderer
         # Asked for the same few pages (a researcher's, the drift page) by every note header.
@@ -205,15 +209,17 @@ class PageWriter:
 
     def _graph(self, page_url: str) -> str:
         graph = self.model.corpus.graph
-        if graph is None or not len(graph):
-            return "<p>No notes yet.</p>"
-        svg = render_graph_svg(
-            graph,
-            lambda note: self.model.relative_url_of(note, page_url),
-            types=list(self.model.settings.types),
-            page=True,
+        svg = ""
+        if graph is not None and len(graph):
+            svg = render_graph_svg(
+                graph,
+                lambda note: self.model.relative_url_of(note, page_url),
+                types=list(self.model.settings.types),
+                page=True,
+            )
+        return self.renderer.render(
+            "graph.html", page_url, svg=markup(svg), svg_file=self.graph_file
         )
-        return f'<div class="tg-page">{svg}</div>'
 
     def note_header(self, row: NoteRow, banner: list[Diagnostic], extra: Markup) -> str:
         """The facts shown under a note's title (``row.url`` must be set)."""
@@ -232,16 +238,15 @@ class PageWriter:
         )
 
     def local_graph(self, row: NoteRow) -> Markup:
-        """The note's neighbours to depth 2, for its header (nothing for a note without any)."""
+        """The SVG of the note's neighbours to depth 2, for its header (nothing for a note
+        without any)."""
         graph = self.model.corpus.graph
         if graph is None or row.url is None or not (row.relations or graph.edges_to(row.note)):
             return markup("")
-        svg = render_local_svg(
-            graph, row.note, lambda note: self.model.relative_url_of(note, row.url or "")
-        )
-        # Closed: the note's text comes first; the graph is one click away.
         return markup(
-            f'<details class="tg-local-box"><summary>Local graph</summary>{svg}</details>'
+            render_local_svg(
+                graph, row.note, lambda note: self.model.relative_url_of(note, row.url or "")
+            )
         )
 
     def _tag_anchor(self, tag: str) -> str:

@@ -37,11 +37,11 @@ from .pages import (
     plan_pages,
     use_authors_readme,
 )
-from .render import Renderer
+from .render import TEMPLATE_DIR, Renderer, page_environment
 from .run_links import RunLinks
 from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
 from .run_set import RunSet
-from .site import SiteModel
+from .site import NoteRow, SiteModel
 from .site_assets import SCRIPT, STYLESHEET, bundles
 from .site_pages import header_cards
 from .tag_links import listing_renderer
@@ -62,6 +62,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.model: SiteModel | None = None
         self.writer: PageWriter | None = None
         self.is_serving = False
+        self.dirty = False
+        self.renderer: Renderer | None = None
         self.show_banners = True
         self.previous_headers: dict[str, str] = {}
         self.headers: dict[str, str] = {}
@@ -92,6 +94,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # Having on_startup keeps this instance alive across `mkdocs serve` rebuilds, and with it
         # the note cache.
         self.is_serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # What the previous `mkdocs serve` build froze becomes collectable again (see on_files).
@@ -143,6 +146,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             config.nav = [{spec.title: spec.src_uri} for spec in specs if spec.nav]
             if len(self.runs):
                 config.nav.insert(-1, {"Runs": RUNS_INDEX_URI})  # before the report, last
+        # Last on the theme's search path: `custom_dir` and the theme come first, so a site
+        # overrides `thoughts/note_header.html` as it overrides the theme's own templates.
+        if str(TEMPLATE_DIR) not in config.theme.dirs:
+            config.theme.dirs.append(str(TEMPLATE_DIR))
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if SCRIPT not in config.extra_javascript:
@@ -162,7 +169,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.model = self._site_model(files)
         git = self.loader.git
         tags_plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
-        renderer = listing_renderer(tags_plugin, self.model, _url(files, "tags.md"))
+        renderer = self.renderer = listing_renderer(tags_plugin, self.model, _url(files, "tags.md"))
+        # The theme's environment comes with on_env; until then (the headers `serve --dirty`
+        # compares) an equal one, from the same search path.
+        renderer.use(page_environment(config.theme.get_env()))
         self.writer = PageWriter(
             self.model,
             renderer,
@@ -173,7 +183,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         )
         self._fill_listings(files)
         self._add_run_pages(files, config, renderer, git.commit_url)
-        self._mark_changed_headers(files)
+        self.headers = {}
+        if self.dirty:
+            self._mark_changed_headers(files)
         # Everything made so far (notes, graph, headers, MkDocs' config and files) lives until
         # the build ends, yet every full collection of the cyclic garbage collector would walk it
         # again while pages are rendered: freezing it took a quarter off a 3,000-note build.
@@ -311,23 +323,29 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
                 )
                 self.generated.add(spec.src_uri)
 
+    def _header(self, row: NoteRow) -> str:
+        assert self.writer is not None
+        cards = header_cards(self.run_pages, self.writer, row)
+        return self.writer.note_header(
+            row, row.note.diagnostics if self.show_banners else [], cards
+        )
+
     def _mark_changed_headers(self, files: Files) -> None:
         """Under `mkdocs serve --dirty`, rebuild notes whose header changed though their file did
-        not (e.g. a new note now builds on them)."""
-        assert self.model is not None and self.writer is not None
-        self.previous_headers, self.headers = self.headers, {}
+        not (e.g. a new note now builds on them). Only there: MkDocs asks ``is_modified`` before
+        ``on_env``, so these headers are made now, all of them; a plain build makes each as its
+        page is written."""
+        assert self.model is not None
+        previous = self.previous_headers
         for row in self.model.rows.values():
             if row.url is None:
                 continue
-            cards = header_cards(self.run_pages, self.writer, row)
-            header = self.writer.note_header(
-                row, row.note.diagnostics if self.show_banners else [], cards
-            )
-            self.headers[row.note.doc_uri] = header
-            if self.previous_headers.get(row.note.doc_uri, header) != header:
+            header = self.headers[row.note.doc_uri] = self._header(row)
+            if previous.get(row.note.doc_uri, header) != header:
                 file = files.get_file_from_path(row.note.doc_uri)
                 if file is not None:
                     file.is_modified = lambda: True  # type: ignore[method-assign]
+        self.previous_headers = self.headers
 
     # After every plugin that may still change the nav.
     @event_priority(-100)
@@ -338,6 +356,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
     def on_env(
         self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
+        if self.renderer is not None:
+            # Material's renderer takes the same environment here (its tags listings).
+            self.renderer.use(page_environment(env))
         self.nav_cache = None
         if self.settings.cache_nav:
             cache = NavCache(self.nav_urls, (file.url for file in files))
@@ -427,9 +448,13 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # The header goes into the finished page, after the search plugin has indexed the
         # content: the note's facts are listed on the indexes, and parsing ~30 more tags on every
         # note was the largest cost the plugin added to a build.
+        assert self.model is not None
         header = self.headers.get(page.file.src_uri)
         if header is None:
-            return output
+            row = self.model.by_uri.get(page.file.src_uri)
+            if row is None or row.url is None:
+                return output
+            header = self._header(row)
         return insert_after_title(output, header)
 
     def _report(self, corpus: Corpus, *, strict: bool) -> None:

@@ -1,5 +1,12 @@
-"""HTML for generated pages, from Jinja2 templates with autoescaping, and the pieces they
-repeat for every note (rows, cards, links), built in Python.
+"""HTML for generated pages and note headers, from the Jinja2 templates ``thoughts/*.html``, and
+the pieces they repeat for every note (rows, cards, links), built in Python.
+
+The templates are found on the theme's search path, where the plugin adds its own folder last: a
+site overrides one by putting a file of the same name under ``custom_dir`` (``overrides/thoughts/
+note_header.html``), as Material's tags plugin lets a site override its ``fragments/tags/``.
+They render in an overlay of the theme's environment (its loader, filters and translations)
+with autoescaping on for every template, overridden ones included: MkDocs' own environment does
+not autoescape, and a site's template must not be able to forget it.
 
 Every value that comes from a note is escaped: by autoescaping in the templates, which never mark
 note text as safe, and by ``esc`` in the Python pieces.
@@ -9,47 +16,82 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template
 from markupsafe import Markup
 
 from .escaping import css_token, esc, markup, slug
 from .urls import relative_url
 
-__all__ = ["Renderer", "commit_code", "esc", "status_badge"]
+__all__ = ["TEMPLATE_DIR", "Renderer", "commit_code", "esc", "page_environment", "status_badge"]
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+"""The folder the plugin adds to the theme's search path; its templates are in ``thoughts/``."""
+TEMPLATE_FOLDER = "thoughts"
+_OPTIONS: dict[str, Any] = {
+    # An environment policy, not a tag in each template: a site's override is escaped too.
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    # Templates do not change during a build; without this, every render would stat its file.
+    "auto_reload": False,
+}
+
+
+def page_environment(
+    theme_env: Environment | None = None, *, search_path: Sequence[Path | str] = ()
+) -> Environment:
+    """Where the templates render: an overlay of the theme's environment (given to the plugin's
+    ``on_env``, its search path holding :data:`TEMPLATE_DIR` last), or, without MkDocs (the
+    export), an environment over ``search_path`` (the theme's folders, ``custom_dir`` first)
+    and :data:`TEMPLATE_DIR`."""
+    if theme_env is None:
+        folders = [str(folder) for folder in search_path]
+        if str(TEMPLATE_DIR) not in folders:
+            folders.append(str(TEMPLATE_DIR))
+        return Environment(loader=FileSystemLoader(folders), **_OPTIONS)
+    env = theme_env.overlay(**_OPTIONS)
+    # An overlay shares its parent's filter and global tables: copies keep the helpers below
+    # out of the theme's own templates.
+    env.filters = dict(theme_env.filters)
+    env.globals = dict(theme_env.globals)
+    return env
 
 
 class Renderer:
     def __init__(
         self,
+        env: Environment | None = None,
         *,
         tags_url: str = "tags/",
         tag_anchor: Callable[[str], str] = lambda tag: f"tag:{slug(tag)}",
     ) -> None:
-        self.env = Environment(
-            loader=PackageLoader("mkdocs_thoughts", "templates"),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
         self.page_url = ""
         """The site-root URL of the page being made: what `rel` and the helpers link from."""
-        # `rel` reads the page being rendered from the renderer rather than from the template
-        # context, so templates need no page argument threaded through every helper.
-        self.env.filters["rel"] = self.rel
-        self.env.filters["css"] = css_token
         self.tag_url = functools.lru_cache(maxsize=None)(
             lambda tag: f"{tags_url}#{tag_anchor(tag)}"
         )
+        self.use(env if env is not None else page_environment())
+
+    def use(self, env: Environment) -> None:
+        """Render with ``env`` from now on (the plugin has the theme's only from ``on_env``)."""
+        self.env = env
+        self.templates: dict[str, Template] = {}
+        # `rel` reads the page being rendered from the renderer rather than from the template
+        # context, so templates need no page argument threaded through every helper.
+        env.filters["rel"] = self.rel
+        env.filters["css"] = css_token
         # The pieces every listing repeats for thousands of rows, as Python: a Jinja macro call
         # costs several times more than the markup it makes.
-        self.env.globals.update(
+        env.globals.update(
             status_badge=status_badge,
             note_link=self.note_link,
             commit_code=commit_code,
+            tag_links=self.tag_links,
             cards=self.cards,
             listing_rows=self.listing_rows,
             dated_links=self.dated_links,
@@ -57,9 +99,14 @@ class Renderer:
         )
 
     def render(self, template: str, page_url: str, **context: Any) -> str:
-        """Render ``template`` for the page at the site-root URL ``page_url``."""
+        """Render ``thoughts/<template>`` for the page at the site-root URL ``page_url``."""
         self.page_url = page_url
-        return self.env.get_template(template).render(page_url=page_url, **context)
+        found = self.templates.get(template)
+        if found is None:
+            found = self.templates[template] = self.env.get_template(
+                f"{TEMPLATE_FOLDER}/{template}"
+            )
+        return found.render(page_url=page_url, **context)
 
     # These helpers build their markup with f-strings around esc(): Markup.format goes
     # through string.Formatter in pure Python, and was half the time of a 3,000-row listing.

@@ -42,6 +42,7 @@ class SitePages:
         commit_url: Callable[[str], str | None],
         permalink: Callable[[CodeRef], str | None],
         material_tags: bool = False,
+        graph_file: str | None = None,
     ) -> None:
         """``note_urls``: a note's ``doc_uri`` -> its page's URL (notes without a page are
         missing from it)."""
@@ -57,6 +58,7 @@ class SitePages:
             specs=specs,
             material_tags=material_tags,
             notices=corpus.notices,
+            graph_file=graph_file,
         )
         self.run_pages = RunPages(
             runs,

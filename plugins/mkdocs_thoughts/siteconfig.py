@@ -33,6 +33,8 @@ class SiteConfig:
     settings: ThoughtsSettings
     warnings: list[str] = field(default_factory=list)
     """What MkDocs warned about while loading (an unknown key, a deprecated option)."""
+    theme_dirs: tuple[Path, ...] = ()
+    """The theme's template folders, ``custom_dir`` first, as the build searches them."""
 
     @property
     def notes_root(self) -> Path:
@@ -81,6 +83,7 @@ def load_site_config(config_file: Path, *, need_docs_dir: bool = True) -> SiteCo
             *(f"Config value '{name}': {warning}" for name, warning in warnings),
             *(text for level, text in messages if level >= logging.WARNING),
         ],
+        tuple(Path(folder) for folder in config.theme.dirs),
     )
 
 

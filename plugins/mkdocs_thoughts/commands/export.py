@@ -135,4 +135,5 @@ def _export_input(
             lambda path, note: loader.git.file_url(path, note.meta.git_commit),
         ),
         not_page=loader.is_template,
+        template_dirs=config.theme_dirs,
     )
