@@ -77,13 +77,27 @@ def hostile_note(offset: int) -> str:
     return "\n".join(lines)
 
 
-def mkdocs_yml(*, tags_plugin: bool, user_nav: bool) -> str:
+OVERRIDDEN_HEADER = """\
+<div class="team-header" title="{{ row.title }}" data-status="{{ row.status }}">
+<p>{{ row.title }} by <a href="{{ researcher_url|rel }}">{{ row.researcher }}</a> on {{ row.branch }}</p>
+<ul>{% for tag in row.tags %}<li data-tag="{{ tag }}">{{ tag }}</li>{% endfor %}</ul>
+{% for label, links in row.relations %}{% for link in links %}<a title="{{ link.title }}">{{ link.label }}</a>{% endfor %}{% endfor %}
+{% for item in banner %}<p data-code="{{ item.code }}">{{ item.message }} {{ item.hint }}</p>{% endfor %}
+{{ extra }}{{ local_graph }}
+</div>
+"""
+"""A site's own header that escapes nothing itself, as a template author easily forgets to:
+the plugin's environment must escape it anyway."""
+
+
+def mkdocs_yml(*, tags_plugin: bool, user_nav: bool, override: bool = False) -> str:
     text = (
         "site_name: Hostile\n"
         "docs_dir: thoughts\n"
         "theme:\n  name: material\n  font: false\n"
         "  features: [navigation.indexes]\n"
-        "plugins:\n  - search\n"
+        + ("  custom_dir: overrides\n" if override else "")
+        + "plugins:\n  - search\n"
     )
     if tags_plugin:
         text += "  - tags\n"
@@ -150,7 +164,7 @@ def run_files(root: Path) -> None:
         (folder / f"{PAYLOADS[3].replace('/', '')}.txt").write_text("artifact", encoding="utf-8")
 
 
-def hostile_site(root: Path, *, tags_plugin: bool, user_nav: bool) -> Path:
+def hostile_site(root: Path, *, tags_plugin: bool, user_nav: bool, override: bool = False) -> Path:
     notes = {
         f"thoughts/{NAV_NOTE}": hostile_note(0),
         # Payloads in file and folder names (no slash: a file name cannot hold one).
@@ -164,7 +178,13 @@ def hostile_site(root: Path, *, tags_plugin: bool, user_nav: bool) -> Path:
         "thoughts/shared/research/named/index.md": "# Named\n",
         "thoughts/index.md": "# Home\n\n<!-- thoughts:summary -->\n",
     }
-    write_tree(root, {"mkdocs.yml": mkdocs_yml(tags_plugin=tags_plugin, user_nav=user_nav)})
+    write_tree(
+        root,
+        {"mkdocs.yml": mkdocs_yml(tags_plugin=tags_plugin, user_nav=user_nav, override=override)},
+    )
+    if override:
+        (root / "overrides/thoughts").mkdir(parents=True)
+        (root / "overrides/thoughts/note_header.html").write_text(OVERRIDDEN_HEADER)
     for relative, text in notes.items():  # not dedented: the names and texts are exact
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,6 +196,7 @@ def hostile_site(root: Path, *, tags_plugin: bool, user_nav: bool) -> Path:
 VARIANTS = {
     "material-tags-user-nav": {"tags_plugin": True, "user_nav": True},
     "no-tags-plugin": {"tags_plugin": False, "user_nav": False},
+    "overridden-header": {"tags_plugin": False, "user_nav": False, "override": True},
 }
 
 
@@ -287,14 +308,33 @@ def test_chromium_opens_every_page_without_a_dialog(built: Path) -> None:
     assert session.dialogs == ["0"]
 
 
+def test_the_overridden_header_shows_the_payloads_as_text(built: Path) -> None:
+    """In the variant with the site's own note header, that header is the one shown (so the
+    checks above covered it), holding the payloads as text."""
+    page = built / "shared/research/2025-12-02_12-00-00_evil/index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    header = soup.find("div", class_="team-header")
+    if built.parent.name.startswith("overridden-header"):
+        assert header is not None and soup.find("div", class_="th-note-header") is None
+        assert header.get("title") == PAYLOADS[3]  # the topic, in an attribute
+        assert PAYLOADS[0] in header.get_text()  # the researcher, as text
+        assert PAYLOADS[1] in header.get_text()  # the branch
+    else:
+        assert header is None and soup.find("div", class_="th-note-header") is not None
+
+
+@pytest.mark.parametrize("override", [False, True], ids=["plugin-header", "overridden-header"])
 def test_the_export_holds_no_injected_element(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, override: bool
 ) -> None:
-    """`thoughts export` publishes the same pages through a plain MkDocs build."""
-    root = hostile_site(tmp_path / "site", tags_plugin=False, user_nav=False)
+    """`thoughts export` publishes the same pages through a plain MkDocs build, with the site's
+    own templates where it has them."""
+    root = hostile_site(tmp_path / "site", tags_plugin=False, user_nav=False, override=override)
     monkeypatch.chdir(root)
     assert main(["export", str(tmp_path / "out"), "--format", "mkdocs"]) == 0
     built = build_site(tmp_path / "out")
+    note = built / "shared/research/2025-12-02_12-00-00_evil/index.html"
+    assert ('class="team-header"' in note.read_text(encoding="utf-8")) is override
     pages = sorted(built.rglob("*.html"))
     assert len(pages) > 10
     problems = {}
