@@ -79,10 +79,15 @@ def hostile_note(offset: int) -> str:
 
 OVERRIDDEN_HEADER = """\
 <div class="team-header" title="{{ row.title }}" data-status="{{ row.status }}">
-<p>{{ row.title }} by <a href="{{ researcher_url|rel }}">{{ row.researcher }}</a> on {{ row.branch }}</p>
+<p>{{ row.title }} by <a href="{{ researcher_url|rel }}">{{ row.researcher }}</a>
+on {{ row.branch }}</p>
 <ul>{% for tag in row.tags %}<li data-tag="{{ tag }}">{{ tag }}</li>{% endfor %}</ul>
-{% for label, links in row.relations %}{% for link in links %}<a title="{{ link.title }}">{{ link.label }}</a>{% endfor %}{% endfor %}
-{% for item in banner %}<p data-code="{{ item.code }}">{{ item.message }} {{ item.hint }}</p>{% endfor %}
+{% for label, links in row.relations %}{% for link in links %}
+<a title="{{ link.title }}">{{ link.label }}</a>
+{% endfor %}{% endfor %}
+{% for item in banner %}
+<p data-code="{{ item.code }}">{{ item.message }} {{ item.hint }}</p>
+{% endfor %}
 {{ extra }}{{ local_graph }}
 </div>
 """

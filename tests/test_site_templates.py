@@ -67,7 +67,9 @@ SITE = {
     # every page would say so.
     "overrides/main.html": """\
         {% extends "base.html" %}
-        {% block content %}{{ super() }}{% if note_link is defined or status_badge is defined %}LEAKED{% endif %}{% endblock %}
+        {% block content %}{{ super() }}
+        {% if note_link is defined or status_badge is defined %}LEAKED{% endif %}
+        {% endblock %}
         """,
 }
 
