@@ -35,6 +35,7 @@ class SiteConfig:
     """What MkDocs warned about while loading (an unknown key, a deprecated option)."""
     theme_dirs: tuple[Path, ...] = ()
     """The theme's template folders, ``custom_dir`` first, as the build searches them."""
+    custom_dir: Path | None = None
 
     @property
     def notes_root(self) -> Path:
@@ -84,6 +85,7 @@ def load_site_config(config_file: Path, *, need_docs_dir: bool = True) -> SiteCo
             *(text for level, text in messages if level >= logging.WARNING),
         ],
         tuple(Path(folder) for folder in config.theme.dirs),
+        Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None,
     )
 
 

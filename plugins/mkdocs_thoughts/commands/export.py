@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     text = to_toml(settings) if args.format == "zensical" else to_yaml(settings)
     files = {f"{EXPORT_DOCS}/{path}": content for path, content in site.files.items()}
     files[config_name] = text.encode()
+    files.update(_custom_dir_files(config))
     try:
         write_tree(out, files, kind=args.format)
     except ExportTargetError as error:
@@ -137,3 +138,20 @@ def _export_input(
         not_page=loader.is_template,
         template_dirs=config.theme_dirs,
     )
+
+
+def _custom_dir_files(config: SiteConfig) -> dict[str, bytes]:
+    """The theme's ``custom_dir``, at the same place beside the exported config, which names it
+    as written: without it the export would not build. Only a folder inside the site's own folder
+    (one elsewhere is found at its absolute path); hidden files and links are left out."""
+    folder, base = config.custom_dir, config.config_file.parent
+    if folder is None or not folder.is_dir() or not folder.is_relative_to(base):
+        return {}
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_symlink() or any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file():
+            files[path.relative_to(base).as_posix()] = path.read_bytes()
+    return files
