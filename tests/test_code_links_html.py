@@ -75,6 +75,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             (root / "mkdocs.yml").write_text(MKDOCS + extra + f"site_dir: site-{name}\n")
             config = built_config(root)
             assert config.plugins["thoughts"].links_in_html is (name == "html")
+            # Material's search indexed the stand-ins (html_code_links.py) on the HTML path.
+            assert config.plugins["thoughts"].search_reads_stand_ins
             built.append(Path(config.site_dir))
         yield built[0], built[1]
 
@@ -116,6 +118,21 @@ def test_a_placeholder_that_does_not_come_out_once_asks_for_the_markdown_path() 
     assert linked.fill(f"<p>See {placeholder}.</p>") == f"<p>See {snippet}.</p>"
     assert linked.fill(f"<p>{placeholder} {placeholder}</p>") is None
     assert linked.fill("<p>gone</p>") is None
+
+
+def test_search_reads_the_links_text_and_the_page_gets_the_links() -> None:
+    body = "See `src/a.py:5`.\n"
+    linked = link_code_refs_for_html(body, [_ref(body, "`src/a.py:5`")], _permalink)
+    (snippet,) = linked.snippets
+    placeholder = linked.markdown.removeprefix("See ").removesuffix(".\n")
+    page = f"<p>See {placeholder}.</p>"
+    stand_in = linked.stand_in(page)
+    assert stand_in == ("<p>See <!--\ue0000--><code>src/a.py:5</code> changed<!--\ue001-->.</p>")
+    # Written out inside the theme's page, the stand-in becomes the link fill() would make.
+    assert linked.finish(f"<main>{stand_in}</main>") == f"<main>{linked.fill(page)}</main>"
+    assert linked.fill(page) == f"<p>See {snippet}.</p>"
+    # A page already holding such a comment (a body written to trick it) is filled at once.
+    assert linked.stand_in(f"<p><!--\ue000 0--></p>{page}") is None
 
 
 def _ref(body: str, text: str, *, after: str = "") -> CodeRef:

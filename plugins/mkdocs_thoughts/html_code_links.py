@@ -14,6 +14,13 @@ attribute lists, heading, indented code), in a note without raw HTML blocks, und
 extensions that cannot change how a code span inside a link renders. Every other reference is
 linked in the Markdown as before. If a placeholder does not come out exactly once in the HTML
 (something unforeseen), the page is rendered again the old way: the site never differs.
+
+With Material's search plugin on, the links wait one step more (:meth:`LinkedBody.stand_in`):
+the search plugin parses every page's HTML, and a link and its mark were two more tags with
+attributes (and two closing tags) per reference for it to parse, though it keeps only their text.
+Until the page is written it reads ``<code>x</code> mark`` between two comments, which it skips
+and from which it indexes the very same text; the finished page gets the links in their place
+(:meth:`LinkedBody.finish`).
 """
 
 from __future__ import annotations
@@ -44,8 +51,11 @@ SAFE_EXTENSIONS = frozenset(
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Markdown syntax uses them
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_STAND_IN_START = f"<!--{_OPEN}"
+_STAND_IN = re.compile(f"<!--{_OPEN}(\\d+)-->[^{_CLOSE}]*<!--{_CLOSE}-->")
+_TAG_BUT_CODE = re.compile(r"<(?!/?code>)[^>]*>")
 _UNSAFE_LINE = re.compile(r"[\[\]<>\\{}]|^(?: {4}|\t)|^ {0,3}#")
-_UNSAFE_TEXT = re.compile(r"[&<>\"'\\`\s]")
+_UNSAFE_TEXT = re.compile(f"[&<>\"'\\\\`\\s{_OPEN}{_CLOSE}]")
 _UNSAFE_URL = re.compile(r"[&<>\"'\\`\s()]")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
 _HTML_BLOCK = re.compile(r"^ {0,3}<", re.MULTILINE)
@@ -69,17 +79,41 @@ class LinkedBody:
     def fill(self, html: str) -> str | None:
         """``html`` with every placeholder replaced, or ``None`` when they did not come out
         exactly once each (render the Markdown of :meth:`unfold` instead)."""
+        return self._put(html, self.snippets)
+
+    def stand_in(self, html: str) -> str | None:
+        """Like :meth:`fill`, with each link's text (its code span and its mark's words)
+        between two comments that :meth:`finish` replaces by the link: what a search index
+        reads of the link, without the tags. ``None`` also when the page already holds such a
+        comment (then :meth:`fill`)."""
+        if _STAND_IN_START in html:
+            return None
+        return self._put(
+            html,
+            [
+                f"{_STAND_IN_START}{index}-->{_TAG_BUT_CODE.sub('', snippet)}<!--{_CLOSE}-->"
+                for index, snippet in enumerate(self.snippets)
+            ],
+        )
+
+    def finish(self, html: str) -> str:
+        """The written page ``html`` with the links in place of :meth:`stand_in`'s text."""
         if not self.snippets:
+            return html
+        return _STAND_IN.sub(lambda match: self.snippets[int(match[1])], html)
+
+    def _put(self, html: str, pieces: list[str]) -> str | None:
+        if not pieces:
             return html
         seen: list[int] = []
 
         def put(match: re.Match[str]) -> str:
             index = int(match[1])
             seen.append(index)
-            return self.snippets[index] if index < len(self.snippets) else match[0]
+            return pieces[index] if index < len(pieces) else match[0]
 
         filled = _PLACEHOLDER.sub(put, html)
-        if sorted(seen) != list(range(len(self.snippets))):
+        if sorted(seen) != list(range(len(pieces))):
             return None
         return filled
 

@@ -78,6 +78,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.links_in_html = False
         """Whether code links may be added to the HTML (see html_code_links.py)."""
         self.linked_bodies: dict[str, LinkedBody] = {}
+        self.search_reads_stand_ins = False
+        """Whether code links wait for on_post_page (see html_code_links.py)."""
+        self.waiting_links: dict[str, LinkedBody] = {}
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -165,6 +168,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self._place_notes(files, config)
         # Here, after every plugin's on_config could add a Markdown extension.
         self.links_in_html = extensions_allow(config.markdown_extensions)
+        self.search_reads_stand_ins = any(
+            type(plugin).__module__ == MATERIAL_SEARCH for plugin in config.plugins.values()
+        )
+        self.waiting_links = {}
         self._add_generated_files(files, config)
         self.model = self._site_model(files)
         git = self.loader.git
@@ -434,6 +441,11 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
                 return self.writer.fill(spec, html, page.url)
         linked = self.linked_bodies.pop(page.file.src_uri, None)
         if linked is not None:
+            if self.search_reads_stand_ins:
+                stand_in = linked.stand_in(html)
+                if stand_in is not None:
+                    self.waiting_links[page.file.src_uri] = linked
+                    return stand_in
             filled = linked.fill(html)
             if filled is not None:
                 return filled
@@ -449,6 +461,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # content: the note's facts are listed on the indexes, and parsing ~30 more tags on every
         # note was the largest cost the plugin added to a build.
         assert self.model is not None
+        waiting = self.waiting_links.pop(page.file.src_uri, None)
+        if waiting is not None:
+            output = waiting.finish(output)
         header = self.headers.get(page.file.src_uri)
         if header is None:
             row = self.model.by_uri.get(page.file.src_uri)
@@ -499,6 +514,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         )
 
 
+MATERIAL_SEARCH = "material.plugins.search.plugin"
+"""The search plugin whose HTML parser is known to index a stand-in as it indexes the link."""
 _LISTED_ERRORS = 20
 """Errors listed in the message that fails a quiet strict build."""
 
