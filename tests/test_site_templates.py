@@ -32,7 +32,7 @@ SITE = {
         ---
         date: 2025-01-06T10:00:00+00:00
         researcher: Ada Lovelace
-        git_commit: 3d801c3
+        git_commit: "3d801c3 (and <b>uncommitted</b> edits)"
         branch: main
         repository: templates
         topic: "Baseline <b>model</b>"
@@ -112,7 +112,12 @@ def test_without_an_override_the_plugins_templates_are_used(tmp_path: Path) -> N
     files = {name: text for name, text in SITE.items() if not name.startswith("overrides/")}
     files["mkdocs.yml"] = files["mkdocs.yml"].replace("custom_dir: overrides", "features: []")
     site = build_site(write_tree(tmp_path, files))
-    assert _soup(site / NOTE / "index.html").find("div", class_="th-note-header") is not None
+    header = _soup(site / NOTE / "index.html").find("div", class_="th-note-header")
+    assert header is not None
+    # The remark written after the SHA, beside it and escaped.
+    remark = header.find("span", class_="th-commit-remark")
+    assert remark is not None and remark.get_text() == "(and <b>uncommitted</b> edits)"
+    assert header.find("b") is None
     assert _soup(site / "graph/index.html").find("div", class_="tg-page") is not None
 
 
