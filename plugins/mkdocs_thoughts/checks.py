@@ -17,6 +17,7 @@ from .config import ThoughtsSettings
 from .diagnostics import DiagnosticSink
 from .fields import NOTE_DATE, NoteFields
 from .frontmatter import Frontmatter, Position, RawField
+from .markdown_scan import scan_body
 from .notes import (
     FILE_NAME,
     Note,
@@ -46,7 +47,6 @@ def build_note(
     """Parse and check one note. Never raises for anything a note may contain."""
     frontmatter, body, body_line = read_frontmatter(text)
     sink = DiagnosticSink(rel_path, settings)
-    heading = first_heading(body)
     meta = NoteMeta()
     name = path.name
 
@@ -79,7 +79,9 @@ def build_note(
             "rename it like 2025-12-03_18-14-34_short-topic.md (lower case, no spaces)",
         )
 
-    title = meta.topic or heading or path.stem
+    # The body is parsed here only when its heading is the title; else on first use.
+    scan = None if meta.topic else scan_body(body)
+    title = meta.topic or (first_heading(scan) if scan else None) or path.stem
     return Note(
         path=path,
         rel_path=rel_path,
@@ -90,8 +92,8 @@ def build_note(
         body_line=body_line,
         meta=meta,
         title=title,
-        heading=heading,
         diagnostics=sink.items,
+        scan=scan,
     )
 
 

@@ -30,15 +30,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
-from .mdscan import prose_lines
+from .markdown_scan import BodyScan, LinkKind, scan_body
 
 # --- finding candidates in Markdown -------------------------------------------------------------
 
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_LINK = re.compile(
-    r"(?P<image>!?)\[(?:[^\[\]\\]|\\.)*\]"
-    r"\(\s*(?P<target><[^<>\n]*>|[^()\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-)
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+|\bwww\.\S+|\bmailto:\S+")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _LINES = r"(?::L?\d+(?:[-–]L?\d+)?(?::\d+)?|#L\d+(?:-L?\d+)?)"
@@ -81,52 +76,45 @@ class RefCandidate:
 
 
 def find_candidates(
-    body: str, note_rel_path: str, skip_prefixes: Sequence[str] = ()
+    body: str | BodyScan, note_rel_path: str, skip_prefixes: Sequence[str] = ()
 ) -> list[RefCandidate]:
-    """Every possible code reference in a note body, in reading order."""
+    """Every possible code reference in a note body (or its scan), in reading order."""
+    scan = body if isinstance(body, BodyScan) else scan_body(body)
     note_dir = posixpath.dirname(note_rel_path)
-    found: list[RefCandidate] = []
-    for number, line in prose_lines(body):
-        found.extend(_scan_line(line, number, note_dir, skip_prefixes))
-    return found
+    skip = skip_prefixes
+    hits: list[tuple[int, int, RefCandidate]] = []
+    for link in scan.links:
+        # Only an inline link can be relinked where it stands; an image shows, not cites.
+        if link.kind is not LinkKind.INLINE or link.image:
+            continue
+        text = scan.text(link.start, link.end)
+        candidate = _from_link(link.target, text, link.line, link.column - 1, note_dir, skip)
+        if candidate:
+            hits.append((link.line, link.column, candidate))
+    for span in scan.code_spans:
+        if span.in_link:
+            continue  # a code span in a link's text belongs to the link
+        text = scan.span_text(span)
+        candidate = _from_code_span(text, span.line, span.column - 1, note_dir, skip)
+        if candidate:
+            hits.append((span.line, span.column, candidate))
+    for number, line in scan.prose_lines():
+        for column, candidate in _bare(line, number, note_dir, skip):
+            hits.append((number, column, candidate))
+    hits.sort(key=lambda hit: hit[:2])
+    return [candidate for _, _, candidate in hits]
 
 
-def _scan_line(
+def _bare(
     line: str, number: int, note_dir: str, skip: Sequence[str]
-) -> Iterator[RefCandidate]:
+) -> Iterator[tuple[int, RefCandidate]]:
+    """Paths in prose (links and code spans already blanked), URLs left out."""
     # Every form needs one of these characters; most prose lines have none and cost nothing.
     if not _MARKERS.search(line):
         return
-    spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)] if "`" in line else []
-    work = line
-    hits: list[tuple[int, RefCandidate]] = []
-
-    def blank(start: int, end: int) -> None:
-        nonlocal work
-        work = work[:start] + " " * (end - start) + work[end:]
-
-    # Links first (a code span inside a link's text belongs to the link), but a link written
-    # inside a code span is code, not a link.
-    for match in _LINK.finditer(line) if "](" in line else ():
-        if any(start <= match.start() < end for start, end in spans):
-            continue
-        blank(match.start(), match.end())
-        if match["image"]:
-            continue
-        candidate = _from_link(match["target"], match[0], number, match.start(), note_dir, skip)
-        if candidate:
-            hits.append((match.start(), candidate))
-    for start, end in spans:
-        if work[start:end] != line[start:end]:
-            continue  # part of a link
-        blank(start, end)
-        candidate = _from_code_span(line[start:end], number, start, note_dir, skip)
-        if candidate:
-            hits.append((start, candidate))
-    if ":" in work or "www." in work:
-        for match in _URL.finditer(work):
-            blank(match.start(), match.end())
-    for match in _BARE.finditer(work) if _MARKERS.search(work) else ():
+    if ":" in line or "www." in line:
+        line = _URL.sub(lambda url: " " * len(url[0]), line)
+    for match in _BARE.finditer(line):
         path, lines = match["path"], match["lines"]
         if not lines:
             path = path.rstrip(".")  # the full stop ending a sentence
@@ -134,16 +122,11 @@ def _scan_line(
         text = path + (lines or "")
         alternatives = _alternatives(path, note_dir, skip, link=False)
         if alternatives:
-            hits.append(
-                (
-                    match.start(),
-                    RefCandidate(
-                        alternatives, first, last, text, RefSyntax.TEXT, number, match.start() + 1
-                    ),
-                )
+            column = match.start() + 1
+            yield (
+                column,
+                RefCandidate(alternatives, first, last, text, RefSyntax.TEXT, number, column),
             )
-    for _, candidate in sorted(hits, key=lambda hit: hit[0]):
-        yield candidate
 
 
 def _from_link(

@@ -26,7 +26,7 @@ from .corpus_model import Corpus
 from .escaping import markdown_inline, page_title
 from .gitinfo import GitInfo
 from .graph_svg import render_graph_svg
-from .mdscan import prose_lines
+from .markdown_scan import scan_body
 from .note_links import LinkEdit, rewrite_links
 from .pages import (
     INDEX_MARKER,
@@ -47,8 +47,6 @@ from .urls import relative_url
 GRAPH_SVG = f"{ASSET_DIR}/graph.svg"
 """The whole graph as a file of its own, beside the interactive one on the graph page."""
 BLOCK_CLASS = "th-export"
-_ATX_H1 = re.compile(r"^ {0,3}#[ \t]+\S")
-_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 _LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -88,13 +86,11 @@ def with_header(body: str, header: str, title: str) -> str:
     the body as metadata (the note's frontmatter has already been read and is shown in the
     header).
     """
-    lines = body.split("\n")
-    previous = ""
-    for number, line in prose_lines(body):
-        if _ATX_H1.match(line) or (_SETEXT_H1.match(line) and previous.strip()):
-            before, after = lines[:number], lines[number:]
-            return "\n" + "\n".join(before) + "\n" + raw_block(header) + "\n".join(after)
-        previous = line
+    heading = scan_body(body).first_heading()
+    if heading is not None:
+        lines = body.split("\n")
+        before, after = lines[: heading.last_line], lines[heading.last_line :]
+        return "\n" + "\n".join(before) + "\n" + raw_block(header) + "\n".join(after)
     # No heading: the theme shows the page title first, and the plugin the header under it.
     return "\n" + markdown_heading(title) + raw_block(header) + body
 

@@ -10,15 +10,16 @@ target's URL like any other link. Links that already work are left exactly as wr
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .links import Origin, Relation, TargetKind
-from .mdscan import INLINE_LINK, prose_lines, without_code_spans
+from .markdown_scan import BodyScan, LinkKind, scan_body
 from .notes import Note
 
-_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)")
+_WRITTEN_HERE = (LinkKind.INLINE, LinkKind.DEFINITION)
+"""The links whose target can be rewritten where it stands (a ``<x.md>`` is no link to
+Python-Markdown, and a reference's target is in its definition)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,32 +60,28 @@ def link_edits(
     return edits
 
 
-def rewrite_links(body: str, edits: Iterable[LinkEdit]) -> str:
+def rewrite_links(body: str, edits: Iterable[LinkEdit], scan: BodyScan | None = None) -> str:
     """``body`` with the target of every link written as an edit's ``written`` replaced, in
-    prose only (a link in a code span or fenced code is an example). The same text in the same
-    note always resolves alike, so every occurrence is rewritten, not only the first."""
+    prose only (a link in a code span or code block is an example). The same text in the same
+    note always resolves alike, so every occurrence is rewritten, not only the first. ``scan``
+    is ``body``'s scan when the caller has it (else the body is parsed, if anything is to be
+    rewritten: code links may have been added to it since the note was read)."""
     targets = {edit.written: edit.replacement for edit in edits}
     if not targets:
         return body
-    lines = body.split("\n")
-    for number, line in prose_lines(body):
-        if "](" not in line and "]:" not in line:
+    if scan is None or scan.body is not body:
+        scan = scan_body(body)
+    pieces: list[str] = []
+    done = 0
+    for link in sorted(scan.links, key=lambda link: link.target_start):
+        if link.kind not in _WRITTEN_HERE or link.target not in targets:
             continue
-        plain = without_code_spans(line)
-        spans = [match.span(1) for match in INLINE_LINK.finditer(plain)]
-        definition = _DEFINITION.match(plain)
-        if definition:
-            spans.append(definition.span(1))
-        for start, end in sorted(spans, reverse=True):
-            written = line[start:end]
-            inner = written[1:-1] if written.startswith("<") else written
-            if inner in targets:
-                replacement = targets[inner]
-                if written.startswith("<"):
-                    replacement = f"<{replacement}>"
-                line = line[:start] + replacement + line[end:]
-        lines[number - 1] = line
-    return "\n".join(lines)
+        replacement = targets[link.target]
+        if body.startswith("<", link.target_start):
+            replacement = f"<{replacement}>"
+        pieces += [body[done : link.target_start], replacement]
+        done = link.target_end
+    return "".join(pieces) + body[done:] if pieces else body
 
 
 def _target_uri(relation: Relation, notes_prefix: str) -> str | None:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic
 from .frontmatter import Frontmatter, Position, parse_frontmatter, split_frontmatter
+from .markdown_scan import BodyScan, scan_body
 
 FOLDER_PAGES = frozenset({"index.md", "readme.md"})
 FILE_NAME = re.compile(
@@ -17,8 +18,6 @@ FILE_NAME = re.compile(
     r"_(?P<slug>[a-z0-9][a-z0-9_-]*)\.md"
 )
 LEADING_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-FENCE_LINE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +67,25 @@ class Note:
     body_line: int
     meta: NoteMeta
     title: str
-    heading: str | None
     diagnostics: list[Diagnostic]
     mtime_ns: int = 0
     size: int = 0
+    scan: BodyScan | None = field(default=None, repr=False, compare=False)
+    """The body parsed, once, on first use (see :attr:`markdown`)."""
+
+    @property
+    def markdown(self) -> BodyScan:
+        """The body's one Markdown parse, shared by every reader (titles, relations, code
+        references, run citations, link rewriting). Kept with the note, so a serve rebuild
+        parses again only the notes it reads again."""
+        if self.scan is None or self.scan.body is not self.body:
+            self.scan = scan_body(self.body)
+        return self.scan
+
+    @property
+    def heading(self) -> str | None:
+        """The text of the body's first ``#`` heading."""
+        return first_heading(self.markdown)
 
     @property
     def stem(self) -> str:
@@ -111,19 +125,19 @@ def date_from_file_name(name: str) -> date | None:
         return None
 
 
-def first_heading(body: str) -> str | None:
-    """The first ``# `` heading outside fenced code (a shell comment is never the title)."""
-    # One pass: the fence lines before each heading are counted on from the previous heading
-    # (counting from the start again for each `#` line made a long fenced block quadratic).
-    fences = FENCE_LINE.finditer(body)
-    fence = next(fences, None)
-    inside = False
-    for match in HEADING.finditer(body):
-        while fence is not None and fence.start() < match.start():
-            inside = not inside
-            fence = next(fences, None)
-        if not inside:
-            return match[1].strip()
+def first_heading(body: str | BodyScan) -> str | None:
+    """The text of the first ``# `` heading (a ``#`` at the start of its line, outside code and
+    containers): what Python-Markdown, which renders the page, makes the first level-one
+    heading; a shell comment in a fence is never the title."""
+    scan = body if isinstance(body, BodyScan) else scan_body(body)
+    lines = scan.body.split("\n", scan.headings[-1].line) if scan.headings else []
+    for heading in scan.headings:
+        if heading.level != 1 or heading.nested or heading.setext:
+            continue
+        # Python-Markdown drops a closing run of `#` even with no space before it (`# C#`).
+        text = heading.text.rstrip(" \t#")
+        if text and lines[heading.line - 1].startswith("#"):
+            return text
     return None
 
 

@@ -428,7 +428,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             assert self.loader is not None
             body = link_code_refs(body, row.git.refs, self.loader.git.permalink)
         # After the code links, which are placed by column: these are found by their text.
-        return rewrite_links(body, self.link_edits.get(row.note.rel_path, ()))
+        return rewrite_links(body, self.link_edits.get(row.note.rel_path, ()), row.note.markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.writer is not None

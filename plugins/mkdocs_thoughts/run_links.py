@@ -26,7 +26,7 @@ from urllib.parse import unquote
 
 from .config import ThoughtsSettings
 from .diagnostics import Diagnostic, DiagnosticSink
-from .mdscan import CODE_SPAN, INLINE_LINK, prose_lines, without_code_spans
+from .markdown_scan import LinkKind
 from .notes import Note
 from .rules import Rule
 from .run_model import Run
@@ -40,6 +40,8 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
 _RUN_DIR_NAME = re.compile(r"^\d{8}_\d{6}_[A-Za-z0-9]")
 _SQUASHED_RUN_ID = re.compile(r"^\d{14}$")
 _SHA = re.compile(r"^\s*([0-9a-fA-F]{4,40})\b")
+_CITING = (LinkKind.INLINE, LinkKind.DEFINITION)
+"""The links whose target is written where they stand (a reference's is in its definition)."""
 
 
 class Origin(StrEnum):
@@ -346,19 +348,27 @@ def _documented_notes(
 
 
 def _body_references(note: Note) -> Iterator[_Reference]:
-    """Link targets and backticked paths (with a ``/``) outside fenced code, in order."""
-    for index, line in prose_lines(note.body):
-        if "/" not in line:
+    """Link targets (inline and reference definitions) and backticked paths (with a ``/``)
+    outside code, in reading order (a line's mentions before its links)."""
+    scan = note.markdown
+    offset = note.body_line - 1
+    found: list[tuple[int, int, int, _Reference]] = []
+    for span in scan.code_spans:
+        content, column = scan.span_content(span)
+        text = content.strip()
+        if "/" in text and not any(char.isspace() for char in text):
+            line = span.line + offset
+            found.append((line, 0, column, _Reference(text, Origin.MENTION, line, column)))
+    for link in scan.links:
+        if link.kind not in _CITING:
             continue
-        number = note.body_line + index - 1
-        for span in CODE_SPAN.finditer(line):
-            text = span[2].strip()
-            if "/" in text and not any(char.isspace() for char in text):
-                yield _Reference(text, Origin.MENTION, number, span.start(2) + 1)
-        for match in INLINE_LINK.finditer(without_code_spans(line)):
-            target = match[1].strip("<>")
-            if target and not target.startswith(("#", "//")) and not _SCHEME.match(target):
-                yield _Reference(target, Origin.LINK, number, match.start(1) + 1)
+        target = link.target
+        if target and not target.startswith(("#", "//")) and not _SCHEME.match(target):
+            line, column = link.target_line + offset, link.target_column
+            found.append((line, 1, column, _Reference(target, Origin.LINK, line, column)))
+    found.sort(key=lambda item: item[:3])
+    for *_, reference in found:
+        yield reference
 
 
 def _sha(value: object) -> str | None:
