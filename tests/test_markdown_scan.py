@@ -107,6 +107,19 @@ def test_positions_in_lists_quotes_tables_and_continuations() -> None:
     assert [(span.line, span.column) for span in scan.code_spans] == [(3, 13), (7, 3)]
 
 
+def test_a_table_cell_with_escaped_pipes_keeps_its_code_and_links() -> None:
+    body = "| a | b |\n|---|---|\n| `x/y` | `a \\| b` and [l](c\\|d.md) |\n"
+    scan = scan_body(body)
+    row = body.split("\n")[2]
+    assert [(span.column, scan.span_text(span)) for span in scan.code_spans] == [
+        (3, "`x/y`"),
+        (row.index("`a") + 1, "`a \\| b`"),
+    ]
+    assert [(link.target, link.target_column) for link in scan.links] == [
+        ("c\\|d.md", row.index("c\\|") + 1)
+    ]
+
+
 def test_prose_lines_blank_markup_links_and_code() -> None:
     body = "- see [x](src/a.py) and `src/b.py` then src/c.py:3\n\n| src/d.py | y |\n|-|-|\n"
     assert list(scan_body(body).prose_lines()) == [

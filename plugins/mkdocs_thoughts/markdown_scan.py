@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel, parseLinkTitle
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -35,6 +36,7 @@ _PATH_AUTOLINK = re.compile(r"<([^\s<>]+?\.md(?:#[^\s<>]*|:\d+(?:-\d+)?)?)>", re
 _INLINE_MARKERS = ("[", "`", "<")
 # A destination without brackets, escapes or entities, followed by a title or the closing `)`:
 # most are, and reading them needs no character loop.
+_SIMPLE_LINK = re.compile(r"\[[^\[\]\\`<>\n]*\]\(([^\s()<>\\\x00-\x1f]*)\)")
 _PLAIN_DESTINATION = re.compile(r"[^\s()<>\\&\x00-\x1f]+(?=[ \t\n)])")
 _MARKED = ("link_open", "image", "code_inline")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
@@ -206,16 +208,15 @@ def scan_body(body: str) -> BodyScan:
     for token in tokens:
         kind = token.type
         if kind == "inline" and token.map:
-            pieces = _place(token, lines, cell_from)
+            pieces, content = _place(token, lines, cell_from)
             if cell_from is not None and pieces:
                 cell_from = pieces[-1][2] - lines.starts[pieces[-1][0] - 1]
             prose.extend(piece[:3] for piece in pieces)
             if heading_open is not None:
                 headings.append(_heading(heading_open, token, nesting))
                 heading_open = None
-            content = token.content
             if pieces and any(marker in content for marker in _INLINE_MARKERS):
-                _inline(token, pieces, env, lines, links, spans)
+                _inline(content, pieces, env, lines, links, spans)
         elif kind in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
             nesting += 1
         elif kind in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
@@ -262,8 +263,9 @@ _Piece = tuple[int, int, int, int]
 text, without its surrounding whitespace."""
 
 
-def _place(token: Token, lines: _Lines, cell_from: int | None) -> list[_Piece]:
-    """Where each line of an inline token's content stands in the body."""
+def _place(token: Token, lines: _Lines, cell_from: int | None) -> tuple[list[_Piece], str]:
+    """Where each line of an inline token's content stands in the body, and the text to
+    parse (the content, or the source where the two differ)."""
     assert token.map is not None
     first = token.map[0]
     pieces: list[_Piece] = []
@@ -273,8 +275,15 @@ def _place(token: Token, lines: _Lines, cell_from: int | None) -> list[_Piece]:
         if core:
             line_start, line_text = lines.line_text(first + index)
             if cell_from is not None:
-                # A table cell: the first place at or after the previous cell's end.
+                # A table cell: the first place at or after the previous cell's end. Its `\|`
+                # were read as `|`: the text parsed is then the cell as written.
                 column = line_text.find(core, cell_from)
+                written = core.replace("|", "\\|")
+                if column < 0 and written != core:
+                    column = line_text.find(written, cell_from)
+                    if column >= 0:
+                        start = line_start + column
+                        return [(first + 1, start, start + len(written), 0)], written
             else:
                 # Any other line of inline text is its source line's tail (list and quote
                 # markers and indentation removed), up to trailing spaces.
@@ -282,16 +291,16 @@ def _place(token: Token, lines: _Lines, cell_from: int | None) -> list[_Piece]:
                 if column < 0 or line_text[column : column + len(core)] != core:
                     column = line_text.find(core)
             if column < 0:
-                return []  # the text was changed (escaped pipes): no positions, not wrong ones
+                return [], ""  # the text was changed: no positions, rather than wrong ones
             lead = len(text) - len(text.lstrip())
             start = line_start + column
             pieces.append((first + index + 1, start, start + len(core), offset + lead))
         offset += len(text) + 1
-    return pieces
+    return pieces, token.content
 
 
 def _inline(
-    token: Token,
+    content: str,
     pieces: list[_Piece],
     env: dict[str, object],
     lines: _Lines,
@@ -300,7 +309,7 @@ def _inline(
 ) -> None:
     """Parse one inline token and record its links and code spans at their body positions."""
     children: list[Token] = []
-    _PARSER.inline.parse(token.content, _PARSER, env, children)
+    _PARSER.inline.parse(content, _PARSER, env, children)
     starts = [piece[3] for piece in pieces]
 
     def to_body(offset: int) -> int:
@@ -426,6 +435,28 @@ def _plain_text(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _simple_link(state: StateInline, silent: bool) -> bool:
+    """``[label](target)`` with nothing in the label that could be markup and a plain target:
+    most links, read by one regular expression exactly as markdown-it's ``link`` rule reads
+    them (which then handles every other shape)."""
+    match = _SIMPLE_LINK.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        start = state.pos
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": match[1]}
+        token.meta = {
+            "span": (start, match.end()),
+            "kind": LinkKind.INLINE,
+            "target": (match.start(1), match.end(1)),
+            "written": match[1],
+        }
+        state.push("link_close", "a", -1)
+    state.pos = match.end()
+    return True
+
+
 def _path_autolink(state: StateInline, silent: bool) -> bool:
     """``<../plans/x.md>``: a note path in angle brackets, which CommonMark leaves as text."""
     match = _PATH_AUTOLINK.match(state.src, state.pos, state.posMax)
@@ -509,6 +540,64 @@ def _recorded_label(state: StateInline, start: int, disable_nested: bool = False
     return end
 
 
+_BlockRule = Callable[[StateBlock, int, int, bool], bool]
+_OPENERS = {
+    "fence": "`~",
+    "blockquote": ">",
+    "hr": "*-_",
+    "list": "*-+0123456789",
+    "reference": "[",
+    "html_block": "<",
+    "heading": "#",
+}
+"""The characters a line (after its indentation) must start with for each block rule to apply."""
+
+
+def _first_char(state: StateBlock, line: int) -> str:
+    start = state.bMarks[line] + state.tShift[line]
+    return state.src[start : start + 1]
+
+
+def _guarded(name: str, rule: _BlockRule) -> _BlockRule:
+    """``rule``, not even called where its first character cannot be: markdown-it tries every
+    block rule at every line (and the paragraph's terminators at each of its lines), which was
+    most of the parse."""
+    if name in _OPENERS:
+        opener = _OPENERS[name]
+
+        def by_opener(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+            char = _first_char(state, line)
+            return bool(char) and char in opener and rule(state, line, end, silent)
+
+        return by_opener
+    if name == "code":
+
+        def indented(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+            return state.sCount[line] - state.blkIndent >= 4 and rule(state, line, end, silent)
+
+        return indented
+    if name == "table":
+
+        def piped(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+            text = state.src[state.bMarks[line] : state.eMarks[line]]
+            return "|" in text and rule(state, line, end, silent)
+
+        return piped
+    if name == "lheading":
+
+        def underlined(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+            # Only a paragraph followed by a `===` or `---` line can be a setext heading.
+            following = line + 1
+            while following < end and not state.isEmpty(following):
+                if _first_char(state, following) in ("=", "-"):
+                    return rule(state, line, end, silent)
+                following += 1
+            return False
+
+        return underlined
+    return rule
+
+
 def _make_parser() -> MarkdownIt:
     # Raw HTML on: Python-Markdown, which renders the site, always reads it.
     parser = MarkdownIt("zero", {"html": True, "inline_definitions": True})
@@ -547,11 +636,15 @@ def _make_parser() -> MarkdownIt:
         parseLinkDestination=parseLinkDestination,
         parseLinkTitle=parseLinkTitle,
     )
+    for block_rule in parser.block.ruler.__rules__:
+        block_rule.fn = _guarded(block_rule.name, block_rule.fn)
+    parser.block.ruler.__cache__ = None
     ruler = parser.inline.ruler
     for rule in ruler.__rules__:
         if rule.name in ("link", "image", "backticks", "autolink"):
             rule.fn = _positioned(rule.fn)
     ruler.before("text", "plain_text", _plain_text)
+    ruler.before("link", "simple_link", _simple_link)
     ruler.before("autolink", "path_autolink", _positioned(_path_autolink))
     ruler.__cache__ = None
     return parser
