@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
-from .markdown_scan import BodyScan, LinkKind, scan_body
+from .markdown_scan import BodyScan, LinkKind, scan_of
 
 # --- finding candidates in Markdown -------------------------------------------------------------
 
@@ -79,7 +79,7 @@ def find_candidates(
     body: str | BodyScan, note_rel_path: str, skip_prefixes: Sequence[str] = ()
 ) -> list[RefCandidate]:
     """Every possible code reference in a note body (or its scan), in reading order."""
-    scan = body if isinstance(body, BodyScan) else scan_body(body)
+    scan = body if isinstance(body, BodyScan) else scan_of(body)
     note_dir = posixpath.dirname(note_rel_path)
     skip = skip_prefixes
     hits: list[tuple[int, int, RefCandidate]] = []

@@ -191,6 +191,33 @@ class _Lines:
         return index + 1, offset - starts[index] + 1
 
 
+_RECENT: dict[int, BodyScan] = {}
+_RECENT_LIMIT = 16384
+
+
+def scan_of(body: str) -> BodyScan:
+    """The scan of this very string, parsed once: the readers given only a body (the git facts,
+    which hold the note's body, not the note) find the scan its note made. Keyed by identity,
+    so an equal string read again is parsed again (as a changed file is on a serve rebuild)."""
+    known = _RECENT.get(id(body))
+    if known is not None and known.body is body:
+        return known
+    scan = scan_body(body)
+    if len(_RECENT) >= _RECENT_LIMIT:
+        del _RECENT[next(iter(_RECENT))]
+    _RECENT[id(body)] = scan
+    return scan
+
+
+def inline_links(text: str) -> tuple[MarkdownLink, ...]:
+    """The links of one line of inline text (columns in that line): for a line that changed
+    since its body was scanned, without parsing the whole body again."""
+    links: list[MarkdownLink] = []
+    if text.strip() and any(marker in text for marker in _INLINE_MARKERS):
+        _inline(text, [(1, 0, len(text), 0)], {}, _Lines(text), links, [])
+    return tuple(links)
+
+
 def scan_body(body: str) -> BodyScan:
     """Parse ``body`` once: its headings, links, code spans, code and HTML blocks, prose."""
     env: dict[str, object] = {}
@@ -327,7 +354,8 @@ def _inline(
             depth += 1
         start, end = placed
         body_start, body_end = to_body(start), to_body(end - 1) + 1
-        line, column = lines.position(body_start, pieces[0][0] - 1)
+        # From the line of the piece holding it: a paragraph may have thousands of lines.
+        line, column = lines.position(body_start, pieces[max(_bisect(starts, start), 0)][0] - 1)
         if child.type == "code_inline":
             spans.append(
                 CodeSpan(body_start, body_end, child.meta["ticks"], line, column, depth > 0)

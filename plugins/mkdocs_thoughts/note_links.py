@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .links import Origin, Relation, TargetKind
-from .markdown_scan import BodyScan, LinkKind, scan_body
+from .markdown_scan import BodyScan, LinkKind, MarkdownLink, inline_links, scan_of
 from .notes import Note
 
 _WRITTEN_HERE = (LinkKind.INLINE, LinkKind.DEFINITION)
@@ -63,25 +63,61 @@ def link_edits(
 def rewrite_links(body: str, edits: Iterable[LinkEdit], scan: BodyScan | None = None) -> str:
     """``body`` with the target of every link written as an edit's ``written`` replaced, in
     prose only (a link in a code span or code block is an example). The same text in the same
-    note always resolves alike, so every occurrence is rewritten, not only the first. ``scan``
-    is ``body``'s scan when the caller has it (else the body is parsed, if anything is to be
-    rewritten: code links may have been added to it since the note was read)."""
+    note always resolves alike, so every occurrence is rewritten, not only the first.
+
+    ``scan`` is the scan of the note's body, which ``body`` may have become by in-line edits
+    (code links, which never add or remove a line): a line that changed is read again, alone."""
     targets = {edit.written: edit.replacement for edit in edits}
     if not targets:
         return body
-    if scan is None or scan.body is not body:
-        scan = scan_body(body)
+    if scan is None:
+        scan = scan_of(body)
+    if scan.body is body:
+        return _rewritten(body, scan.links, targets)
+    lines = body.split("\n")
+    before = scan.body.split("\n")
+    if len(lines) != len(before):
+        return _rewritten(body, scan_of(body).links, targets)
+    by_line: dict[int, list[MarkdownLink]] = {}
+    for link in scan.links:
+        if link.kind in _WRITTEN_HERE and link.target in targets:
+            by_line.setdefault(link.target_line, []).append(link)
+    starts = _line_starts(scan.body)
+    for number, found in by_line.items():
+        index = number - 1
+        if lines[index] == before[index]:
+            shift = starts[index]
+            lines[index] = _rewritten(lines[index], found, targets, shift)
+        else:
+            lines[index] = _rewritten(lines[index], inline_links(lines[index]), targets)
+    return "\n".join(lines)
+
+
+def _rewritten(
+    text: str, links: Iterable[MarkdownLink], targets: dict[str, str], shift: int = 0
+) -> str:
+    """``text`` with the targets of ``links`` (at their offsets less ``shift``) replaced."""
     pieces: list[str] = []
     done = 0
-    for link in sorted(scan.links, key=lambda link: link.target_start):
+    for link in sorted(links, key=lambda link: link.target_start):
         if link.kind not in _WRITTEN_HERE or link.target not in targets:
             continue
+        start, end = link.target_start - shift, link.target_end - shift
         replacement = targets[link.target]
-        if body.startswith("<", link.target_start):
+        if text.startswith("<", start):
             replacement = f"<{replacement}>"
-        pieces += [body[done : link.target_start], replacement]
-        done = link.target_end
-    return "".join(pieces) + body[done:] if pieces else body
+        pieces += [text[done:start], replacement]
+        done = end
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
 
 
 def _target_uri(relation: Relation, notes_prefix: str) -> str | None:

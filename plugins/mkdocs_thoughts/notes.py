@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic
 from .frontmatter import Frontmatter, Position, parse_frontmatter, split_frontmatter
-from .markdown_scan import BodyScan, scan_body
+from .markdown_scan import BodyScan, scan_body, scan_of
 
 FOLDER_PAGES = frozenset({"index.md", "readme.md"})
 FILE_NAME = re.compile(
@@ -79,7 +79,7 @@ class Note:
         references, run citations, link rewriting). Kept with the note, so a serve rebuild
         parses again only the notes it reads again."""
         if self.scan is None or self.scan.body is not self.body:
-            self.scan = scan_body(self.body)
+            self.scan = scan_of(self.body)
         return self.scan
 
     @property
