@@ -22,8 +22,8 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.git import read_history
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.git.readers import read_history
 from notegen import generate, generate_repo
 
 

@@ -34,9 +34,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mkdocs_thoughts.forges import Forge
-from mkdocs_thoughts.gitfacts import NoteSource
-from mkdocs_thoughts.gitinfo import GitInfo
+from mkdocs_thoughts.git.facts import NoteSource
+from mkdocs_thoughts.git.forges import Forge
+from mkdocs_thoughts.git.info import GitInfo
 
 CODE_FILES = 200
 CODE_LINES = 120

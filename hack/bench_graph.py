@@ -19,12 +19,12 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.consistency import check_consistency
-from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.graph_layout import column_layout, type_order
-from mkdocs_thoughts.graph_svg import render_graph_svg, render_local_svg
-from mkdocs_thoughts.notes import Note
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.consistency import check_consistency
+from mkdocs_thoughts.core.notes import Note
+from mkdocs_thoughts.corpus.loader import NoteLoader
+from mkdocs_thoughts.site.graph_layout import column_layout, type_order
+from mkdocs_thoughts.site.graph_svg import render_graph_svg, render_local_svg
 
 ASSETS = Path(__file__).resolve().parents[1] / "plugins" / "mkdocs_thoughts" / "assets"
 CHROMIUM = "/usr/bin/chromium"

@@ -31,14 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs_thoughts.cli import main as thoughts
-from mkdocs_thoughts.commands.common import note_loader
-from mkdocs_thoughts.commitvalue import read_commit
-from mkdocs_thoughts.frontmatter import parse_frontmatter, split_frontmatter
-from mkdocs_thoughts.inference import bold_fields, normalise_timestamp
-from mkdocs_thoughts.siteconfig import load_site_config
-from mkdocs_thoughts.timestamps import parse_timestamp, split_stamp
-from mkdocs_thoughts.yaml_repair import repair_syntax
+from mkdocs_thoughts.authoring.inference import bold_fields, normalise_timestamp
+from mkdocs_thoughts.authoring.yaml_repair import repair_syntax
+from mkdocs_thoughts.cli.commands.common import note_loader
+from mkdocs_thoughts.cli.main import main as thoughts
+from mkdocs_thoughts.cli.siteconfig import load_site_config
+from mkdocs_thoughts.core.commit_value import read_commit
+from mkdocs_thoughts.core.frontmatter import parse_frontmatter, split_frontmatter
+from mkdocs_thoughts.core.timestamps import parse_timestamp, split_stamp
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPORA = REPO_ROOT.parent / "shared" / "corpora"

@@ -9,7 +9,7 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 
-from mkdocs_thoughts.graph_layout import LABEL_ABOVE, LABEL_BELOW, text_width
+from mkdocs_thoughts.site.graph_layout import LABEL_ABOVE, LABEL_BELOW, text_width
 
 SVG = "{http://www.w3.org/2000/svg}"
 Box = tuple[float, float, float, float]

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from factories import mkdocs_yml
 from gitfixtures import GitRepo, isolate_git
-from mkdocs_thoughts.authoring import slugify
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.authoring.new_note import slugify
+from mkdocs_thoughts.cli.main import main
 from treeutil import REPO_ROOT
 
 MKDOCS = mkdocs_yml(site_name="t", material=False)
@@ -107,7 +107,7 @@ def test_related_must_exist(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -
 def test_refuses_to_overwrite(
     repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mkdocs_thoughts.commands.new as command
+    import mkdocs_thoughts.cli.commands.new as command
 
     real = command.gather
     frozen = real()
@@ -225,8 +225,8 @@ def test_slugify(topic: str, slug: str) -> None:
 
 
 def test_related_outside_the_repository_is_refused(tmp_path: Path) -> None:
-    from mkdocs_thoughts.commands.common import UsageError
-    from mkdocs_thoughts.commands.new import _existing
+    from mkdocs_thoughts.cli.commands.common import UsageError
+    from mkdocs_thoughts.cli.commands.new import _existing
 
     outside = tmp_path / "outside.md"
     outside.write_text("# elsewhere\n")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from factories import make_note
-from mkdocs_thoughts.checks import build_note
-from mkdocs_thoughts.config import ThoughtsSettings, load_settings
-from mkdocs_thoughts.notes import Note
+from mkdocs_thoughts.core.checks import build_note
+from mkdocs_thoughts.core.config import ThoughtsSettings, load_settings
+from mkdocs_thoughts.core.notes import Note
 
 GOOD_NAME = "2025-12-03_18-14-34_schema.md"
 VALID = make_note(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from factories import mkdocs_yml
 from gitfixtures import GitRepo
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 from treeutil import CORPORA, needs_corpora, write_tree
 
 PLAN = """\

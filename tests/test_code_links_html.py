@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from gitfixtures import GIT_NOTE, GRACE, Scenario, forge_site_yml, isolate_git
-from mkdocs_thoughts.code_links import link_code_refs
-from mkdocs_thoughts.coderefs import CodeRef, RefStatus, RefSyntax
-from mkdocs_thoughts.html_code_links import link_code_refs_for_html
+from mkdocs_thoughts.git.code_refs import CodeRef, RefStatus, RefSyntax
+from mkdocs_thoughts.site.code_links import link_code_refs
+from mkdocs_thoughts.site.html_code_links import link_code_refs_for_html
 from sitebuild import built_config
 
 MKDOCS = forge_site_yml("Code links")

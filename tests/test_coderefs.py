@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from gitfixtures import GitRepo, Scenario, isolate_git
 from mkdocs_thoughts import gitdrift
-from mkdocs_thoughts.coderefs import (
+from mkdocs_thoughts.git.code_refs import (
     CodeRef,
     Drift,
     LineChanges,
@@ -17,9 +17,9 @@ from mkdocs_thoughts.coderefs import (
     compare_lines,
     find_candidates,
 )
-from mkdocs_thoughts.forges import Forge
-from mkdocs_thoughts.gitinfo import GitInfo
-from mkdocs_thoughts.gitrun import GitError
+from mkdocs_thoughts.git.forges import Forge
+from mkdocs_thoughts.git.info import GitInfo
+from mkdocs_thoughts.git.runner import GitError
 
 NOTE = Scenario.NOTE  # thoughts/shared/research/note.md
 

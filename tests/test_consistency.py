@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.consistency import check_consistency, check_references
-from mkdocs_thoughts.diagnostics import Diagnostic
-from mkdocs_thoughts.links import NoteIndex
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.consistency import check_consistency, check_references
+from mkdocs_thoughts.core.diagnostics import Diagnostic
+from mkdocs_thoughts.core.links import NoteIndex
 from test_links import PLAN, RESEARCH, load, note_text
 
 A = "thoughts/shared/research/2025-12-01_10-00_a.md"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from factories import mkdocs_yml
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 from treeutil import CORPORA, needs_corpora
 
 TEAM_CONFIG: dict[str, str] = {

@@ -17,7 +17,7 @@ from gitfixtures import isolate_git
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 from sitebuild import Captured
 
 Finding = tuple[str, int | None, str, str]

@@ -20,8 +20,8 @@ import pytest
 from bs4 import BeautifulSoup
 from factories import make_note
 from gitfixtures import ADA, GRACE, GitRepo, forge_site_yml, isolate_git
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.export import markdown_heading, with_header
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.export.build import markdown_heading, with_header
 from sitebuild import build_site
 from test_runs import make_run, run_json
 from treeutil import REPO_ROOT

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from factories import mkdocs_yml
 from gitfixtures import GRACE, GitRepo, site_repo
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 
 MKDOCS = mkdocs_yml(site_name="t", material=False, status_aliases={"done": "complete"})
 RESEARCH = "thoughts/shared/research"
@@ -228,7 +228,7 @@ def test_normalize_makes_every_note_canonical_and_without_it_none(
 
 def test_commit_at_matches_git_rev_list(repo: GitRepo) -> None:
     """GitInfo.commit_at is `git rev-list -1 --first-parent --before=MOMENT HEAD`."""
-    from mkdocs_thoughts.gitinfo import GitInfo
+    from mkdocs_thoughts.git.info import GitInfo
 
     for day in range(1, 6):
         commit_at(repo, datetime(2025, 2, day, 12, 0, tzinfo=UTC), f"c{day}")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from factories import mkdocs_yml
 from gitfixtures import GRACE, GitRepo, site_repo
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 from treeutil import CORPORA, REPO_ROOT, needs_corpora
 
 MKDOCS = mkdocs_yml(site_name="t", material=False, status_aliases={"done": "complete"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mkdocs_thoughts.forges import Forge, ForgeError, ForgeKind, detect_kind, normalize_repo_url
+from mkdocs_thoughts.git.forges import Forge, ForgeError, ForgeKind, detect_kind, normalize_repo_url
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from gitfixtures import ADA, GRACE, GitRepo, Scenario, isolate_git, many_commits_stream
-from mkdocs_thoughts.coderefs import RefStatus
-from mkdocs_thoughts.git import cat_file, list_tree, parse_commit_object
-from mkdocs_thoughts.gitfacts import NoteSource, Placement, Where
-from mkdocs_thoughts.gitinfo import GitInfo
+from mkdocs_thoughts.git.code_refs import RefStatus
+from mkdocs_thoughts.git.facts import NoteSource, Placement, Where
+from mkdocs_thoughts.git.info import GitInfo
+from mkdocs_thoughts.git.readers import cat_file, list_tree, parse_commit_object
 
 NOTE = Scenario.NOTE
 
@@ -377,8 +377,8 @@ def test_facts_bundle_everything_for_a_note(shared: Scenario) -> None:
 
 
 def test_note_source_from_a_loaded_note(tmp_path: Path) -> None:
-    from mkdocs_thoughts.config import ThoughtsSettings
-    from mkdocs_thoughts.corpus import NoteLoader
+    from mkdocs_thoughts.core.config import ThoughtsSettings
+    from mkdocs_thoughts.corpus.loader import NoteLoader
 
     notes_root = tmp_path / "thoughts"
     folder = notes_root / "shared" / "research"

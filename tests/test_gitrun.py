@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from gitfixtures import GitRepo, isolate_git
 from mkdocs_thoughts import gitrun
-from mkdocs_thoughts.gitinfo import GitInfo
-from mkdocs_thoughts.gitrun import GitError, run_git, run_git_side_by_side
-from mkdocs_thoughts.metadata import identity
+from mkdocs_thoughts.authoring.metadata import identity
+from mkdocs_thoughts.git.info import GitInfo
+from mkdocs_thoughts.git.runner import GitError, run_git, run_git_side_by_side
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from factories import mkdocs_yml
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.consistency import check_consistency, check_references
-from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.graph import Graph, build_graph, collect_relations
-from mkdocs_thoughts.graph_export import graph_data, to_dot, to_json, to_mermaid
-from mkdocs_thoughts.links import NoteIndex, Origin, TargetKind
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.consistency import check_consistency, check_references
+from mkdocs_thoughts.core.graph import Graph, build_graph, collect_relations
+from mkdocs_thoughts.core.links import NoteIndex, Origin, TargetKind
+from mkdocs_thoughts.corpus.loader import NoteLoader
+from mkdocs_thoughts.site.graph_export import graph_data, to_dot, to_json, to_mermaid
 from test_links import OTHER, PLAN, PR, RESEARCH, load, note_text
 from treeutil import CORPORA, needs_corpora, write_tree
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from browser import browser, needs_chromium, serve
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.graph import Graph, build_graph
-from mkdocs_thoughts.graph_layout import SITE_WIDTH, column_layout, text_width, type_order
-from mkdocs_thoughts.graph_svg import render_graph_svg, render_local_svg, safe_href
-from mkdocs_thoughts.links import NoteIndex
-from mkdocs_thoughts.notes import Note
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.graph import Graph, build_graph
+from mkdocs_thoughts.core.links import NoteIndex
+from mkdocs_thoughts.core.notes import Note
+from mkdocs_thoughts.site.graph_layout import SITE_WIDTH, column_layout, text_width, type_order
+from mkdocs_thoughts.site.graph_svg import render_graph_svg, render_local_svg, safe_href
 from svggeom import label_boxes, label_edge_crossings
 from test_links import OTHER, PLAN, PR, RESEARCH, load, note_text
 

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from factories import mkdocs_yml
 from mkdocs.exceptions import Abort
-from mkdocs_thoughts.checks import build_note
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.escaping import markdown_inline, slug, unique_slugs
-from mkdocs_thoughts.frontmatter import parse_frontmatter
-from mkdocs_thoughts.links import body_references
-from mkdocs_thoughts.notes import Note, first_heading
-from mkdocs_thoughts.run_discovery import discover_runs
-from mkdocs_thoughts.yamlsafe import TooLarge, load_bounded
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.core.checks import build_note
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.escaping import markdown_inline, slug, unique_slugs
+from mkdocs_thoughts.core.frontmatter import parse_frontmatter
+from mkdocs_thoughts.core.links import body_references
+from mkdocs_thoughts.core.notes import Note, first_heading
+from mkdocs_thoughts.core.yamlsafe import TooLarge, load_bounded
+from mkdocs_thoughts.runs.discovery import discover_runs
 from sitebuild import Captured, build_site
 from treeutil import write_tree
 
@@ -431,7 +431,7 @@ def test_markdown_in_note_text_stays_text() -> None:
 
 
 def test_page_meta_holds_only_the_theme_fields(tmp_path: Path) -> None:
-    from mkdocs_thoughts.theme_meta import theme_meta
+    from mkdocs_thoughts.site.theme_meta import theme_meta
 
     text = GOOD.replace(
         "tags: [x]\n",

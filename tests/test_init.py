@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.siteconfig import load_site_config
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.cli.siteconfig import load_site_config
 
 EXISTING = """\
 # Our docs

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from gitfixtures import site_repo
-from mkdocs_thoughts.commitvalue import COMMIT_PATTERN, read_commit
+from mkdocs_thoughts.core.commit_value import COMMIT_PATTERN, read_commit
 from test_equivalence import cli_findings, strict_build
 
 MKDOCS = """\

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 from gitfixtures import GitRepo
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.commands.common import note_loader
-from mkdocs_thoughts.filenames import PatternError, compile_pattern
-from mkdocs_thoughts.install_source import UnknownSource, requirement
-from mkdocs_thoughts.origin import web_url
-from mkdocs_thoughts.siteconfig import load_site_config
+from mkdocs_thoughts.authoring.install_source import UnknownSource, requirement
+from mkdocs_thoughts.cli.commands.common import note_loader
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.cli.siteconfig import load_site_config
+from mkdocs_thoughts.core.filenames import PatternError, compile_pattern
+from mkdocs_thoughts.git.origin import web_url
 from sitebuild import build_site
 from treeutil import CORPORA, needs_corpora, write_tree
 

@@ -6,11 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.corpus_model import Corpus
-from mkdocs_thoughts.frontmatter import Position
-from mkdocs_thoughts.links import (
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.frontmatter import Position
+from mkdocs_thoughts.core.links import (
     BODY_FIELD,
     NoteIndex,
     Origin,
@@ -18,7 +16,9 @@ from mkdocs_thoughts.links import (
     TargetKind,
     body_references,
 )
-from mkdocs_thoughts.notes import Note, RelationValue
+from mkdocs_thoughts.core.notes import Note, RelationValue
+from mkdocs_thoughts.corpus.loader import NoteLoader
+from mkdocs_thoughts.corpus.model import Corpus
 from treeutil import write_tree
 
 RESEARCH = "thoughts/shared/research/2025-12-01_10-00_tokenizer.md"

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 from factories import mkdocs_yml
-from mkdocs_thoughts.checks import build_note
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.coderefs import RefSyntax, find_candidates
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.links import Origin, body_references
-from mkdocs_thoughts.markdown_scan import LinkKind, scan_body
-from mkdocs_thoughts.note_links import LinkEdit, rewrite_links
-from mkdocs_thoughts.notes import Note, first_heading
-from mkdocs_thoughts.run_links import references
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.core.checks import build_note
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.links import Origin, body_references
+from mkdocs_thoughts.core.markdown_scan import LinkKind, scan_body
+from mkdocs_thoughts.core.notes import Note, first_heading
+from mkdocs_thoughts.git.code_refs import RefSyntax, find_candidates
+from mkdocs_thoughts.runs.citations import references
+from mkdocs_thoughts.site.note_links import LinkEdit, rewrite_links
 from treeutil import write_tree
 
 NAME = "2025-12-02_12-00-00_note.md"

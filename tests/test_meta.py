@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from gitfixtures import GitRepo, git_env
-from mkdocs_thoughts.metadata import FIELDS
+from mkdocs_thoughts.authoring.metadata import FIELDS
 from treeutil import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "hack" / "spec_metadata.sh"
@@ -47,7 +47,7 @@ def run_script(shell: str, cwd: Path, env: dict[str, str], *flags: str) -> str:
 
 def run_meta(cwd: Path, env: dict[str, str], *flags: str) -> str:
     completed = subprocess.run(
-        [sys.executable, "-m", "mkdocs_thoughts.cli", "meta", *flags],
+        [sys.executable, "-m", "mkdocs_thoughts.cli.main", "meta", *flags],
         cwd=cwd,
         env=env,
         capture_output=True,

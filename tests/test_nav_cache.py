@@ -10,7 +10,7 @@ import jinja2
 import pytest
 from factories import mkdocs_yml
 from mkdocs.utils import get_relative_url
-from mkdocs_thoughts.nav_cache import NavCache, cache_material_nav
+from mkdocs_thoughts.adapters.nav_cache import NavCache, cache_material_nav
 from sitebuild import built_config
 from test_site import note
 from treeutil import write_tree

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from fixture_sites import RESULTS, write_inherit_site, write_runs_site
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.config import SettingsError, load_settings
-from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.rules import Severity
-from mkdocs_thoughts.siteconfig import ConfigError, load_site_config
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.cli.siteconfig import ConfigError, load_site_config
+from mkdocs_thoughts.core.config import SettingsError, load_settings
+from mkdocs_thoughts.core.rules import Severity
+from mkdocs_thoughts.corpus.loader import NoteLoader
 from treeutil import REPO_ROOT, write_tree
 
 README = REPO_ROOT / "README.md"
@@ -181,7 +181,7 @@ def test_schema_type_accepts_what_new_accepts(capsys: pytest.CaptureFixture[str]
 
 def test_version() -> None:
     for command in (
-        [sys.executable, "-m", "mkdocs_thoughts.cli", "--version"],
+        [sys.executable, "-m", "mkdocs_thoughts.cli.main", "--version"],
         [sys.executable, "-m", "sec_finetune", "--version"],
     ):
         done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -192,7 +192,7 @@ def test_a_closed_pipe_is_no_traceback(tmp_path: Path) -> None:
     # `thoughts notes | head`: the reader goes away before the output is written.
     write_runs_site(tmp_path)
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs_thoughts.cli", "notes"],
+        [sys.executable, "-m", "mkdocs_thoughts.cli.main", "notes"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

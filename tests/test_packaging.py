@@ -49,7 +49,7 @@ def test_the_plugin_declares_what_it_imports() -> None:
 def test_entry_points_and_script_belong_to_the_plugin() -> None:
     plugin = project(PLUGIN / "pyproject.toml")
     assert plugin["name"] == "mkdocs-thoughts"
-    assert plugin["scripts"] == {"thoughts": "mkdocs_thoughts.cli:main"}
+    assert plugin["scripts"] == {"thoughts": "mkdocs_thoughts.cli.main:main"}
     entry_points = plugin["entry-points"]
     assert entry_points["mkdocs.plugins"] == {"thoughts": "mkdocs_thoughts.plugin:ThoughtsPlugin"}  # type: ignore[index]
     root = project(REPO_ROOT / "pyproject.toml")

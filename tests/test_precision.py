@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from factories import mkdocs_yml
 from gitfixtures import GitRepo, isolate_git
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.commands.common import note_loader
-from mkdocs_thoughts.siteconfig import load_site_config
+from mkdocs_thoughts.cli.commands.common import note_loader
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.cli.siteconfig import load_site_config
 from sitebuild import build_site
 
 HEAD = """\

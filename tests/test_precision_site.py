@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from factories import make_note, mkdocs_yml
 from gitfixtures import GitRepo, isolate_git
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 from sitebuild import Captured, build_site
 
 

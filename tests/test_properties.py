@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mkdocs_thoughts.checks import build_note
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.diagnostics import format_json, format_text
-from mkdocs_thoughts.fixer import fix_note
-from mkdocs_thoughts.frontmatter import split_frontmatter
-from mkdocs_thoughts.inference import infer
-from mkdocs_thoughts.render import Renderer
-from mkdocs_thoughts.run_discovery import discover_runs
-from mkdocs_thoughts.run_links import link_runs
-from mkdocs_thoughts.run_pages import RunPages
+from mkdocs_thoughts.authoring.fixer import fix_note
+from mkdocs_thoughts.authoring.inference import infer
+from mkdocs_thoughts.core.checks import build_note
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.diagnostics import format_json, format_text
+from mkdocs_thoughts.core.frontmatter import split_frontmatter
+from mkdocs_thoughts.runs.citations import link_runs
+from mkdocs_thoughts.runs.discovery import discover_runs
+from mkdocs_thoughts.site.render import Renderer
+from mkdocs_thoughts.site.run_pages import RunPages
 
 SETTINGS = ThoughtsSettings()
 JSON_KEYS = {"path", "line", "column", "code", "severity", "field", "message", "hint"}

@@ -21,13 +21,13 @@ import pytest
 import yaml
 from gitfixtures import GitRepo, isolate_git
 from mkdocs_thoughts import run_model as plugin_runs
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.notes import Note
-from mkdocs_thoughts.run_discovery import discover_runs
-from mkdocs_thoughts.run_links import link_runs
-from mkdocs_thoughts.run_model import Run
-from mkdocs_thoughts.run_set import RunSet
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.notes import Note
+from mkdocs_thoughts.corpus.loader import NoteLoader
+from mkdocs_thoughts.runs.citations import link_runs
+from mkdocs_thoughts.runs.discovery import discover_runs
+from mkdocs_thoughts.runs.model import Run
+from mkdocs_thoughts.runs.run_set import RunSet
 from treeutil import REPO_ROOT, write_tree
 
 from sec_finetune import RunContext, Settings, read_run, run_context

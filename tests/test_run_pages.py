@@ -9,12 +9,13 @@ import pytest
 from browser import browser, needs_chromium, serve
 from bs4 import BeautifulSoup
 from markupsafe import Markup
-from mkdocs_thoughts.notes import Note
-from mkdocs_thoughts.render import Renderer
-from mkdocs_thoughts.run_charts import Bar, bar_chart, line_chart, number, thin
-from mkdocs_thoughts.run_discovery import discover_runs
-from mkdocs_thoughts.run_links import RunLinks, link_runs
-from mkdocs_thoughts.run_pages import (
+from mkdocs_thoughts.core.notes import Note
+from mkdocs_thoughts.runs.citations import RunLinks, link_runs
+from mkdocs_thoughts.runs.discovery import discover_runs
+from mkdocs_thoughts.runs.run_set import RunSet
+from mkdocs_thoughts.site.render import Renderer
+from mkdocs_thoughts.site.run_charts import Bar, bar_chart, line_chart, number, thin
+from mkdocs_thoughts.site.run_pages import (
     RUNS_INDEX_URI,
     RUNS_MARKER,
     RunPages,
@@ -24,7 +25,6 @@ from mkdocs_thoughts.run_pages import (
     format_value,
     run_uri,
 )
-from mkdocs_thoughts.run_set import RunSet
 from test_runs import EXTRACT, NOTE, PARSE, SHA, TRAIN, lineage_of, load_notes, make_run, note
 from test_runs import run_json as run_meta
 

@@ -12,19 +12,19 @@ from typing import Any
 import pytest
 import yaml
 from factories import make_note
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.corpus import NoteLoader
-from mkdocs_thoughts.notes import Note
-from mkdocs_thoughts.run_discovery import DEFAULT_GLOBS, check_globs, discover_runs
-from mkdocs_thoughts.run_links import (
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.core.notes import Note
+from mkdocs_thoughts.corpus.loader import NoteLoader
+from mkdocs_thoughts.runs.citations import (
     RUN_NOT_FOUND,
     commit_mismatch,
     field_values,
     link_runs,
 )
-from mkdocs_thoughts.run_model import MALFORMED_RUN_FILE, flatten
-from mkdocs_thoughts.run_reading import read_run_dir
-from mkdocs_thoughts.run_set import RunSet
+from mkdocs_thoughts.runs.discovery import DEFAULT_GLOBS, check_globs, discover_runs
+from mkdocs_thoughts.runs.model import MALFORMED_RUN_FILE, flatten
+from mkdocs_thoughts.runs.reading import read_run_dir
+from mkdocs_thoughts.runs.run_set import RunSet
 from treeutil import write_tree
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 from factories import mkdocs_yml
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 from referencing import Registry, Resource
 from treeutil import write_tree
 

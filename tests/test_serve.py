@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from factories import make_note, mkdocs_yml
-from mkdocs_thoughts.config import ThoughtsSettings
-from mkdocs_thoughts.corpus import NoteLoader
+from mkdocs_thoughts.core.config import ThoughtsSettings
+from mkdocs_thoughts.corpus.loader import NoteLoader
 from treeutil import REPO_ROOT, write_tree
 
 sys.path.insert(0, str(REPO_ROOT / "hack"))

@@ -124,7 +124,7 @@ def test_notes_command_shows_each_notes_resolved_commit(
 ) -> None:
     import json
 
-    from mkdocs_thoughts.cli import main
+    from mkdocs_thoughts.cli.main import main
 
     scenario, site = built
     isolate_git(monkeypatch)

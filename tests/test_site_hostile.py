@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from browser import browser, needs_chromium, serve
 from bs4 import BeautifulSoup
-from mkdocs_thoughts.cli import main
+from mkdocs_thoughts.cli.main import main
 from sitebuild import build_site
 from treeutil import write_tree
 

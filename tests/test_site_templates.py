@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.render import TEMPLATE_DIR
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.site.render import TEMPLATE_DIR
 from sitebuild import build_site
 from treeutil import REPO_ROOT, write_tree
 

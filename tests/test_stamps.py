@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from factories import make_note, mkdocs_yml
 from gitfixtures import GRACE, GitRepo, site_repo
-from mkdocs_thoughts.cli import main
-from mkdocs_thoughts.commands.common import note_loader
-from mkdocs_thoughts.siteconfig import load_site_config
+from mkdocs_thoughts.cli.commands.common import note_loader
+from mkdocs_thoughts.cli.main import main
+from mkdocs_thoughts.cli.siteconfig import load_site_config
 from sitebuild import build_site
 
 MKDOCS = mkdocs_yml(site_name="t", repo_url="https://github.com/acme/notes")
@@ -175,8 +175,8 @@ def test_bad_git_commit_hint_points_at_the_commit_at_the_notes_date(
 )
 def test_stamp_forms_the_readme_lists(written: str, precision: str, accepted: bool) -> None:
     """The README's table of stamps, for `date`; `last_updated` also takes a day alone."""
-    from mkdocs_thoughts.config import ThoughtsSettings
-    from mkdocs_thoughts.fields import NoteFields
+    from mkdocs_thoughts.core.config import ThoughtsSettings
+    from mkdocs_thoughts.core.fields import NoteFields
     from pydantic import ValidationError
 
     settings = ThoughtsSettings(date_precision=precision)  # type: ignore[arg-type]
@@ -200,8 +200,8 @@ def test_stamp_forms_the_readme_lists(written: str, precision: str, accepted: bo
     ],
 )
 def test_last_updated_takes_a_day_or_a_stamp(written: str, accepted: bool) -> None:
-    from mkdocs_thoughts.config import ThoughtsSettings
-    from mkdocs_thoughts.fields import NoteFields
+    from mkdocs_thoughts.core.config import ThoughtsSettings
+    from mkdocs_thoughts.core.fields import NoteFields
     from pydantic import ValidationError
 
     context = {"settings": ThoughtsSettings()}
@@ -227,8 +227,8 @@ def test_last_updated_takes_a_day_or_a_stamp(written: str, accepted: bool) -> No
 def test_yaml_error_variants_stay_one_diagnostic(
     broken: str, expected: set[tuple[object, ...]]
 ) -> None:
-    from mkdocs_thoughts.checks import build_note
-    from mkdocs_thoughts.config import ThoughtsSettings
+    from mkdocs_thoughts.core.checks import build_note
+    from mkdocs_thoughts.core.config import ThoughtsSettings
 
     text = (
         "---\ndate: 2025-01-06T09:30:00+00:00\nresearcher: Ada\ngit_commit: 1234567\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import posixpath
 
 import pytest
-from mkdocs_thoughts.urls import relative_url
+from mkdocs_thoughts.site.urls import relative_url
 
 
 @pytest.mark.parametrize(

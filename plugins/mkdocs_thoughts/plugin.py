@@ -17,19 +17,24 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .code_links import link_code_refs
-from .config import SettingsError, ThoughtsSettings, load_settings
-from .corpus import NoteLoader
-from .corpus_model import Corpus
-from .diagnostics import Diagnostic
-from .escaping import page_title
-from .forges import ForgeError, site_forge
-from .gcpause import collector_paused
-from .html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
-from .nav_cache import NavCache, cache_material_nav
-from .note_links import LinkEdit, link_edits, rewrite_links
-from .notefiles import add_outside_notes, is_outside_docs
-from .pages import (
+from .adapters.nav_cache import NavCache, cache_material_nav
+from .adapters.note_files import add_outside_notes, is_outside_docs
+from .core.config import SettingsError, ThoughtsSettings, load_settings
+from .core.diagnostics import Diagnostic
+from .core.escaping import page_title
+from .core.gcpause import collector_paused
+from .corpus.loader import NoteLoader
+from .corpus.model import Corpus
+from .git.forges import ForgeError, site_forge
+from .runs.citations import RunLinks
+from .runs.run_set import RunSet
+from .site.assets import SCRIPT, STYLESHEET, bundles
+from .site.code_links import link_code_refs
+from .site.html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
+from .site.model import NoteRow, SiteModel
+from .site.note_links import LinkEdit, link_edits, rewrite_links
+from .site.page_model import header_cards
+from .site.pages import (
     WIDE_PAGES,
     PageSpec,
     PageWriter,
@@ -37,15 +42,10 @@ from .pages import (
     plan_pages,
     use_authors_readme,
 )
-from .render import TEMPLATE_DIR, Renderer, page_environment
-from .run_links import RunLinks
-from .run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
-from .run_set import RunSet
-from .site import NoteRow, SiteModel
-from .site_assets import SCRIPT, STYLESHEET, bundles
-from .site_pages import header_cards
-from .tag_links import listing_renderer
-from .theme_meta import theme_meta
+from .site.render import TEMPLATE_DIR, Renderer, page_environment
+from .site.run_pages import RUNS_INDEX_URI, RunPages, RunPageSpec
+from .site.tag_links import listing_renderer
+from .site.theme_meta import theme_meta
 
 log = get_plugin_logger(__name__)
 

@@ -1,0 +1,1 @@
+"""The few pieces that touch MkDocs and Material objects for plugin.py (files, nav)."""

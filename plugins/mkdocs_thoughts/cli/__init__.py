@@ -1,0 +1,1 @@
+"""The `thoughts` command: ``main(argv) -> exit code`` and one module per subcommand."""

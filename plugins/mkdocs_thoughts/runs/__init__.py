@@ -1,0 +1,2 @@
+"""Experiment run directories on disk: discovery, reading, lineage, and which notes cite which
+runs. Builds on core only."""

@@ -1,0 +1,190 @@
+"""Code-reference links added to the finished HTML instead of the Markdown (a build-time saving).
+
+Linking a reference in the Markdown (:func:`.code_links.link_code_refs`) makes Python-Markdown
+parse one more link and one more inline HTML tag per reference: with ~25 references per note
+that was the largest cost of a build with every feature on (a 1,000-note build spent a third
+more time in Markdown). Here the reference is replaced in the Markdown by an inert placeholder,
+and the placeholder by the very HTML Markdown would have made of the link and its drift mark,
+once the page is rendered (``on_page_content``, before the search plugin reads the page, so the
+search index is the same too).
+
+Only references whose rendering is known exactly take this path: a plain `` `path:12` `` code
+span, on a line with nothing Markdown could combine it with (no brackets, HTML, escapes,
+attribute lists, heading, indented code), in a note without raw HTML blocks, under Markdown
+extensions that cannot change how a code span inside a link renders. Every other reference is
+linked in the Markdown as before. If a placeholder does not come out exactly once in the HTML
+(something unforeseen), the page is rendered again the old way: the site never differs.
+
+With Material's search plugin on, the links wait one step more (:meth:`LinkedBody.stand_in`):
+the search plugin parses every page's HTML, and a link and its mark were two more tags with
+attributes (and two closing tags) per reference for it to parse, though it keeps only their text.
+Until the page is written it reads ``<code>x</code> mark`` between two comments, which it skips
+and from which it indexes the very same text; the finished page gets the links in their place
+(:meth:`LinkedBody.finish`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..git.code_refs import CodeRef, RefSyntax
+from .code_links import _linked, drift_mark
+
+SAFE_EXTENSIONS = frozenset(
+    {
+        # MkDocs' own defaults, and block-level extensions that leave inline code alone.
+        "toc",
+        "tables",
+        "fenced_code",
+        "admonition",
+        "footnotes",
+        "def_list",
+        "pymdownx.superfences",
+        "pymdownx.highlight",
+        "pymdownx.details",
+        "pymdownx.tabbed",
+    }
+)
+"""Markdown extensions under which `[`x`](url)` renders as ``<a href="url"><code>x</code></a>``."""
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Markdown syntax uses them
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_STAND_IN_START = f"<!--{_OPEN}"
+_STAND_IN = re.compile(f"<!--{_OPEN}(\\d+)-->[^{_CLOSE}]*<!--{_CLOSE}-->")
+_TAG_BUT_CODE = re.compile(r"<(?!/?code>)[^>]*>")
+_UNSAFE_LINE = re.compile(r"[\[\]<>\\{}]|^(?: {4}|\t)|^ {0,3}#")
+_UNSAFE_TEXT = re.compile(f"[&<>\"'\\\\`\\s{_OPEN}{_CLOSE}]")
+_UNSAFE_URL = re.compile(r"[&<>\"'\\`\s()]")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
+_HTML_BLOCK = re.compile(r"^ {0,3}<", re.MULTILINE)
+
+
+def extensions_allow(extensions: Iterable[object]) -> bool:
+    """Whether every configured Markdown extension is one under which the HTML path is exact."""
+    return all(isinstance(name, str) and name in SAFE_EXTENSIONS for name in extensions)
+
+
+@dataclass
+class LinkedBody:
+    """A note body with its code references linked, some as placeholders for the HTML."""
+
+    markdown: str
+    snippets: list[str] = field(default_factory=list)
+    """Placeholder ``n``'s HTML."""
+    fallback: list[str] = field(default_factory=list)
+    """Placeholder ``n``'s Markdown, as :func:`.code_links.link_code_refs` writes it."""
+
+    def fill(self, html: str) -> str | None:
+        """``html`` with every placeholder replaced, or ``None`` when they did not come out
+        exactly once each (render the Markdown of :meth:`unfold` instead)."""
+        return self._put(html, self.snippets)
+
+    def stand_in(self, html: str) -> str | None:
+        """Like :meth:`fill`, with each link's text (its code span and its mark's words)
+        between two comments that :meth:`finish` replaces by the link: what a search index
+        reads of the link, without the tags. ``None`` also when the page already holds such a
+        comment (then :meth:`fill`)."""
+        if _STAND_IN_START in html:
+            return None
+        return self._put(
+            html,
+            [
+                f"{_STAND_IN_START}{index}-->{_TAG_BUT_CODE.sub('', snippet)}<!--{_CLOSE}-->"
+                for index, snippet in enumerate(self.snippets)
+            ],
+        )
+
+    def finish(self, html: str) -> str:
+        """The written page ``html`` with the links in place of :meth:`stand_in`'s text."""
+        if not self.snippets:
+            return html
+        return _STAND_IN.sub(lambda match: self.snippets[int(match[1])], html)
+
+    def _put(self, html: str, pieces: list[str]) -> str | None:
+        if not pieces:
+            return html
+        seen: list[int] = []
+
+        def put(match: re.Match[str]) -> str:
+            index = int(match[1])
+            seen.append(index)
+            return pieces[index] if index < len(pieces) else match[0]
+
+        filled = _PLACEHOLDER.sub(put, html)
+        if sorted(seen) != list(range(len(pieces))):
+            return None
+        return filled
+
+    def unfold(self, markdown: str) -> str:
+        """``markdown`` (this body as other plugins may have changed it) with the placeholders
+        written as Markdown links, as the old path did."""
+        return _PLACEHOLDER.sub(
+            lambda m: self.fallback[int(m[1])] if int(m[1]) < len(self.fallback) else m[0],
+            markdown,
+        )
+
+
+def link_code_refs_for_html(
+    body: str,
+    refs: Sequence[CodeRef],
+    permalink: Callable[[CodeRef], str | None],
+) -> LinkedBody:
+    """Like :func:`.code_links.link_code_refs`, with the safe references as placeholders."""
+    if not refs:
+        return LinkedBody(body)
+    lines = body.splitlines(keepends=True)
+    no_html_blocks = _HTML_BLOCK.search(body) is None
+    placed: list[tuple[CodeRef, str, str | None]] = []  # (ref, its Markdown, its HTML or None)
+    mixed: set[int] = set()
+    """Lines with a reference linked in the Markdown: all of theirs are (nothing to combine)."""
+    plain_lines: dict[int, bool] = {}
+    for ref in refs:
+        index, start = ref.line - 1, ref.column - 1
+        if index >= len(lines) or lines[index][start : start + len(ref.text)] != ref.text:
+            continue  # the text moved (should not happen): leave the line alone
+        url = permalink(ref)
+        mark = drift_mark(ref)
+        html = None
+        plain_line = plain_lines.get(index)
+        if plain_line is None:
+            plain_line = plain_lines[index] = no_html_blocks and _plain_line(lines, index)
+        if plain_line and _plain(ref, url):
+            code = f"<code>{ref.text[1:-1]}</code>"
+            html = (f'<a href="{url}">{code}</a>' if url is not None else code) + " " + mark
+        else:
+            mixed.add(index)
+        placed.append((ref, _linked(ref, url) + " " + mark, html))
+    result = LinkedBody(body)
+    # From the last reference backwards, so earlier columns stay valid (as link_code_refs).
+    for ref, markdown, html in sorted(placed, key=lambda p: (p[0].line, p[0].column), reverse=True):
+        index, start = ref.line - 1, ref.column - 1
+        text = markdown
+        if html is not None and index not in mixed:
+            text = f"{_OPEN}{len(result.snippets)}{_CLOSE}"
+            result.snippets.append(html)
+            result.fallback.append(markdown)
+        line = lines[index]
+        lines[index] = line[:start] + text + line[start + len(ref.text) :]
+    result.markdown = "".join(lines)
+    return result
+
+
+def _plain(ref: CodeRef, url: str | None) -> bool:
+    """Whether Markdown would render the linked reference exactly as the HTML path writes it
+    (on a line where :func:`_plain_line` holds)."""
+    if ref.syntax is not RefSyntax.CODE:
+        return False
+    text = ref.text
+    if len(text) < 3 or text[0] != "`" or text[-1] != "`" or _UNSAFE_TEXT.search(text[1:-1]):
+        return False
+    return url is None or not _UNSAFE_URL.search(url)
+
+
+def _plain_line(lines: list[str], index: int) -> bool:
+    """Whether nothing on line ``index`` could combine with a code span there in Markdown."""
+    if _UNSAFE_LINE.search(lines[index]):
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return not _SETEXT.match(following)
