@@ -13,7 +13,8 @@ from mkdocs_thoughts.cli.main import main
 from mkdocs_thoughts.core.checks import build_note
 from mkdocs_thoughts.core.config import ThoughtsSettings
 from mkdocs_thoughts.core.links import Origin, body_references
-from mkdocs_thoughts.core.markdown_scan import LinkKind, scan_body
+from mkdocs_thoughts.core.markdown_scan import scan_body
+from mkdocs_thoughts.core.markdown_scan_model import LinkKind
 from mkdocs_thoughts.core.notes import Note, first_heading
 from mkdocs_thoughts.git.code_refs import RefSyntax, find_candidates
 from mkdocs_thoughts.runs.citations import references

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .frontmatter import Position
-from .markdown_scan import LinkKind
+from .markdown_scan_model import LinkKind
 from .notes import FOLDER_PAGES, Note, RelationValue
 from .repofiles import RepoFiles
 

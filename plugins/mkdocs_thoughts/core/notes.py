@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic
 from .frontmatter import Frontmatter, Position, parse_frontmatter, split_frontmatter
-from .markdown_scan import BodyScan, scan_body, scan_of
+from .markdown_scan import scan_body, scan_of
+from .markdown_scan_model import BodyScan
 
 FOLDER_PAGES = frozenset({"index.md", "readme.md"})
 FILE_NAME = re.compile(

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
-from ..core.markdown_scan import BodyScan, LinkKind, scan_of
+from ..core.markdown_scan import scan_of
+from ..core.markdown_scan_model import BodyScan, LinkKind
 
 # --- finding candidates in Markdown -------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from urllib.parse import unquote
 
 from ..core.config import ThoughtsSettings
 from ..core.diagnostics import Diagnostic, DiagnosticSink
-from ..core.markdown_scan import LinkKind
+from ..core.markdown_scan_model import LinkKind
 from ..core.notes import Note
 from ..core.rules import Rule
 from .model import Run

@@ -1,0 +1,133 @@
+"""What one Markdown pass over a note body finds: the typed result every reader of bodies shares.
+
+Titles, relations, code references, run citations, link rewriting and the export all read the
+same :class:`BodyScan` (made by :mod:`.markdown_scan`), so they agree on what is code, what is a
+heading and what is a link. Kept apart from the parser and the scanning so that readers which
+only name these types (a link's kind, a scan passed along) depend on the shapes alone.
+Positions are offsets into the body and 1-based (line, column) pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class LinkKind(StrEnum):
+    INLINE = "inline"
+    """``[label](target)`` (also an image, see :attr:`MarkdownLink.image`)."""
+    REFERENCE = "reference"
+    """``[label][ref]``, ``[ref][]`` or ``[ref]`` naming a definition; ``target`` is its."""
+    DEFINITION = "definition"
+    """``[ref]: target``."""
+    AUTOLINK = "autolink"
+    """``<https://...>``, or a note path in angle brackets (``<../plans/x.md>``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    """The heading's text as written (closing ``#`` sequence and surrounding spaces removed)."""
+    line: int
+    """1-based body line of its first line."""
+    last_line: int
+    """1-based body line of its last line (a setext heading's underline)."""
+    nested: bool
+    """Inside a list or a block quote."""
+    setext: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownLink:
+    kind: LinkKind
+    target: str
+    """The destination as written, without ``<>`` (a reference's: its definition's)."""
+    start: int
+    """Body offset of the whole construct (its ``[``, ``!`` or ``<``)."""
+    end: int
+    target_start: int
+    """Body offset of the destination as written (its ``<`` if angle-bracketed); ``-1`` for a
+    reference, whose destination is in its definition."""
+    target_end: int
+    line: int
+    column: int
+    """1-based line and column of ``start``."""
+    target_line: int
+    target_column: int
+    """1-based line and column of ``target_start`` (those of ``start`` for a reference)."""
+    image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpan:
+    start: int
+    end: int
+    ticks: int
+    """How many backticks open (and close) it."""
+    line: int
+    column: int
+    """1-based line and column of its opening backtick."""
+    in_link: bool = False
+    """Part of a link's text."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyScan:
+    body: str
+    headings: tuple[Heading, ...]
+    links: tuple[MarkdownLink, ...]
+    """Every link and definition in reading order (definitions where they stand)."""
+    code_spans: tuple[CodeSpan, ...]
+    code_blocks: tuple[tuple[int, int], ...]
+    """1-based (first, last) body lines of each fenced or indented code block, fences included."""
+    html_blocks: tuple[tuple[int, int], ...]
+    prose: tuple[tuple[int, int, int], ...]
+    """(line, start, end): the body offsets of each line's inline text (paragraphs, headings,
+    table cells), in order; a line may have several (table cells)."""
+
+    def text(self, start: int, end: int) -> str:
+        return self.body[start:end]
+
+    def span_text(self, span: CodeSpan) -> str:
+        """The code span as written, backticks included."""
+        return self.body[span.start : span.end]
+
+    def span_content(self, span: CodeSpan) -> tuple[str, int]:
+        """The code span's text between its backticks, unstripped, and its 1-based column."""
+        return self.body[span.start + span.ticks : span.end - span.ticks], span.column + span.ticks
+
+    def first_heading(self, level: int = 1) -> Heading | None:
+        """The first heading of ``level`` outside lists and block quotes."""
+        return next((h for h in self.headings if h.level == level and not h.nested), None)
+
+    def prose_lines(self) -> Iterator[tuple[int, str]]:
+        """Each line holding inline text, with everything else on it (list and quote markers,
+        table pipes, the source of links and code spans) blanked to spaces, columns kept."""
+        blanks = sorted(
+            [(link.start, link.end) for link in self.links if link.kind is not LinkKind.DEFINITION]
+            + [(span.start, span.end) for span in self.code_spans]
+        )
+        body = self.body
+        index = 0
+        pieces = self.prose
+        at = 0
+        while at < len(pieces):
+            line = pieces[at][0]
+            line_start = body.rfind("\n", 0, pieces[at][1]) + 1
+            line_end = body.find("\n", pieces[at][1])
+            line_end = len(body) if line_end < 0 else line_end
+            chars = [" "] * (line_end - line_start)
+            while at < len(pieces) and pieces[at][0] == line:
+                _, start, end = pieces[at]
+                chars[start - line_start : end - line_start] = body[start:end]
+                at += 1
+            while index < len(blanks) and blanks[index][1] <= line_start:
+                index += 1
+            probe = index
+            while probe < len(blanks) and blanks[probe][0] < line_end:
+                start, end = max(blanks[probe][0], line_start), min(blanks[probe][1], line_end)
+                chars[start - line_start : end - line_start] = " " * (end - start)
+                probe += 1
+            yield line, "".join(chars)
