@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from gitfixtures import GitRepo, Scenario, isolate_git
-from mkdocs_thoughts import gitdrift
+from mkdocs_thoughts.git import drift as gitdrift
 from mkdocs_thoughts.git.code_refs import (
     CodeRef,
     Drift,

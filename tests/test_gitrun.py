@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from gitfixtures import GitRepo, isolate_git
-from mkdocs_thoughts import gitrun
 from mkdocs_thoughts.authoring.metadata import identity
+from mkdocs_thoughts.git import runner as gitrun
 from mkdocs_thoughts.git.info import GitInfo
 from mkdocs_thoughts.git.runner import GitError, run_git, run_git_side_by_side
 

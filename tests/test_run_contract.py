@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 import yaml
 from gitfixtures import GitRepo, isolate_git
-from mkdocs_thoughts import run_model as plugin_runs
 from mkdocs_thoughts.core.config import ThoughtsSettings
 from mkdocs_thoughts.core.notes import Note
 from mkdocs_thoughts.corpus.loader import NoteLoader
+from mkdocs_thoughts.runs import model as plugin_runs
 from mkdocs_thoughts.runs.citations import link_runs
 from mkdocs_thoughts.runs.discovery import discover_runs
 from mkdocs_thoughts.runs.model import Run
