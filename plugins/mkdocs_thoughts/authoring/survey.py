@@ -20,36 +20,20 @@ from ..core.filenames import DEFAULT_DESCRIPTION, shape_of
 from ..core.frontmatter import RawField
 from ..core.notes import read_frontmatter
 from ..core.timestamps import parse_timestamp
+from .status_survey import notes_phrase, survey_statuses
 
 REQUIRED_SHARE = 0.9
 """A type requires a field when at least this share of its notes with frontmatter carry it."""
 UPPER_CASE_SHARE = 0.1
 """File names may use capitals (``Slug``) when at least this share of the names do."""
-MISSPELT_RATIO = 0.8
-"""A status this similar to a canonical one is a typo (``complet``), not a status of its own."""
 TYPO_RATIO = 0.85
 """A key this similar to a known one, and as long give or take a letter, is a typo."""
 
 _DEFAULTS = ThoughtsSettings()
-CANONICAL_STATUSES: tuple[str, ...] = tuple(_DEFAULTS.statuses)
 _TITLES = {"research": "Research", "plans": "Plans", "prs": "PRs"}
 _REQUIRABLE = (*CORE_FIELDS, *DEFAULT_RELATIONS)
 """Fields a type may require: the core ones, and the default relations (plans: related_research)."""
 _FIRST_TYPES = ("research", "plans", "prs")
-
-STATUS_SYNONYMS: dict[str, str] = {
-    "completed": "complete",
-    "done": "complete",
-    "final": "complete",
-    "finished": "complete",
-    "wip": "in_progress",
-    "active": "in_progress",
-    "ongoing": "in_progress",
-    "in_review": "ready_for_review",
-    "review": "ready_for_review",
-}
-"""Spellings that clearly mean a canonical status (after lower case and ``-``/space → ``_``)."""
-_STATUS_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+){0,2}")
 
 ALIAS_CANDIDATES: dict[str, str] = {
     "commit": "git_commit",
@@ -127,7 +111,8 @@ def survey(notes: list[SeenNote], repo_root: Path) -> Survey:
     if not notes:
         return result
     result.headline = (
-        f"inferred by `thoughts init` from {_notes(len(notes))}; each comment says what it saw"
+        f"inferred by `thoughts init` from {notes_phrase(len(notes))}; "
+        "each comment says what it saw"
     )
     aliases, alias_comments = _field_aliases(notes)
     canonical = [_canonical(note.fields, aliases) for note in notes]
@@ -184,8 +169,8 @@ def _types(notes: list[SeenNote], canonical: list[dict[str, RawField] | None], o
         if len(with_frontmatter) * 2 < len(members):
             entry["required"] = []
             comment = (
-                f"{_notes(len(members))}, {len(with_frontmatter)} with frontmatter: none required, "
-                "notes without frontmatter are fine"
+                f"{notes_phrase(len(members))}, {len(with_frontmatter)} with frontmatter: "
+                "none required, notes without frontmatter are fine"
             )
         else:
             threshold = REQUIRED_SHARE * len(with_frontmatter)
@@ -193,7 +178,7 @@ def _types(notes: list[SeenNote], canonical: list[dict[str, RawField] | None], o
             optional = [
                 f"{key} {counts[key]}" for key in _REQUIRABLE if 0 < counts[key] < threshold
             ]
-            comment = f"{_notes(len(members))}, {len(with_frontmatter)} with frontmatter"
+            comment = f"{notes_phrase(len(members))}, {len(with_frontmatter)} with frontmatter"
             if optional:
                 comment += f"; on fewer than 90% of them: {', '.join(optional)}"
         types[name] = entry
@@ -258,10 +243,6 @@ def _date_precision(canonical: list[dict[str, RawField] | None], out: Survey) ->
 # --- statuses -----------------------------------------------------------------------------------
 
 
-def _normalised(status: str) -> str:
-    return re.sub(r"[\s-]+", "_", status.strip().lower())
-
-
 def _statuses(canonical: list[dict[str, RawField] | None], out: Survey) -> None:
     spellings = Counter(
         raw.source.strip()
@@ -270,72 +251,15 @@ def _statuses(canonical: list[dict[str, RawField] | None], out: Survey) -> None:
         for raw in [fields.get("status")]
         if raw is not None and raw.is_scalar and raw.source.strip()
     )
-    aliases: dict[str, str] = {}
-    comments: dict[str, str] = {}
-    others: dict[str, Counter[str]] = {}
-    misspelt: list[str] = []
-    for spelling, count in spellings.items():
-        if spelling in CANONICAL_STATUSES:
-            continue
-        norm = _normalised(spelling)
-        target = norm if norm in CANONICAL_STATUSES else STATUS_SYNONYMS.get(norm)
-        if target is not None:
-            aliases[spelling] = target
-            comments[spelling] = _notes(count)
-        elif _misspelt(norm):
-            misspelt.append(spelling)  # a typo stays an error, however many notes repeat it
-        elif _STATUS_WORD.fullmatch(spelling):
-            others.setdefault(norm, Counter())[spelling] = count
-    extra: list[str] = []
-    extra_comments: list[str] = []
-    for group in others.values():
-        total = sum(group.values())
-        if total < 2:
-            continue  # a one-off stays unmapped, so it is reported
-        main, _ = group.most_common(1)[0]
-        extra.append(main)
-        extra_comments.append(f"{main}: {_notes(total)}")
-        for spelling, count in group.items():
-            if spelling != main:
-                aliases[spelling] = main
-                comments[spelling] = _notes(count)
-    if aliases:
-        out.options["status_aliases"] = dict(sorted(aliases.items()))
-        for spelling, comment in comments.items():
+    found = survey_statuses(spellings)
+    if found.aliases:
+        out.options["status_aliases"] = dict(sorted(found.aliases.items()))
+        for spelling, comment in found.alias_comments.items():
             out.comments[f"status_aliases.{spelling}"] = comment
-    if extra:
-        out.options["extra_statuses"] = sorted(extra)
-        out.comments["extra_statuses"] = ", ".join(sorted(extra_comments))
-    one_offs = sorted(
-        spelling for group in others.values() if sum(group.values()) < 2 for spelling in group
-    )
-    unmapped = [
-        s
-        for s in spellings
-        if s not in aliases
-        and s not in extra
-        and s not in CANONICAL_STATUSES
-        and s not in misspelt
-        and s not in one_offs
-    ]
-    if one_offs or unmapped:
-        out.remarks.append(
-            "statuses left unmapped, so they stay reported: "
-            + ", ".join(repr(s) for s in [*one_offs, *unmapped])
-        )
-    if misspelt:
-        out.remarks.append(
-            "statuses that look misspelt, so they stay reported: "
-            + ", ".join(repr(s) for s in sorted(misspelt))
-        )
-
-
-def _misspelt(norm: str) -> bool:
-    """Close to a canonical status without being one of its spellings (``compelte``)."""
-    return any(
-        difflib.SequenceMatcher(None, norm, status).ratio() >= MISSPELT_RATIO
-        for status in CANONICAL_STATUSES
-    )
+    if found.extra:
+        out.options["extra_statuses"] = sorted(found.extra)
+        out.comments["extra_statuses"] = ", ".join(sorted(found.extra_comments))
+    out.remarks.extend(found.remarks)
 
 
 def _typo_of(key: str, known: frozenset[str]) -> bool:
@@ -346,10 +270,6 @@ def _typo_of(key: str, known: frozenset[str]) -> bool:
         and difflib.SequenceMatcher(None, key, other).ratio() >= TYPO_RATIO
         for other in known
     )
-
-
-def _notes(count: int) -> str:
-    return f"{count} note{'s' if count != 1 else ''}"
 
 
 # --- field aliases ------------------------------------------------------------------------------
@@ -396,7 +316,7 @@ def _field_aliases(notes: list[SeenNote]) -> tuple[dict[str, str], dict[str, str
         if key in clashes or fitting[key] * 5 < count * 4:  # 80% of the values fit the field
             continue
         aliases[key] = canonical
-        comments[key] = f"{_notes(count)}, never beside {canonical}"
+        comments[key] = f"{notes_phrase(count)}, never beside {canonical}"
     if not aliases or set(aliases.items()) <= set(_DEFAULTS.field_aliases.items()):
         # Nothing the defaults do not cover; keep them unless one of them would clash.
         defaults = dict(_DEFAULTS.field_aliases)
@@ -475,7 +395,7 @@ def _relations(
     for key in sorted(found):
         relations[key] = _relation_kind(key)
         out.comments[f"relation_fields.{key}"] = (
-            f"{_notes(found[key])}, values are paths of notes or files"
+            f"{notes_phrase(found[key])}, values are paths of notes or files"
         )
     out.options["relation_fields"] = relations
     out.comments["relation_fields"] = "the defaults, and the team's keys that name notes:"
@@ -499,4 +419,4 @@ def _extra_fields(notes: list[SeenNote], out: Survey) -> None:
     out.options["extra_fields"] = [*_DEFAULTS.extra_fields, *extra]
     out.comments["extra_fields"] = "keys used by two notes or more"
     for key in extra:
-        out.comments[f"extra_fields.{key}"] = _notes(counts[key])
+        out.comments[f"extra_fields.{key}"] = notes_phrase(counts[key])
