@@ -18,9 +18,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .adapters.nav_cache import NavCache, cache_material_nav
-from .adapters.note_files import add_outside_notes, is_outside_docs
+from .adapters.note_files import add_outside_notes, drop_outside_links, is_outside_docs
 from .core.config import SettingsError, ThoughtsSettings, load_settings
-from .core.diagnostics import Diagnostic
+from .core.diagnostics import Diagnostic, strict_failure
 from .core.escaping import page_title
 from .core.gcpause import collector_paused
 from .corpus.loader import NoteLoader
@@ -32,6 +32,7 @@ from .site.assets import SCRIPT, STYLESHEET, bundles
 from .site.code_links import link_code_refs
 from .site.html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
 from .site.model import NoteRow, SiteModel
+from .site.note_header import insert_after_title
 from .site.note_links import LinkEdit, link_edits, rewrite_links
 from .site.page_model import header_cards
 from .site.pages import (
@@ -76,10 +77,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.nav_cache: NavCache | None = None
         self.errors: list[Diagnostic] = []
         self.links_in_html = False
-        """Whether code links may be added to the HTML (see html_code_links.py)."""
+        """Whether code links may be added to the HTML (see site/html_code_links.py)."""
         self.linked_bodies: dict[str, LinkedBody] = {}
         self.search_reads_stand_ins = False
-        """Whether code links wait for on_post_page (see html_code_links.py)."""
+        """Whether code links wait for on_post_page (see site/html_code_links.py)."""
         self.waiting_links: dict[str, LinkedBody] = {}
 
     def load_config(
@@ -118,18 +119,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         # Loaded here, not in on_files, because the nav (set below) names the index pages, whose
         # place depends on where the notes are.
         self.corpus = self.loader.load()
-        if self.corpus.folder_loops:
-            # MkDocs walks docs_dir following folder links, right after this event: with such
-            # loops that walk never ends (two make it exponential), so stop here and say why.
-            root = self.loader.repo_root
-            looping = ", ".join(
-                path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-                for path in self.corpus.folder_loops
-            )
-            raise PluginError(
-                f"folder link(s) back to an enclosing folder: {looping}; MkDocs would walk them "
-                "without end: remove them (`thoughts check` reports them as TH203)"
-            )
+        loops = self.corpus.folder_loop_problem(self.loader.repo_root)
+        if loops:
+            raise PluginError(loops)
         # Runs and their citations come with the corpus, as they do for `thoughts check`.
         self.runs, self.run_links = self.corpus.runs, self.corpus.run_links
         git = self.loader.git
@@ -202,7 +194,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
     def _place_notes(self, files: Files, config: MkDocsConfig) -> None:
         """Notes are pages outside the nav (the outside ones added), note templates no pages."""
         assert self.corpus is not None and self.loader is not None
-        self._drop_outside_links(files, config.docs_dir)
+        assert self.loader is not None and self.corpus is not None
+        reported = {item.path for item in self.corpus.refused}
+        for message in drop_outside_links(files, config.docs_dir, self.loader, reported):
+            log.info(message)
         # Notes under a notes_root outside docs_dir, which MkDocs did not collect.
         add_outside_notes(
             files, config, self.corpus.notes_root, self.corpus.notes, list(self.specs)
@@ -267,26 +262,6 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             written = files.get_file_from_path(uri)
             if written is not None:
                 written.is_modified = lambda: True  # type: ignore[method-assign]
-
-    def _drop_outside_links(self, files: Files, docs_dir: str) -> None:
-        """MkDocs publishes whatever docs_dir holds, following symlinked files and folders: a
-        file leading outside the repository (or to nothing), itself or through a linked folder,
-        is left out of the site. Notes are reported as TH203; other files only get a notice
-        (info), since `thoughts check` reads only notes and a strict build must not fail where
-        the check passes."""
-        assert self.loader is not None and self.corpus is not None
-        reported = {item.path for item in self.corpus.refused}
-        for file in list(files):
-            if file.abs_src_path is None or file.src_dir != docs_dir:
-                continue  # generated, or the theme's (wherever it is installed, links included)
-            path = Path(file.abs_src_path)
-            why = self.loader.refusal(path)  # one lstat; folders are resolved once each
-            if why is None:
-                continue
-            files.remove(file)
-            rel_path = self.loader.repo_relative(path)
-            if rel_path not in reported:
-                log.info(f"{rel_path}: {path.name} {why}; it is not published")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
         # MkDocs watches docs_dir only: notes kept outside it must rebuild the site too.
@@ -502,37 +477,13 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             return
         if log.isEnabledFor(logging.WARNING):
             return
-        shown = [
-            f"{item.location()}: {item.severity} {item.code} {item.message}"
-            for item in self.errors[:_LISTED_ERRORS]
-        ]
-        more = len(self.errors) - len(shown)
-        raise PluginError(
-            f"Aborted with {len(self.errors)} error(s) in the notes in strict mode:\n  "
-            + "\n  ".join(shown)
-            + (f"\n  ... and {more} more (`thoughts check` lists them)" if more > 0 else "")
-        )
+        raise PluginError(strict_failure(self.errors))
 
 
 MATERIAL_SEARCH = "material.plugins.search.plugin"
 """The search plugin whose HTML parser is known to index a stand-in as it indexes the link."""
-_LISTED_ERRORS = 20
-"""Errors listed in the message that fails a quiet strict build."""
 
 
 def _url(files: Files, uri: str) -> str:
     file = files.get_file_from_path(uri)
     return file.url if file is not None else uri
-
-
-def insert_after_title(output: str, header: str) -> str:
-    """``header`` after the article's first heading, or at the start of the article."""
-    article = output.find("<article")
-    if article == -1:
-        return output
-    end = output.find("</h1>", article)
-    if end != -1:
-        end += len("</h1>")
-    else:
-        end = output.find(">", article) + 1
-    return output[:end] + header + output[end:]

@@ -13,6 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..core.notes import Note
+from ..corpus.loader import NoteLoader
 
 
 def is_outside_docs(notes_root: Path, config: MkDocsConfig) -> bool:
@@ -47,3 +48,26 @@ def add_outside_notes(
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
         )
+
+
+def drop_outside_links(
+    files: Files, docs_dir: str, loader: NoteLoader, reported: set[str]
+) -> list[str]:
+    """MkDocs publishes whatever docs_dir holds, following symlinked files and folders: a file
+    leading outside the repository (or to nothing), itself or through a linked folder, is left
+    out of the site. Notes are reported as TH203 (``reported``); other files get a notice, the
+    returned messages (info: `thoughts check` reads only notes, and a strict build must not
+    fail where the check passes)."""
+    notices: list[str] = []
+    for file in list(files):
+        if file.abs_src_path is None or file.src_dir != docs_dir:
+            continue  # generated, or the theme's (wherever it is installed, links included)
+        path = Path(file.abs_src_path)
+        why = loader.refusal(path)  # one lstat; folders are resolved once each
+        if why is None:
+            continue
+        files.remove(file)
+        rel_path = loader.repo_relative(path)
+        if rel_path not in reported:
+            notices.append(f"{rel_path}: {path.name} {why}; it is not published")
+    return notices

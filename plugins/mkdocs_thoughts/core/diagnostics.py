@@ -155,3 +155,22 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+LISTED_ERRORS = 20
+"""Errors listed in the message that fails a quiet strict build."""
+
+
+def strict_failure(errors: list[Diagnostic]) -> str:
+    """The message that fails a strict build whose errors were never logged (``-q``): the first
+    errors as `thoughts check` prints them, and how many more there are."""
+    shown = [
+        f"{item.location()}: {item.severity} {item.code} {item.message}"
+        for item in errors[:LISTED_ERRORS]
+    ]
+    more = len(errors) - len(shown)
+    return (
+        f"Aborted with {len(errors)} error(s) in the notes in strict mode:\n  "
+        + "\n  ".join(shown)
+        + (f"\n  ... and {more} more (`thoughts check` lists them)" if more > 0 else "")
+    )

@@ -38,9 +38,9 @@ class Corpus:
     run_problems: list[Diagnostic] = field(default_factory=list)
     """TH401: run files that cannot be read (only when the whole site is loaded)."""
     refused: list[Diagnostic] = field(default_factory=list)
+    """TH203: ``.md`` files not read at all (symlinks out of the repository, dangling, looping)."""
     folder_loops: list[Path] = field(default_factory=list)
     """Folder links back to an enclosing folder (reported in ``refused``): MkDocs cannot build."""
-    """TH203: ``.md`` files not read at all (symlinks out of the repository, dangling, looping)."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -55,3 +55,18 @@ class Corpus:
             return self.graph
         relations = [*self.relations, *self.body_relations] if body else self.relations
         return build_graph(self.notes, relations, settings)
+
+    def folder_loop_problem(self, repo_root: Path) -> str | None:
+        """Why the site cannot be built, when folders link back to an enclosing folder: MkDocs
+        walks docs_dir following folder links, and with such loops that walk never ends (two
+        make it exponential)."""
+        if not self.folder_loops:
+            return None
+        looping = ", ".join(
+            path.relative_to(repo_root).as_posix() if path.is_relative_to(repo_root) else str(path)
+            for path in self.folder_loops
+        )
+        return (
+            f"folder link(s) back to an enclosing folder: {looping}; MkDocs would walk them "
+            "without end: remove them (`thoughts check` reports them as TH203)"
+        )

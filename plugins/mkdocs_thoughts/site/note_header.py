@@ -84,3 +84,16 @@ def _placement_text(placement: Placement) -> str:
         Where.AMBIGUOUS: "ambiguous",
         Where.MISSING: "not in this repository",
     }.get(where, "")
+
+
+def insert_after_title(output: str, header: str) -> str:
+    """``header`` after the article's first heading, or at the start of the article."""
+    article = output.find("<article")
+    if article == -1:
+        return output
+    end = output.find("</h1>", article)
+    if end != -1:
+        end += len("</h1>")
+    else:
+        end = output.find(">", article) + 1
+    return output[:end] + header + output[end:]
