@@ -260,3 +260,16 @@ def test_links_are_rewritten_in_a_body_the_code_links_changed() -> None:
         "\nx.md)", "\ny.md)"
     )
     assert rewrite_links(body, edits, scan) == rewrite_links(body, edits)
+
+
+def test_carriage_returns_keep_lines_and_offsets() -> None:
+    # Windows line ends, and a lone carriage return (which markdown-it alone would read as a line
+    # break): lines are counted as every other reader counts them, at `\n`.
+    body = "# T\r\n\r\nsee [x](a.md)\rand [y](b.md)\n`c`\n"
+    assert [(target, line, column) for _, target, line, column in links(body)] == [
+        ("a.md", 3, 9),
+        ("b.md", 3, 23),
+    ]
+    scan = scan_body(body)
+    assert [body[link.target_start : link.target_end] for link in scan.links] == ["a.md", "b.md"]
+    assert [(span.line, span.column) for span in scan.code_spans] == [(4, 1)]

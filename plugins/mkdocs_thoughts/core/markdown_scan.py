@@ -86,8 +86,11 @@ def inline_links(text: str) -> tuple[MarkdownLink, ...]:
 def scan_body(body: str) -> BodyScan:
     """Parse ``body`` once: its headings, links, code spans, code and HTML blocks, prose."""
     env: dict[str, object] = {}
-    tokens = PARSER.parse(body, env)
-    lines = _Lines(body)
+    # markdown-it reads a lone carriage return as a line break, the rest of the tool (line numbers,
+    # link rewriting) only `\n`: a space in its place keeps every offset and line the same.
+    text = body.replace("\r", " ") if "\r" in body else body
+    tokens = PARSER.parse(text, env)
+    lines = _Lines(text)
     headings: list[Heading] = []
     links: list[MarkdownLink] = []
     spans: list[CodeSpan] = []
