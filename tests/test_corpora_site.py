@@ -46,7 +46,7 @@ def test_lightfast_corpus_builds_with_graph_and_relation_counts(site: Path) -> N
 
     report = BeautifulSoup((site / "report/index.html").read_text(), "html.parser")
     summary = report.select_one(".th-report > p").get_text(" ", strip=True)
-    assert "Relations: 526 resolved, 55 unresolved" in summary, summary
+    assert "Relations: 528 resolved, 55 unresolved" in summary, summary
 
 
 @needs_chromium()
