@@ -8,7 +8,7 @@
      code and commits), ``check_commits`` (git facts, code references with drift), runs
   N. (for attribution, not a target) B with as many nav entries as C has: Material renders the
      whole nav into every page, so each entry costs something on every one of the 3,000 pages
-     (C renders it once per folder for the notes, see mkdocs_thoughts/nav_cache.py)
+     (C renders it once per folder for the notes, see mkdocs_thoughts/adapters/nav_cache.py)
 
 Run: .venv/bin/python hack/bench_site.py [--notes 3000] [--skip-default-nav] [--repeat 5]
      .venv/bin/python hack/bench_site.py --instructions   (needs valgrind; about 10 minutes)

@@ -82,7 +82,7 @@ quote() {
     printf '"%s"' "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"
 }
 
-# key|label|value, in the order of FIELDS in plugins/mkdocs_thoughts/metadata.py.
+# key|label|value, in the order of FIELDS in plugins/mkdocs_thoughts/authoring/metadata.py.
 emit() {
     key=$1 label=$2 value=$3 separator=$4
     case "$format" in

@@ -1,4 +1,4 @@
-"""The `thoughts` command: ``main(argv) -> exit code``, one module per subcommand under commands/.
+"""The `thoughts` command: ``main(argv) -> exit code``, one module per subcommand in commands/.
 
 Exit codes: 0 fine, 1 findings that fail, 2 usage or configuration error, 130 interrupted,
 141 the reader of the output went away (`thoughts notes | head`).

@@ -1,7 +1,7 @@
 """Which files the repository has, by path and by file name: a path a note cites that names one
 is a citation (a PRD, an ADR, the README), not a missing note.
 
-In git the files are HEAD's tree (read once per history pass, see :mod:`.gitinfo`) plus whatever
+In git the files are HEAD's tree (read once per history pass, see :mod:`..git.info`) plus whatever
 the working tree holds at a cited path (a note may cite a file written in the same, uncommitted
 change). Outside git a bounded walk of the project folder stands in for the tree.
 """

@@ -1,7 +1,7 @@
 """`thoughts export`: the research site as a plain docs tree that any Markdown generator builds.
 
 Everything the plugin adds to a build is written into the files themselves, from the same
-writers the plugin calls (:class:`~.site_pages.SitePages`): a note's header goes in front of its
+writers the plugin calls (``site.page_model.SitePages``): a note's header goes in front of its
 body, a generated page is its title and its HTML. The HTML sits in the Markdown as one raw block
 (a ``<div>`` between blank lines), which Python-Markdown, and so MkDocs, ProperDocs and Zensical,
 passes through untouched. Links inside it are relative URLs of the built site, worked out for the

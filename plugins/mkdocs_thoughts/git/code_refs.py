@@ -16,7 +16,7 @@ URLs are not references either. A path resolving outside the repository root is 
 before anything looks it up, and nothing is ever read from disk: whether a path exists is
 answered by git, at the note's commit or at HEAD.
 
-This module is pure text: :mod:`.gitinfo` feeds it git's answers.
+This module is pure text: :mod:`.info` feeds it git's answers.
 """
 
 from __future__ import annotations

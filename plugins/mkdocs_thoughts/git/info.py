@@ -172,7 +172,7 @@ class GitInfo:
         """HEAD's branch (``refs/heads/main``), or ``None`` when detached or without git."""
         return self.state.head_ref if self.state else None
 
-    # --- commits (see gitplacement.py) ----------------------------------------------------------
+    # --- commits (see placement.py) ----------------------------------------------------------
 
     def resolve(self, written: str) -> str | None:
         """The full SHA of a commit written in full or short, or ``None``."""
@@ -212,7 +212,7 @@ class GitInfo:
             return FileHistory(rel_path, False, None, None, 0)
         return history.file_history(rel_path)
 
-    # --- code references (see gitdrift.py) ------------------------------------------------------
+    # --- code references (see drift.py) ------------------------------------------------------
 
     def prepare(self, notes: Iterable[NoteSource]) -> None:
         """Batch the git work for many notes: one ``cat-file`` for their SHAs, one ancestry

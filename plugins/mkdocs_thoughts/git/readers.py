@@ -1,5 +1,5 @@
 """The few git facts the notes core needs, each from one batched git process (run by
-:mod:`.gitrun`)."""
+:mod:`.runner`)."""
 
 from __future__ import annotations
 
