@@ -31,16 +31,9 @@ CORE_FIELDS: tuple[str, ...] = (
 )
 """The seed template's fields, in the order templates and fixes write them."""
 
-BASE_REQUIRED: tuple[str, ...] = (
-    "date",
-    "researcher",
-    "git_commit",
-    "branch",
-    "repository",
-    "topic",
-    "tags",
-    "status",
-)
+BASE_REQUIRED: tuple[str, ...] = CORE_FIELDS[: CORE_FIELDS.index("last_updated")]
+"""The fields every note must have: the seed template's, but the last-updated pair, which only
+an edit adds."""
 
 
 _BOOLEAN_SEVERITY: dict[object, Severity] = {
