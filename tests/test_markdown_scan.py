@@ -263,8 +263,8 @@ def test_links_are_rewritten_in_a_body_the_code_links_changed() -> None:
 
 
 def test_carriage_returns_keep_lines_and_offsets() -> None:
-    # Windows line ends, and a lone carriage return (which markdown-it alone would read as a line
-    # break): lines are counted as every other reader counts them, at `\n`.
+    # Windows line ends, and a lone carriage return (which a CommonMark parser alone would read as
+    # a line break): lines are counted as every other reader counts them, at `\n`.
     body = "# T\r\n\r\nsee [x](a.md)\rand [y](b.md)\n`c`\n"
     assert [(target, line, column) for _, target, line, column in links(body)] == [
         ("a.md", 3, 9),
@@ -273,3 +273,30 @@ def test_carriage_returns_keep_lines_and_offsets() -> None:
     scan = scan_body(body)
     assert [body[link.target_start : link.target_end] for link in scan.links] == ["a.md", "b.md"]
     assert [(span.line, span.column) for span in scan.code_spans] == [(4, 1)]
+
+
+def test_positions_are_characters_after_text_outside_ascii() -> None:
+    # The parser counts UTF-8 bytes; every reader counts characters.
+    body = "Données — voir [é](é.md) et `ç/a.py`\n> ∑ [r][ñ]\n\n[ñ]: <ñ x.md>\n"
+    scan = scan_body(body)
+    assert [(link.kind, link.target, body[link.start : link.end]) for link in scan.links] == [
+        (LinkKind.INLINE, "é.md", "[é](é.md)"),
+        (LinkKind.REFERENCE, "ñ x.md", "[r][ñ]"),
+        (LinkKind.DEFINITION, "ñ x.md", "[ñ]: <ñ x.md>"),
+    ]
+    assert [scan.span_text(span) for span in scan.code_spans] == ["`ç/a.py`"]
+    assert [(span.line, span.column) for span in scan.code_spans] == [(1, 29)]
+
+
+def test_a_cell_starting_with_an_escaped_pipe_is_prose_from_its_backslash() -> None:
+    body = "| a | b |\n|---|---|\n| \\|x\\| | src/y.py |\n"
+    pieces = [body[start:end] for line, start, end in scan_body(body).prose if line == 3]
+    assert pieces == ["\\|x\\|", "src/y.py"]
+
+
+def test_a_lone_surrogate_does_not_stop_the_scan() -> None:
+    # Text read with `surrogateescape` holds characters UTF-8 cannot encode.
+    body = "see [x](a.md) \udcff `c`\n"
+    scan = scan_body(body)
+    assert [link.target for link in scan.links] == ["a.md"]
+    assert [scan.span_text(span) for span in scan.code_spans] == ["`c`"]

@@ -1,51 +1,77 @@
 """One Markdown pass over a note body: what every reader of bodies needs, with exact positions.
 
 Titles, relations, code references, run citations, link rewriting and the export all read the
-same :class:`~.markdown_scan_model.BodyScan`, made once per note by a CommonMark parser
-(:mod:`.markdown_parser`), so they agree on what is code, what is a heading and what is a link: a
-``#`` line inside a four-backtick fence is code, ``[a [b]](x.md)``, ``[x][r]`` with ``[r]: x.md``,
-``<x.md>`` and ``[x](a_(b).md)`` are links.
+same :class:`~.markdown_scan_model.BodyScan`, made once per note by a CommonMark parser, so they
+agree on what is code, what is a heading and what is a link: a ``#`` line inside a four-backtick
+fence is code, ``[a [b]](x.md)``, ``[x][r]`` with ``[r]: x.md``, ``<x.md>`` and
+``[x](a_(b).md)`` are links.
 
-This module walks the parser's tokens and builds the scan. The inline pass runs only on text
-that can hold a link or a code span (most paragraphs hold no ``[``, backtick or ``<``); the
-source positions the parser's rules record in the text they parse are mapped back to the body
-line by line, and link definitions are positioned by reading their source again.
+The parser is pulldown-cmark (Rust, through pyromark): it gives every event its source range,
+which is what the readers need, at a twentieth of the cost of a pure-Python parser. This module
+reads its events in one loop and turns byte ranges into body offsets, lines and columns. Two
+things CommonMark leaves out are added here: where a link's destination stands as written (the
+parser gives it unescaped), and ``<x.md>``, a note path in angle brackets, which CommonMark
+reads as text.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any, AnyStr
 
-from markdown_it.helpers import parseLinkDestination
-from markdown_it.token import Token
+import pyromark
 
-from .markdown_parser import PARSER
 from .markdown_scan_model import BodyScan, CodeSpan, Heading, LinkKind, MarkdownLink
 
-# Text that can hold a link, a code span or a path autolink: the only inline text worth parsing.
+_OPTIONS = pyromark.Options.ENABLE_TABLES
+_PATH_AUTOLINK = re.compile(r"<([^\s<>]+?\.md(?:#[^\s<>]*|:\d+(?:-\d+)?)?)>", re.IGNORECASE)
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
+_LINK_KINDS = {
+    "Inline": LinkKind.INLINE,
+    "Reference": LinkKind.REFERENCE,
+    "Collapsed": LinkKind.REFERENCE,
+    "Shortcut": LinkKind.REFERENCE,
+    "Autolink": LinkKind.AUTOLINK,
+    "Email": LinkKind.AUTOLINK,
+}
+_INLINE_STARTS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
+_INLINE_ENDS = _INLINE_STARTS | {"Link", "Image"}
+# Text that can hold a link, a code span or a path autolink: a changed line without any of them
+# needs no parse.
 _INLINE_MARKERS = ("[", "`", "<")
 
 
 class _Lines:
-    """Body offsets of line starts, and (line, column) of an offset."""
+    """Body offsets of line starts, (line, column) of an offset, and the body offset of one of
+    the parser's byte offsets (the same number while the body is ASCII)."""
 
-    __slots__ = ("body", "starts")
+    __slots__ = ("body", "byte_starts", "encoded", "starts")
 
     def __init__(self, body: str) -> None:
         self.body = body
-        starts = [0]
-        find = body.find
-        position = find("\n")
-        while position >= 0:
-            starts.append(position + 1)
-            position = find("\n", position + 1)
-        self.starts = starts
+        self.starts = _line_starts(body, "\n")
+        self.encoded = None if body.isascii() else body.encode()
+        self.byte_starts = self.starts
+        if self.encoded is not None:
+            self.byte_starts = _line_starts(self.encoded, b"\n")
 
-    def line_text(self, index: int) -> tuple[int, str]:
-        """(start offset, text) of the 0-based line ``index``."""
-        start = self.starts[index]
-        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.body)
-        return start, self.body[start:end]
+    def char(self, offset: int) -> int:
+        if self.encoded is None:
+            return offset
+        index = bisect.bisect_right(self.byte_starts, offset) - 1
+        start = self.byte_starts[index]
+        return self.starts[index] + len(self.encoded[start:offset].decode())
+
+    def index(self, offset: int) -> int:
+        """0-based line of a body offset."""
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def end(self, index: int) -> int:
+        """Body offset of the end of the 0-based line ``index`` (its ``\\n``, or the body's end)."""
+        return self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.body)
 
     def position(self, offset: int, hint: int = 0) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; ``hint`` is a 0-based line at or before it."""
@@ -54,6 +80,16 @@ class _Lines:
         while index + 1 < len(starts) and starts[index + 1] <= offset:
             index += 1
         return index + 1, offset - starts[index] + 1
+
+
+def _line_starts(text: AnyStr, newline: AnyStr) -> list[int]:
+    starts = [0]
+    find = text.find
+    position = find(newline)
+    while position >= 0:
+        starts.append(position + 1)
+        position = find(newline, position + 1)
+    return starts
 
 
 _RECENT: dict[int, BodyScan] = {}
@@ -77,235 +113,356 @@ def scan_of(body: str) -> BodyScan:
 def inline_links(text: str) -> tuple[MarkdownLink, ...]:
     """The links of one line of inline text (columns in that line): for a line that changed
     since its body was scanned, without parsing the whole body again."""
-    links: list[MarkdownLink] = []
-    if text.strip() and any(marker in text for marker in _INLINE_MARKERS):
-        _inline(text, [(1, 0, len(text), 0)], {}, _Lines(text), links, [])
-    return tuple(links)
+    stripped = text.lstrip(" \t")
+    if not stripped.strip() or not any(marker in text for marker in _INLINE_MARKERS):
+        return ()
+    # A letter in front makes the line a paragraph, as it was in its note: alone, `    x` would
+    # be code, `<b>` an HTML block and `[r]: x` a definition.
+    shift = len(text) - len(stripped) - 1
+    return tuple(
+        replace(
+            link,
+            start=link.start + shift,
+            end=link.end + shift,
+            target_start=link.target_start + shift if link.target_start >= 0 else -1,
+            target_end=link.target_end + shift if link.target_start >= 0 else -1,
+            column=link.column + shift,
+            target_column=link.target_column + shift,
+        )
+        for link in scan_body("x" + stripped).links
+    )
 
 
 def scan_body(body: str) -> BodyScan:
     """Parse ``body`` once: its headings, links, code spans, code and HTML blocks, prose."""
-    env: dict[str, object] = {}
-    # markdown-it reads a lone carriage return as a line break, the rest of the tool (line numbers,
-    # link rewriting) only `\n`: a space in its place keeps every offset and line the same.
-    text = body.replace("\r", " ") if "\r" in body else body
-    tokens = PARSER.parse(text, env)
-    lines = _Lines(text)
-    headings: list[Heading] = []
-    links: list[MarkdownLink] = []
-    spans: list[CodeSpan] = []
-    code_blocks: list[tuple[int, int]] = []
-    html_blocks: list[tuple[int, int]] = []
-    prose: list[tuple[int, int, int]] = []
-    nesting = 0
-    heading_open: Token | None = None
-    cell_from: int | None = None  # in a table row: where the next cell may start on its line
-    for token in tokens:
-        kind = token.type
-        if kind == "inline" and token.map:
-            pieces, content = _place(token, lines, cell_from)
-            if cell_from is not None and pieces:
-                cell_from = pieces[-1][2] - lines.starts[pieces[-1][0] - 1]
-            prose.extend(piece[:3] for piece in pieces)
-            if heading_open is not None:
-                headings.append(_heading(heading_open, token, nesting))
-                heading_open = None
-            if pieces and any(marker in content for marker in _INLINE_MARKERS):
-                _inline(content, pieces, env, lines, links, spans)
-        elif kind in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
-            nesting += 1
-        elif kind in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
-            nesting -= 1
-        elif kind == "heading_open":
-            heading_open = token
-        elif kind == "tr_open":
-            cell_from = 0
-        elif kind == "tr_close":
-            cell_from = None
-        elif kind in ("fence", "code_block") and token.map:
-            code_blocks.append((token.map[0] + 1, token.map[1]))
-        elif kind == "html_block" and token.map:
-            html_blocks.append((token.map[0] + 1, token.map[1]))
-        elif kind == "definition" and token.map:
-            link = _definition(token, lines)
-            if link is not None:
-                links.append(link)
+    text = _parseable(body)
+    scanner = _Scanner(text)
+    events: Iterable[tuple[Any, Any]] = pyromark.events_with_range(text, options=_OPTIONS)
+    scanner.read(events)
+    if "]:" in text:
+        scanner.add_definitions(pyromark.reference_definitions(text, options=_OPTIONS))
     return BodyScan(
         body,
-        tuple(headings),
-        tuple(links),
-        tuple(spans),
-        tuple(code_blocks),
-        tuple(html_blocks),
-        tuple(prose),
+        tuple(scanner.headings),
+        tuple(scanner.links),
+        tuple(scanner.spans),
+        tuple(scanner.code_blocks),
+        tuple(scanner.html_blocks),
+        tuple(scanner.prose),
     )
 
 
-def _heading(opening: Token, inline: Token, nesting: int) -> Heading:
-    assert opening.map is not None
-    return Heading(
-        level=int(opening.tag[1]),
-        text=inline.content,
-        line=opening.map[0] + 1,
-        last_line=opening.map[1],
-        nested=nesting > 0,
-        setext=opening.markup in ("=", "-"),
-    )
+def _parseable(body: str) -> str:
+    """``body`` with every character in its place and nothing the parser reads differently
+    from the rest of the tool: a lone carriage return (a line break to CommonMark, not to line
+    numbers and link rewriting) becomes a space, a lone surrogate (no UTF-8) a ``?``."""
+    text = body.replace("\r", " ") if "\r" in body else body
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            text = text.encode(errors="replace").decode()
+    return text
 
 
-_Piece = tuple[int, int, int, int]
-"""(1-based line, body start, body end, content offset of that start) of one line of inline
-text, without its surrounding whitespace."""
+class _Scanner:
+    """What one loop over the parser's events collects."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _Lines(text)
+        self.headings: list[Heading] = []
+        self.links: list[MarkdownLink] = []
+        self.spans: list[CodeSpan] = []
+        self.code_blocks: list[tuple[int, int]] = []
+        self.html_blocks: list[tuple[int, int]] = []
+        self.prose: list[tuple[int, int, int]] = []
+        self.nesting = 0  # lists and block quotes around the current block
+        self.heading: tuple[int, int] | None = None  # (level, byte start) of an open heading
+        self.in_code = False
+        # The inline text of the current block (byte range), and where the last piece of it
+        # ended: inside a link, its label's end.
+        self.run_start = -1
+        self.run_end = -1
+        self.child_end = -1
+        self.open_links: list[tuple[Any, int, int, bool]] = []  # (link data, start, end, image)
 
-def _place(token: Token, lines: _Lines, cell_from: int | None) -> tuple[list[_Piece], str]:
-    """Where each line of an inline token's content stands in the body, and the text to
-    parse (the content, or the source where the two differ)."""
-    assert token.map is not None
-    first = token.map[0]
-    pieces: list[_Piece] = []
-    offset = 0
-    for index, text in enumerate(token.content.split("\n")):
-        core = text.strip()
-        if core:
-            line_start, line_text = lines.line_text(first + index)
-            if cell_from is not None:
-                # A table cell: the first place at or after the previous cell's end. Its `\|`
-                # were read as `|`: the text parsed is then the cell as written.
-                column = line_text.find(core, cell_from)
-                written = core.replace("|", "\\|")
-                if column < 0 and written != core:
-                    column = line_text.find(written, cell_from)
-                    if column >= 0:
-                        start = line_start + column
-                        return [(first + 1, start, start + len(written), 0)], written
+    def read(self, events: Iterable[tuple[Any, Any]]) -> None:
+        for event, span in events:
+            if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+                if event == "Rule":
+                    self.flush()
+                else:
+                    self.extend(span)
+                continue
+            text = event.get("Text")
+            if text is not None:
+                if self.in_code:
+                    continue
+                self.extend(span)
+                if "<" in text and not self.open_links:
+                    self.path_autolinks(span)
+            elif "Code" in event:
+                self.extend(span)
+                if not any(link[3] for link in self.open_links):
+                    self.code_span(span, in_link=bool(self.open_links))
+            elif "Start" in event:
+                self.start(event["Start"], span)
+            elif "End" in event:
+                self.end(event["End"], span)
+            elif "InlineHtml" in event or "InlineMath" in event or "DisplayMath" in event:
+                self.extend(span)
             else:
-                # Any other line of inline text is its source line's tail (list and quote
-                # markers and indentation removed), up to trailing spaces.
-                column = len(line_text.rstrip()) - len(core)
-                if column < 0 or line_text[column : column + len(core)] != core:
-                    column = line_text.find(core)
-            if column < 0:
-                return [], ""  # the text was changed: no positions, rather than wrong ones
-            lead = len(text) - len(text.lstrip())
-            start = line_start + column
-            pieces.append((first + index + 1, start, start + len(core), offset + lead))
-        offset += len(text) + 1
-    return pieces, token.content
+                self.flush()
 
+    def extend(self, span: Any) -> None:
+        if self.run_start < 0:
+            self.run_start = span["start"]
+        end = span["end"]
+        if end > self.run_end:
+            self.run_end = end
+        self.child_end = end
 
-def _inline(
-    content: str,
-    pieces: list[_Piece],
-    env: dict[str, object],
-    lines: _Lines,
-    links: list[MarkdownLink],
-    spans: list[CodeSpan],
-) -> None:
-    """Parse one inline token and record its links and code spans at their body positions."""
-    children: list[Token] = []
-    PARSER.inline.parse(content, PARSER, env, children)
-    starts = [piece[3] for piece in pieces]
+    def start(self, value: Any, span: Any) -> None:
+        if value.__class__ is str:
+            if value in _INLINE_STARTS:
+                self.extend(span)
+                return
+            self.flush()
+            if value == "HtmlBlock":
+                self.html_blocks.append(self.block_lines(span))
+            return
+        link = value.get("Link") or value.get("Image")
+        if link is not None:
+            self.extend(span)
+            start = span["start"]
+            image = "Image" in value
+            self.open_links.append((link, start, span["end"], image))
+            self.child_end = start + (2 if image else 1)  # after `![` or `[`
+            return
+        self.flush()
+        if "Heading" in value:
+            self.heading = (int(value["Heading"]["level"][1]), span["start"])
+        elif "List" in value or "BlockQuote" in value:
+            self.nesting += 1
+        elif "CodeBlock" in value:
+            self.code_blocks.append(self.block_lines(span))
+            self.in_code = True
 
-    def to_body(offset: int) -> int:
-        piece = pieces[max(_bisect(starts, offset), 0)]
-        return piece[1] + offset - piece[3]
+    def end(self, value: Any, span: Any) -> None:
+        if value.__class__ is str:
+            if value in ("Link", "Image"):
+                link, start, end, image = self.open_links.pop()
+                if not any(outer[3] for outer in self.open_links):
+                    self.add_link(link, start, end, image)
+                self.child_end = end
+            elif value not in _INLINE_ENDS:
+                self.in_code = False
+                self.flush()
+            return
+        if "Heading" in value:
+            self.add_heading(span)
+        self.flush()
+        if "List" in value or "BlockQuote" in value:
+            self.nesting -= 1
 
-    depth = 0
-    for child in children:
-        if child.type == "link_close":
-            depth -= 1
-        placed = child.meta.get("span")
-        if placed is None:
-            continue
-        if child.type == "link_open":
-            depth += 1
-        start, end = placed
-        body_start, body_end = to_body(start), to_body(end - 1) + 1
-        # From the line of the piece holding it: a paragraph may have thousands of lines.
-        line, column = lines.position(body_start, pieces[max(_bisect(starts, start), 0)][0] - 1)
-        if child.type == "code_inline":
-            spans.append(
-                CodeSpan(body_start, body_end, child.meta["ticks"], line, column, depth > 0)
-            )
-            continue
-        target_start = target_end = -1
-        target_line, target_column = line, column
-        if "target" in child.meta:
-            first, last = child.meta["target"]
-            target_start = to_body(first)
-            target_end = to_body(last - 1) + 1 if last > first else target_start
-            target_line, target_column = lines.position(target_start, line - 1)
-        links.append(
-            MarkdownLink(
-                child.meta["kind"],
-                child.meta["written"],
-                body_start,
-                body_end,
-                target_start,
-                target_end,
-                line,
-                column,
-                target_line,
-                target_column,
-                image=child.type == "image",
+    def block_lines(self, span: Any) -> tuple[int, int]:
+        """1-based (first, last) lines of a block's byte range."""
+        start, end = self.lines.char(span["start"]), self.lines.char(span["end"])
+        return self.lines.index(start) + 1, self.lines.index(max(end - 1, start)) + 1
+
+    def flush(self) -> None:
+        """Record the inline text of the block just read as prose, one piece per line, without
+        the list and quote markers and indentation in front of its lines."""
+        if self.run_start < 0:
+            return
+        lines, text = self.lines, self.text
+        start, end = lines.char(self.run_start), lines.char(self.run_end)
+        self.run_start = self.run_end = -1
+        if start > 0 and text[start - 1] == "\\":
+            start -= 1  # the parser's text starts after an escape's backslash
+        index = lines.index(start)
+        piece_start = start
+        while True:
+            line_end = lines.end(index)
+            piece_end = min(end, line_end)
+            while piece_end > piece_start and text[piece_end - 1] in " \t":
+                piece_end -= 1
+            if piece_end > piece_start:
+                self.prose.append((index + 1, piece_start, piece_end))
+            if end <= line_end + 1 or index + 1 >= len(lines.starts):
+                return
+            index += 1
+            piece_start = lines.starts[index]
+            while piece_start < end and text[piece_start] in " \t>":
+                piece_start += 1
+
+    def add_heading(self, span: Any) -> None:
+        assert self.heading is not None
+        level, start_byte = self.heading
+        self.heading = None
+        lines, text = self.lines, self.text
+        start = lines.char(start_byte)
+        written = ""
+        if self.run_start >= 0:
+            written = text[lines.char(self.run_start) : lines.char(self.run_end)]
+        first, last = self.block_lines(span)
+        self.headings.append(
+            Heading(
+                level=level,
+                text=written,
+                line=first,
+                last_line=last,
+                nested=self.nesting > 0,
+                setext=not text[start:].lstrip(" \t").startswith("#"),
             )
         )
 
+    def code_span(self, span: Any, *, in_link: bool) -> None:
+        start, end = self.lines.char(span["start"]), self.lines.char(span["end"])
+        ticks = 0
+        while self.text[start + ticks] == "`":
+            ticks += 1
+        line, column = self.lines.position(start, self.lines.index(start))
+        self.spans.append(CodeSpan(start, end, ticks, line, column, in_link))
 
-def _bisect(starts: list[int], offset: int) -> int:
-    """The index of the last start at or before ``offset``."""
-    return bisect.bisect_right(starts, offset) - 1
+    def path_autolinks(self, span: Any) -> None:
+        """``<../plans/x.md>`` starting in this text: a note path in angle brackets."""
+        lines, text = self.lines, self.text
+        start, end = lines.char(span["start"]), lines.char(span["end"])
+        opening = text.find("<", start, end)
+        while opening >= 0:
+            match = _PATH_AUTOLINK.match(text, opening, lines.end(lines.index(opening)))
+            escaped = opening > 0 and text[opening - 1] == "\\"
+            if match is not None and not escaped and not _SCHEME.match(match[1]):
+                self.links.append(self.link(LinkKind.AUTOLINK, match[1], opening, match.end()))
+            opening = text.find("<", opening + 1, end)
+
+    def add_link(self, value: Any, start_byte: int, end_byte: int, image: bool) -> None:
+        kind = _LINK_KINDS.get(value["link_type"])
+        if kind is None:
+            return
+        char, text = self.lines.char, self.text
+        start, end = char(start_byte), char(end_byte)
+        if kind is LinkKind.AUTOLINK:
+            self.links.append(self.link(kind, text[start + 1 : end - 1], start, end))
+            return
+        if kind is LinkKind.REFERENCE:
+            self.links.append(self.link(kind, value["dest_url"], start, end, image=image))
+            return
+        label_end = text.find("]", char(self.child_end), end)
+        position = _skip_space(text, label_end + 2, end)
+        target_end = _destination_end(text, position, end, value["dest_url"])
+        written = text[position:target_end]
+        if written.startswith("<"):
+            written = written[1:-1]
+        self.links.append(self.link(kind, written, start, end, (position, target_end), image=image))
+
+    def link(
+        self,
+        kind: LinkKind,
+        written: str,
+        start: int,
+        end: int,
+        target: tuple[int, int] | None = None,
+        *,
+        image: bool = False,
+    ) -> MarkdownLink:
+        lines = self.lines
+        line, column = lines.position(start, lines.index(start))
+        target_line, target_column = line, column
+        if kind is LinkKind.AUTOLINK:
+            target = (start + 1, end - 1)
+        if target is not None:
+            target_line, target_column = lines.position(target[0], line - 1)
+        target_start, target_end = target if target is not None else (-1, -1)
+        return MarkdownLink(
+            kind,
+            written,
+            start,
+            end,
+            target_start,
+            target_end,
+            line,
+            column,
+            target_line,
+            target_column,
+            image=image,
+        )
+
+    def add_definitions(self, definitions: dict[str, Any]) -> None:
+        """``[ref]: target`` definitions (the parser keeps them out of its events), each put
+        where it stands among the links."""
+        for definition in definitions.values():
+            link = self.definition(definition["span"])
+            if link is not None:
+                self.links.append(link)
+        self.links.sort(key=lambda link: link.start)
+
+    def definition(self, span: Any) -> MarkdownLink | None:
+        lines, text = self.lines, self.text
+        start, end = lines.char(span["start"]), lines.char(span["end"])
+        end = lines.end(lines.index(max(end - 1, start)))
+        label_end = _label_end(text, start, end)
+        if label_end < 0 or text[label_end : label_end + 2] != "]:":
+            return None
+        position = _skip_space(text, label_end + 2, end)
+        target_end = _destination_end(text, position, end)
+        if target_end <= position:
+            return None
+        written = text[position:target_end]
+        link = self.link(LinkKind.DEFINITION, written, start, end, (position, target_end))
+        return replace(link, target=written[1:-1]) if written.startswith("<") else link
 
 
-def _definition(token: Token, lines: _Lines) -> MarkdownLink | None:
-    """A ``[ref]: target`` definition, positioned by reading its source again."""
-    assert token.map is not None
-    first = token.map[0]
-    start = lines.starts[first]
-    end_index = token.map[1]
-    end = lines.starts[end_index] - 1 if end_index < len(lines.starts) else len(lines.body)
-    source = lines.body[start:end]
-    opening = source.find("[")
-    position = _label_end(source, opening)
-    if position < 0 or source[position : position + 2] != "]:":
-        return None
-    position += 2
-    while position < len(source) and source[position] in " \t":
-        position += 1
-    if source[position : position + 1] == "\n":
-        # On the next line, after its block quote markers and indentation.
-        position += 1
-        while position < len(source) and source[position] in " \t>":
+def _skip_space(text: str, position: int, end: int) -> int:
+    """The first offset at or after ``position`` that is not a space, nor a line break with the
+    quote markers and indentation of the next line."""
+    while position < end and text[position] in " \t\n":
+        if text[position] == "\n":
             position += 1
-    result = parseLinkDestination(source, position, len(source))
-    if not result.ok or result.pos <= position:
-        return None
-    written = source[position : result.pos]
-    line, column = lines.position(start + opening, first)
-    target_line, target_column = lines.position(start + position, first)
-    return MarkdownLink(
-        LinkKind.DEFINITION,
-        written[1:-1] if written.startswith("<") else written,
-        start + opening,
-        end,
-        start + position,
-        start + result.pos,
-        line,
-        column,
-        target_line,
-        target_column,
-    )
+            while position < end and text[position] in " \t>":
+                position += 1
+        else:
+            position += 1
+    return position
 
 
-def _label_end(source: str, position: int) -> int:
+def _destination_end(text: str, position: int, end: int, parsed: str | None = None) -> int:
+    """Where a link destination written at ``position`` ends (``position`` if there is none).
+    ``parsed`` is the destination as the parser read it: where the text holds exactly that (no
+    escape, no entity), it ends there."""
+    if parsed and not parsed.startswith("<") and text.startswith(parsed, position):
+        after = position + len(parsed)
+        if after >= end or text[after] in " \t\n)":
+            return after
+    index = position
+    if text.startswith("<", position):
+        index += 1
+        while index < end and text[index] not in "<>\n":
+            index += 2 if text[index] == "\\" else 1
+        return index + 1 if index < end and text[index] == ">" else position
+    depth = 0
+    while index < end:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char <= " " or (char == ")" and depth == 0):
+            break
+        depth += 1 if char == "(" else -1 if char == ")" else 0
+        index += 1
+    return min(index, end)
+
+
+def _label_end(text: str, position: int, end: int) -> int:
     """The offset of the ``]`` closing a definition's label opened at ``position`` (``-1`` if
     none); a definition's label holds no unescaped bracket."""
-    if position < 0:
+    if not text.startswith("[", position):
         return -1
     position += 1
-    while position < len(source):
-        char = source[position]
+    while position < end:
+        char = text[position]
         if char == "\\":
             position += 2
             continue
