@@ -6,6 +6,8 @@
      attribution: what the notes, indexes, headers and graph cost without git)
   F. Material with the thoughts plugin and every feature on: ``repo_url`` set (permalinks to
      code and commits), ``check_commits`` (git facts, code references with drift), runs
+  R. (for attribution, not a target) B with ``repo_url`` set, as F has it: Material then adds its
+     repository widget and the edit and view buttons to every page, a cost of the theme
   N. (for attribution, not a target) B with as many nav entries as C has: Material renders the
      whole nav into every page, so each entry costs something on every one of the 3,000 pages
      (C renders it once per folder for the notes, see mkdocs_thoughts/adapters/nav_cache.py)
@@ -57,6 +59,7 @@ CONFIGS = {
     F: BASE + REPO_URL + "plugins:\n  - search\n  - thoughts\n",
 }
 B_NAV = "N: B with a nav as long as C's"
+B_REPO = "R: B with repo_url (Material's widgets)"
 C_NAV_LENGTH = 8
 """Home, Research, Plans, PRs, Tags, Status, Graph, Report: the nav the plugin makes here."""
 
@@ -149,12 +152,13 @@ def main() -> int:
         (root / "thoughts/index.md").write_text("# Home\n\n<!-- thoughts:summary -->\n")
         configs = dict(CONFIGS)
         configs[B_NAV] = long_nav_config(notes, root / "thoughts")
+        configs[B_REPO] = configs[B].replace(BASE, BASE + REPO_URL)
         for name, config in configs.items():
             if name != A:
                 build(root, config, quiet=True)  # warm-up: bytecode and file cache
         if options.instructions:
             return report_instructions(
-                count_instructions(root, {name: configs[name] for name in (B, B_NAV, C, F)})
+                count_instructions(root, {name: configs[name] for name in (B, B_REPO, B_NAV, C, F)})
             )
         runs: dict[str, list[float]] = {name: [] for name in configs}
         for attempt in range(options.repeat):
@@ -170,6 +174,8 @@ def report_instructions(counts: dict[str, int]) -> int:
     for name, count in counts.items():
         print(f"{name:34s} {count / 1e9:8.2f} G instructions")
     print(f"N / B (the nav's share, not a target): {counts[B_NAV] / counts[B]:.3f}")
+    print(f"R / B (Material's repo_url widgets, not a target): {counts[B_REPO] / counts[B]:.3f}")
+    print(f"F / R (the plugin against Material with repo_url): {counts[F] / counts[B_REPO]:.3f}")
     print(f"C / N (the plugin with the same nav):  {counts[C] / counts[B_NAV]:.3f}")
     ratio = counts[C] / counts[B]
     print(f"C / B (check_commits: false, for attribution): {ratio:.3f}")
@@ -188,6 +194,8 @@ def report_times(runs: dict[str, list[float]]) -> int:
     print(f"F / B per pair: {' '.join(f'{ratio:.2f}' for ratio in pairs)}")
     print(f"F / B median of pairs: {statistics.median(pairs):.3f}")
     print(f"N / B (the nav's share, not a target): {times[B_NAV] / times[B]:.3f}")
+    print(f"R / B (Material's repo_url widgets, not a target): {times[B_REPO] / times[B]:.3f}")
+    print(f"F / R (the plugin against Material with repo_url): {times[F] / times[B_REPO]:.3f}")
     ok = True
     if A in times:
         ratio = times[C] / times[A]
