@@ -60,7 +60,9 @@ SITE = {
     # The site's own header and graph page; every other template stays the plugin's.
     "overrides/thoughts/note_header.html": """\
         <div class="team-header">{{ row.title }} · {{ status_badge(row.status) }}
-        {% for label, links in row.relations %}{{ label }} {{ links|length }}{% endfor %}</div>
+        {% for label, links in row.relations %}{{ label }} {{ links|length }}{% endfor %}
+        <a class="team-tags" href="{{ 'tags/' | url }}">tags</a>
+        <a class="team-out" href="{{ 'https://example.org/a' | url }}">out</a></div>
         """,
     "overrides/thoughts/graph.html": '<p class="team-graph">{{ svg|length > 0 }}</p>\n',
     # A theme override of its own: were the plugin's helpers put into the theme's environment,
@@ -87,6 +89,9 @@ def test_custom_dir_overrides_the_header_and_graph_page_in_a_build(tmp_path: Pat
     assert "Baseline <b>model</b>" in header.get_text() and header.find("b") is None
     assert "Plans built on this 1" in header.get_text()
     assert header.find("span", class_="th-status--complete") is not None  # a helper, unescaped
+    # MkDocs' `url` filter, as a theme override would use it: from the note's page.
+    assert header.find("a", class_="team-tags")["href"] == "../../../tags/"
+    assert header.find("a", class_="team-out")["href"] == "https://example.org/a"
     assert _soup(site / "graph/index.html").find("p", class_="team-graph").get_text() == "True"
     # The listings keep the plugin's templates.
     assert _soup(site / "shared/research/index.html").find("div", class_="th-listing")
@@ -104,6 +109,7 @@ def test_thoughts_export_renders_the_sites_override(
     exported = (tmp_path / "out/docs" / f"{NOTE}.md").read_text(encoding="utf-8")
     assert '<div class="team-header">Baseline &lt;b&gt;model&lt;/b&gt; · ' in exported
     assert "th-note-header" not in exported
+    assert '<a class="team-tags" href="../../../tags/">' in exported
     graph = (tmp_path / "out/docs/graph.md").read_text(encoding="utf-8")
     assert '<p class="team-graph">True</p>' in graph
 

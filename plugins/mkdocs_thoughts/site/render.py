@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, Template
 from markupsafe import Markup
@@ -85,6 +86,10 @@ class Renderer:
         # context, so templates need no page argument threaded through every helper.
         env.filters["rel"] = self.rel
         env.filters["css"] = css_token
+        # MkDocs' own `url` reads the page from the template context, which these templates do
+        # not have (a site's override using it failed with KeyError 'page'); the export has no
+        # MkDocs environment at all.
+        env.filters["url"] = self.url
         # The pieces every listing repeats for thousands of rows, as Python: a Jinja macro call
         # costs several times more than the markup it makes.
         env.globals.update(
@@ -189,6 +194,15 @@ class Renderer:
         if url is None:
             return ""
         return relative_url(url, self.page_url)
+
+    def url(self, value: object) -> str:
+        """MkDocs' ``url`` filter for these templates: a path from the site's root as a link
+        from the page being made; a URL with a scheme or host, ``/...`` or ``#...`` unchanged."""
+        text = str(value)
+        parts = urlsplit(text)
+        if text.startswith(("/", "#")) or parts.scheme or parts.netloc:
+            return text
+        return self.rel(text)
 
 
 @functools.lru_cache(maxsize=256)
