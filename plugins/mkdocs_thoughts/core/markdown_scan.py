@@ -52,11 +52,11 @@ class _Lines:
 
     def __init__(self, body: str) -> None:
         self.body = body
-        self.starts = _line_starts(body, "\n")
+        self.starts = line_starts(body, "\n")
         self.encoded = None if body.isascii() else body.encode()
         self.byte_starts = self.starts
         if self.encoded is not None:
-            self.byte_starts = _line_starts(self.encoded, b"\n")
+            self.byte_starts = line_starts(self.encoded, b"\n")
 
     def char(self, offset: int) -> int:
         if self.encoded is None:
@@ -82,7 +82,8 @@ class _Lines:
         return index + 1, offset - starts[index] + 1
 
 
-def _line_starts(text: AnyStr, newline: AnyStr) -> list[int]:
+def line_starts(text: AnyStr, newline: AnyStr) -> list[int]:
+    """The offsets at which the lines of ``text`` start (``newline`` ends a line)."""
     starts = [0]
     find = text.find
     position = find(newline)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..core.links import Origin, Relation, TargetKind
-from ..core.markdown_scan import inline_links, scan_of
+from ..core.markdown_scan import inline_links, line_starts, scan_of
 from ..core.markdown_scan_model import BodyScan, LinkKind, MarkdownLink
 from ..core.notes import Note
 
@@ -83,7 +83,7 @@ def rewrite_links(body: str, edits: Iterable[LinkEdit], scan: BodyScan | None = 
     for link in scan.links:
         if link.kind in _WRITTEN_HERE and link.target in targets:
             by_line.setdefault(link.target_line, []).append(link)
-    starts = _line_starts(scan.body)
+    starts = line_starts(scan.body, "\n")
     for number, found in by_line.items():
         index = number - 1
         if lines[index] == before[index]:
@@ -110,15 +110,6 @@ def _rewritten(
         pieces += [text[done:start], replacement]
         done = end
     return "".join(pieces) + text[done:] if pieces else text
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    position = text.find("\n")
-    while position >= 0:
-        starts.append(position + 1)
-        position = text.find("\n", position + 1)
-    return starts
 
 
 def _target_uri(relation: Relation, notes_prefix: str) -> str | None:
