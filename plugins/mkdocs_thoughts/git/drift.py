@@ -86,12 +86,15 @@ class CodeRefReader:
         ask: dict[tuple[str, str], None] = {}
         head_blobs, touches, known = history.head_blobs, history.touches, self._blob_at
         for full, _, candidates in todo:
+            index = history.index.get(full)
             for candidate in candidates:
                 for path in candidate.alternatives:
                     key = (full, path)
                     if key in known or "\n" in path:  # a newline would end the request early
                         continue
-                    if path in head_blobs or path in touches:
+                    if index is not None and history.same_at_head(index, path):
+                        known[key] = head_blobs[path]  # most cited files did not change since
+                    elif path in head_blobs or path in touches:
                         ask[key] = None
         if not ask:
             return True

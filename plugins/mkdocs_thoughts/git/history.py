@@ -71,6 +71,9 @@ class History:
         self._since: dict[tuple[int, str], int] = {}
         """(commit index, path) -> touching_since: notes of one day cite the same files at the
         same commit, and each answer walks the file's history with big-integer bit tests."""
+        self._merges = sum(1 << index for index, of in enumerate(self.parents) if len(of) > 1)
+        """Bit set of the merge commits: the log lists no files for them."""
+        self._linear_since: dict[int, bool] = {}
 
     def _parse(self, log: str) -> tuple[list[CommitInfo], list[list[str]]]:
         """The commits of :func:`~.git.read_history`'s output, parents first, with their
@@ -269,6 +272,19 @@ class History:
                 count += 1
         self._since[index, path] = count
         return count
+
+    def same_at_head(self, index: int, path: str) -> bool:
+        """Whether the file ``path`` of HEAD's tree is, at commit ``index``, the very same blob,
+        known from the log alone (no ``cat-file``): the commit is in HEAD's history, no commit
+        since touched the path, and none since is a merge (the log lists no files for a merge,
+        whose own tree may differ from both parents'). Call :meth:`ensure_ancestry` first."""
+        if path not in self.head_blobs or not self.on_head[index]:
+            return False
+        linear = self._linear_since.get(index)
+        if linear is None:
+            since = self.ancestry[self.head] & ~self.ancestry[index]
+            linear = self._linear_since[index] = not since & self._merges
+        return linear and self.touching_since(index, path) == 0
 
     def _touched_on_head(self, path: str) -> tuple[int, ...]:
         """The commits in HEAD's history that touched ``path`` or a later name of it (once per
