@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gitfixtures import ADA, GRACE, GitRepo, Scenario, isolate_git, many_commits_stream
+from gitfixtures import ADA, GIT_NOTE, GRACE, GitRepo, Scenario, isolate_git, many_commits_stream
 from mkdocs_thoughts.git.code_refs import RefStatus
 from mkdocs_thoughts.git.facts import NoteSource, Placement, Where
 from mkdocs_thoughts.git.info import GitInfo
@@ -443,3 +443,90 @@ def test_cat_file_answers_in_order_with_paths_holding_spaces(shared: Scenario) -
         ("missing", 0, None),
     ]
     assert list_tree(repo.root, sha)["docs/my notes.md"] == (answers[0][0], 6)
+
+
+def _blob(repo: GitRepo, sha: str, path: str) -> str | None:
+    found = cat_file(repo.root, [f"{sha}:{path}"], contents=False)[0]
+    return found[0] if found[1] == "blob" else None
+
+
+def test_same_at_head_from_the_log_agrees_with_git_for_every_commit_and_file(
+    shared: Scenario,
+) -> None:
+    """The log alone says a cited file did not change since a note's commit (no cat-file for
+    it); wherever it says so, git's own answer is HEAD's blob."""
+    info = ready(shared.repo.root)
+    history = info._history
+    assert history is not None
+    indexes = [history.index[sha] for sha in shared.all_commits.values()]
+    history.ensure_ancestry(indexes)
+    paths = set(history.head_blobs) | set(history.touches)
+    same = set()
+    for name, sha in shared.all_commits.items():
+        for path in paths:
+            if history.same_at_head(history.index[sha], path):
+                same.add((name, path))
+                assert _blob(shared.repo, sha, path) == history.head_blobs[path], (name, path)
+    # After the merge m only c5 (src/later.py) changed: README.md is known unchanged from m on,
+    # never from before m (a merge's own tree is not in the log).
+    assert ("m", "README.md") in same and ("c5", "src/a.py") in same
+    assert ("m", "src/later.py") not in same
+    assert not {path for name, path in same if name in ("c1", "c2", "c3", "s", "c4")}
+    assert not {name for name, _ in same if name in ("f1", "f2", "t1")}  # not in HEAD's history
+
+
+def test_a_change_made_in_a_merge_commit_itself_is_not_missed(tmp_path: Path) -> None:
+    """An evil merge (a change that is in neither parent) lists no file in the log: the code
+    a note cites before it is still compared with git's own versions."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.lines("src/a.py", [f"a{n}" for n in range(1, 11)])
+    repo.lines("src/b.py", ["b1"])
+    first = repo.commit("Add a", ADA)
+    repo.git("checkout", "-q", "-b", "side")
+    repo.lines("src/b.py", ["b1", "b2"])
+    repo.commit("Side work", GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "side")
+    repo.lines("src/a.py", ["a1 changed in the merge"] + [f"a{n}" for n in range(2, 11)])
+    repo.git("add", "-A")
+    repo.git(
+        "commit",
+        "-q",
+        "-m",
+        "Merge side",
+        env={
+            "GIT_AUTHOR_DATE": "2025-02-01T00:00:00Z",
+            "GIT_COMMITTER_DATE": "2025-02-01T00:00:00Z",
+        },
+    )
+    info = ready(repo.root)
+    source = NoteSource("notes/n.md", "See `src/a.py:1-2` and `src/a.py:5`.\n", first)
+    info.prepare([source])
+    statuses = [ref.status for ref in info.facts(source).refs]
+    assert statuses == [RefStatus.CHANGED, RefStatus.LINES_UNCHANGED]
+
+
+def test_the_check_reads_no_cited_code_and_reports_what_the_site_does(
+    scenario: Scenario, git_calls: Callable[[], GitCalls]
+) -> None:
+    """`thoughts check` loads without code drift (no problem comes from it): no cat-file, and
+    the very problems a site build's load reports."""
+    from mkdocs_thoughts.core.config import ThoughtsSettings
+    from mkdocs_thoughts.corpus.loader import NoteLoader
+
+    root = scenario.repo.root
+    note = "thoughts/shared/research/2025-01-07_10-00_drift.md"
+    body = "See `src/a.py:3-4`, `src/b.py:1`, `src/parsre.py:3` and `src/gone.py`.\n"
+    scenario.repo.write(note, GIT_NOTE.format(sha=scenario.c2, topic="Drift") + body)
+    settings = ThoughtsSettings()
+    calls = git_calls()
+    checked = NoteLoader(settings, root / "thoughts", root).load(code_drift=False)
+    assert "cat-file" not in calls.counts
+    built = NoteLoader(settings, root / "thoughts", root).load()
+    assert calls.counts["cat-file"] == 2  # the cited paths at c2, then the versions to compare
+    codes = [(item.path, item.code, item.line) for item in checked.diagnostics]
+    assert codes == [(item.path, item.code, item.line) for item in built.diagnostics]
+    assert (note, "TH303", 13) in codes  # src/parsre.py: no commit ever had it
+    assert not checked.git_facts[note].refs
+    assert {ref.status for ref in built.git_facts[note].refs} >= {RefStatus.DELETED}
+    assert checked.git_facts[note].placement == built.git_facts[note].placement

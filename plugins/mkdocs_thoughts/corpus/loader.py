@@ -208,11 +208,14 @@ class NoteLoader:
             "`folders` in mkdocs.yml to type them"
         )
 
-    def load(self, paths: Sequence[Path] | None = None) -> Corpus:
+    def load(self, paths: Sequence[Path] | None = None, *, code_drift: bool = True) -> Corpus:
+        """The notes under ``paths`` (default: the whole site), checked. ``code_drift=False``
+        leaves the cited code out of the git facts (``refs`` empty): no problem is reported
+        from it, so `thoughts check` skips reading old versions of files."""
         with collector_paused():
-            return self._load(paths)
+            return self._load(paths, code_drift)
 
-    def _load(self, paths: Sequence[Path] | None) -> Corpus:
+    def _load(self, paths: Sequence[Path] | None, code_drift: bool = True) -> Corpus:
         # `thoughts check thoughts` (the notes root) is the whole site.
         complete = paths is None or any(path.resolve() == self.notes_root for path in paths)
         discovered = self.discover(paths)
@@ -230,7 +233,7 @@ class NoteLoader:
         if self.settings.check_commits:
             self.git.refresh()  # once: the relations below read HEAD's files from it
         self._check_relations(corpus, complete=complete)
-        self._check_git(corpus)
+        self._check_git(corpus, code_drift=code_drift)
         self._check_runs(corpus, complete=complete)
         return corpus
 
@@ -341,7 +344,7 @@ class NoteLoader:
             if note.rel_path in by_path:
                 note.diagnostics = note.diagnostics + by_path[note.rel_path]
 
-    def _check_git(self, corpus: Corpus) -> None:
+    def _check_git(self, corpus: Corpus, *, code_drift: bool) -> None:
         """Commits that git does not know (TH302) and backticked paths that never existed
         (TH303), from one pass over the history shared with the site's git facts."""
         if not self.settings.check_commits:
@@ -350,13 +353,18 @@ class NoteLoader:
         if not git.available:
             corpus.notices.extend(git.notices)
             return
-        git.prepare(NoteSource.of(note) for note in corpus.notes)
+        sources = [NoteSource.of(note) for note in corpus.notes]
+        if code_drift:
+            git.prepare(sources)
         beyond_cut = 0
-        git.resolve_many(sha for note in corpus.notes for sha in note.meta.stamp_commits.values())
-        for note in corpus.notes:
+        git.resolve_many(
+            [source.commit for source in sources if source.commit]
+            + [sha for note in corpus.notes for sha in note.meta.stamp_commits.values()]
+        )
+        for note, source in zip(corpus.notes, sources, strict=True):
             sink = DiagnosticSink(note.rel_path, self.settings)
             self._check_stamps(note, sink)
-            facts = corpus.git_facts[note.rel_path] = git.facts(NoteSource.of(note))
+            facts = corpus.git_facts[note.rel_path] = git.facts(source, code=code_drift)
             problem = facts.placement.problem() if facts.placement else None
             where = facts.placement.where if facts.placement else None
             if problem and where is Where.MISSING and git.shallow:

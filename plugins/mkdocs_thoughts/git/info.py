@@ -250,9 +250,10 @@ class GitInfo:
             self._refs.fetch(history, [(full, note_rel_path, candidates)])
         return self._refs.code_refs(history, candidates, full, index)
 
-    def facts(self, source: NoteSource) -> NoteGitFacts:
-        """Everything for one note (call :meth:`prepare` first when there are many)."""
-        refs = tuple(self.code_refs(source.body, source.rel_path, source.commit))
+    def facts(self, source: NoteSource, *, code: bool = True) -> NoteGitFacts:
+        """Everything for one note (call :meth:`prepare` first when there are many); with
+        ``code=False``, no cited code (``refs`` empty): nothing is read but the history."""
+        refs = tuple(self.code_refs(source.body, source.rel_path, source.commit)) if code else ()
         commit = source.commit
         return NoteGitFacts(
             commit=self.commit(commit) if commit else None,

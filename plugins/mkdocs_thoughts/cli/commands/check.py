@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     config = site_config(args, required=not args.paths)
     loader = note_loader(config)
     paths = existing_paths(args.paths)
-    corpus = loader.load(paths or None)
+    corpus = loader.load(paths or None, code_drift=False)
     for notice in corpus.notices:
         print(f"thoughts: warning: {notice}", file=sys.stderr)
     for notice in corpus.skipped:

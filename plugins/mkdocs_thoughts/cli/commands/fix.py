@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     paths = existing_paths(args.paths)
     # Load the whole site first: relations then resolve against every note even when PATHs
     # pick a few, so a note is judged the way a full `thoughts check` judges it.
-    corpus = loader.load()
+    corpus = loader.load(code_drift=False)
     if paths:
-        corpus = loader.load(paths)
+        corpus = loader.load(paths, code_drift=False)
         for notice in corpus.skipped:
             print(f"thoughts: {notice}", file=sys.stderr)
     for refused in corpus.refused:  # symlinks out of the repository or to nothing: never read

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--depth must be 0 or more")
     config = site_config(args, required=True)
     loader = note_loader(config)
-    corpus = loader.load()
+    corpus = loader.load(code_drift=False)
     for notice in corpus.notices:
         print(f"thoughts: warning: {notice}", file=sys.stderr)
     graph = corpus.relation_graph(loader.settings, body=not args.no_body)

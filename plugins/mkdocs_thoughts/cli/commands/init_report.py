@@ -20,7 +20,7 @@ class Measure:
 
 
 def measure(settings: ThoughtsSettings, notes_root: Path, folder: Path) -> Measure:
-    corpus = NoteLoader(settings, notes_root, folder).load()
+    corpus = NoteLoader(settings, notes_root, folder).load(code_drift=False)
     errors = [item for item in corpus.diagnostics if item.is_error]
     return Measure(sum(not note.has_errors for note in corpus.notes), errors)
 

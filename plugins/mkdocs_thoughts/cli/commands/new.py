@@ -146,7 +146,7 @@ def _status(asked: str | None, allowed: list[str], config: SiteConfig) -> str:
 def _report_problems(config: SiteConfig, path: Path) -> None:
     """Check the new note the way `thoughts check` would, so a broken template shows at once."""
     # The whole site is loaded: the new note's relations resolve against every note.
-    corpus = note_loader(config).load()
+    corpus = note_loader(config).load(code_drift=False)
     note = next((note for note in corpus.notes if note.path == path.resolve()), None)
     diagnostics = [item for item in note.diagnostics if item.is_error] if note else []
     if diagnostics:

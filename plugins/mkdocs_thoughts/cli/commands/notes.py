@@ -29,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     loader = note_loader(site_config(args, required=True))
-    corpus = loader.load()
+    corpus = loader.load(code_drift=False)
     for notice in corpus.notices:
         print(f"thoughts: warning: {notice}", file=sys.stderr)
     records = note_records(corpus)
