@@ -4,17 +4,20 @@ line scanners got wrong, seen through every reader (titles, relations, code refe
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
 import pytest
 from factories import mkdocs_yml
+from hypothesis import given
+from hypothesis import strategies as st
 from mkdocs_thoughts.cli.main import main
 from mkdocs_thoughts.core.checks import build_note
 from mkdocs_thoughts.core.config import ThoughtsSettings
 from mkdocs_thoughts.core.links import Origin, body_references
 from mkdocs_thoughts.core.markdown_scan import scan_body
-from mkdocs_thoughts.core.markdown_scan_model import LinkKind
+from mkdocs_thoughts.core.markdown_scan_model import BodyScan, LinkKind
 from mkdocs_thoughts.core.notes import Note, first_heading
 from mkdocs_thoughts.git.code_refs import RefSyntax, find_candidates
 from mkdocs_thoughts.runs.citations import references
@@ -127,6 +130,65 @@ def test_prose_lines_blank_markup_links_and_code() -> None:
         (1, "  see " + " " * 13 + " and " + " " * 10 + " then src/c.py:3"),
         (3, "  src/d.py   y  "),
     ]
+
+
+def test_prose_lines_having_keeps_the_lines_it_finds_something_in() -> None:
+    body = "plain words\n\n`a/b` only\n\nsee x/y here\n\n[t](u/v) and more\n"
+    scan = scan_body(body)
+    every = list(scan.prose_lines())
+    assert len(every) == 4
+    assert list(scan.prose_lines(re.compile("/"))) == [every[2]]
+
+
+def _blanked_by_characters(scan: BodyScan) -> list[tuple[int, str]]:
+    """The definition of prose_lines, one character at a time."""
+    lines = scan.body.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    kept: dict[int, list[str]] = {}
+    for line, start, end in scan.prose:
+        chars = kept.setdefault(line, [" "] * len(lines[line - 1]))
+        for offset in range(start, end):
+            chars[offset - starts[line - 1]] = scan.body[offset]
+    blanks = [(link.start, link.end) for link in scan.links if link.kind is not LinkKind.DEFINITION]
+    blanks += [(span.start, span.end) for span in scan.code_spans]
+    for start, end in blanks:
+        for offset in range(start, end):
+            line = scan.body.count("\n", 0, offset) + 1
+            if line in kept and scan.body[offset] != "\n":
+                kept[line][offset - starts[line - 1]] = " "
+    return [(line, "".join(chars)) for line, chars in kept.items()]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "word ",
+                "src/a.py:3 ",
+                "`x/y`",
+                "[a `b/c` d](e/f)",
+                "![i](j/k)",
+                "| c/d | e |",
+                "\n",
+                "\n\n",
+                "- ",
+                "> ",
+                "# ",
+                "<b>x</b>",
+                "\\`",
+                "[r]",
+                "\n[r]: s/t\n",
+                "#L3",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_prose_lines_blank_exactly_what_the_definition_blanks(words: list[str]) -> None:
+    scan = scan_body("".join(words))
+    assert list(scan.prose_lines()) == _blanked_by_characters(scan)
 
 
 # --- the cases the line scanners got wrong (issue 21) -----------------------------------------

@@ -9,6 +9,7 @@ Positions are offsets into the body and 1-based (line, column) pairs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -102,9 +103,10 @@ class BodyScan:
         """The first heading of ``level`` outside lists and block quotes."""
         return next((h for h in self.headings if h.level == level and not h.nested), None)
 
-    def prose_lines(self) -> Iterator[tuple[int, str]]:
+    def prose_lines(self, having: re.Pattern[str] | None = None) -> Iterator[tuple[int, str]]:
         """Each line holding inline text, with everything else on it (list and quote markers,
-        table pipes, the source of links and code spans) blanked to spaces, columns kept."""
+        table pipes, the source of links and code spans) blanked to spaces, columns kept;
+        with ``having``, only the lines it finds something in."""
         blanks = sorted(
             [(link.start, link.end) for link in self.links if link.kind is not LinkKind.DEFINITION]
             + [(span.start, span.end) for span in self.code_spans]
@@ -112,22 +114,34 @@ class BodyScan:
         body = self.body
         index = 0
         pieces = self.prose
-        at = 0
-        while at < len(pieces):
+        at, count = 0, len(pieces)
+        while at < count:
             line = pieces[at][0]
             line_start = body.rfind("\n", 0, pieces[at][1]) + 1
             line_end = body.find("\n", pieces[at][1])
             line_end = len(body) if line_end < 0 else line_end
-            chars = [" "] * (line_end - line_start)
-            while at < len(pieces) and pieces[at][0] == line:
-                _, start, end = pieces[at]
-                chars[start - line_start : end - line_start] = body[start:end]
-                at += 1
             while index < len(blanks) and blanks[index][1] <= line_start:
                 index += 1
-            probe = index
-            while probe < len(blanks) and blanks[probe][0] < line_end:
-                start, end = max(blanks[probe][0], line_start), min(blanks[probe][1], line_end)
-                chars[start - line_start : end - line_start] = " " * (end - start)
-                probe += 1
-            yield line, "".join(chars)
+            # The line's pieces less the blanks (they may nest: a code span in a link), as
+            # (start, end) ranges: a few slices instead of a list of every character.
+            parts: list[str] = []
+            position = line_start
+            while at < count and pieces[at][0] == line:
+                _, start, end = pieces[at]
+                at += 1
+                probe = index
+                while start < end and probe < len(blanks) and blanks[probe][0] < end:
+                    blank_start, blank_end = blanks[probe]
+                    if blank_end > start:
+                        if blank_start > start:
+                            parts += (" " * (start - position), body[start:blank_start])
+                            position = blank_start
+                        start = blank_end
+                    probe += 1
+                if start < end:
+                    parts += (" " * (start - position), body[start:end])
+                    position = end
+            parts.append(" " * (line_end - position))
+            text = "".join(parts)
+            if having is None or having.search(text):
+                yield line, text

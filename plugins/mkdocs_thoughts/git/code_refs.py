@@ -99,7 +99,8 @@ def find_candidates(
         candidate = _from_code_span(text, span.line, span.column - 1, note_dir, skip)
         if candidate:
             hits.append((span.line, span.column, candidate))
-    for number, line in scan.prose_lines():
+    # Every form in prose needs one of the markers; most prose lines have none.
+    for number, line in scan.prose_lines(_MARKERS):
         for column, candidate in _bare(line, number, note_dir, skip):
             hits.append((number, column, candidate))
     hits.sort(key=lambda hit: hit[:2])
@@ -110,9 +111,6 @@ def _bare(
     line: str, number: int, note_dir: str, skip: Sequence[str]
 ) -> Iterator[tuple[int, RefCandidate]]:
     """Paths in prose (links and code spans already blanked), URLs left out."""
-    # Every form needs one of these characters; most prose lines have none and cost nothing.
-    if not _MARKERS.search(line):
-        return
     if ":" in line or "www." in line:
         line = _URL.sub(lambda url: " " * len(url[0]), line)
     for match in _BARE.finditer(line):
@@ -155,6 +153,19 @@ def _from_link(
 def _from_code_span(
     text: str, number: int, offset: int, note_dir: str, skip: Sequence[str]
 ) -> RefCandidate | None:
+    parsed = _parsed_code_span(text, note_dir, tuple(skip))
+    if parsed is None:
+        return None
+    alternatives, start, end = parsed
+    return RefCandidate(alternatives, start, end, text, RefSyntax.CODE, number, offset + 1)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _parsed_code_span(
+    text: str, note_dir: str, skip: tuple[str, ...]
+) -> tuple[tuple[str, ...], int | None, int | None] | None:
+    """A code span's (alternatives, first line, last line), or ``None`` when it names no path.
+    Cached: a folder's notes write the same spans (`` `make test` ``, a module they all cite)."""
     match = _SPAN_REF.match(text.strip("`").strip())
     if not match:
         return None
@@ -163,7 +174,7 @@ def _from_code_span(
     alternatives = _alternatives(match["path"], note_dir, skip, link=False)
     if not alternatives:
         return None
-    return RefCandidate(alternatives, start, end, text, RefSyntax.CODE, number, offset + 1)
+    return alternatives, start, end
 
 
 def _line_range(suffix: str | None) -> tuple[int | None, int | None]:

@@ -54,7 +54,11 @@ _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _STAND_IN_START = f"<!--{_OPEN}"
 _STAND_IN = re.compile(f"<!--{_OPEN}(\\d+)-->[^{_CLOSE}]*<!--{_CLOSE}-->")
 _TAG_BUT_CODE = re.compile(r"<(?!/?code>)[^>]*>")
-_UNSAFE_LINE = re.compile(r"[\[\]<>\\{}]|^(?: {4}|\t)|^ {0,3}#")
+# What makes a line unsafe (see _plain_line), as three tests: one pattern with anchored
+# alternatives was tried at every position of every line.
+_UNSAFE_CHARACTER = re.compile(r"[\[\]<>\\{}]")
+_CODE_INDENTS = ("    ", "\t")
+_HEADING = re.compile(r" {0,3}#")
 _UNSAFE_TEXT = re.compile(f"[&<>\"'\\\\`\\s{_OPEN}{_CLOSE}]")
 _UNSAFE_URL = re.compile(r"[&<>\"'\\`\s()]")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
@@ -73,8 +77,9 @@ class LinkedBody:
     markdown: str
     snippets: list[str] = field(default_factory=list)
     """Placeholder ``n``'s HTML."""
-    fallback: list[str] = field(default_factory=list)
-    """Placeholder ``n``'s Markdown, as :func:`.code_links.link_code_refs` writes it."""
+    linked: list[tuple[CodeRef, str | None, str]] = field(default_factory=list)
+    """Placeholder ``n``'s reference, its URL and its mark, for :meth:`unfold` (the Markdown
+    is only written when something went wrong, so not for every reference)."""
 
     def fill(self, html: str) -> str | None:
         """``html`` with every placeholder replaced, or ``None`` when they did not come out
@@ -120,10 +125,15 @@ class LinkedBody:
     def unfold(self, markdown: str) -> str:
         """``markdown`` (this body as other plugins may have changed it) with the placeholders
         written as Markdown links, as the old path did."""
-        return _PLACEHOLDER.sub(
-            lambda m: self.fallback[int(m[1])] if int(m[1]) < len(self.fallback) else m[0],
-            markdown,
-        )
+
+        def written(match: re.Match[str]) -> str:
+            index = int(match[1])
+            if index >= len(self.linked):
+                return match[0]
+            ref, url, mark = self.linked[index]
+            return _linked(ref, url) + " " + mark
+
+        return _PLACEHOLDER.sub(written, markdown)
 
 
 def link_code_refs_for_html(
@@ -136,7 +146,8 @@ def link_code_refs_for_html(
         return LinkedBody(body)
     lines = body.splitlines(keepends=True)
     no_html_blocks = _HTML_BLOCK.search(body) is None
-    placed: list[tuple[CodeRef, str, str | None]] = []  # (ref, its Markdown, its HTML or None)
+    # (ref, URL, mark, its HTML or None when it is linked in the Markdown)
+    placed: list[tuple[CodeRef, str | None, str, str | None]] = []
     mixed: set[int] = set()
     """Lines with a reference linked in the Markdown: all of theirs are (nothing to combine)."""
     plain_lines: dict[int, bool] = {}
@@ -152,19 +163,21 @@ def link_code_refs_for_html(
             plain_line = plain_lines[index] = no_html_blocks and _plain_line(lines, index)
         if plain_line and _plain(ref, url):
             code = f"<code>{ref.text[1:-1]}</code>"
-            html = (f'<a href="{url}">{code}</a>' if url is not None else code) + " " + mark
+            html = f'<a href="{url}">{code}</a> {mark}' if url is not None else f"{code} {mark}"
         else:
             mixed.add(index)
-        placed.append((ref, _linked(ref, url) + " " + mark, html))
+        placed.append((ref, url, mark, html))
     result = LinkedBody(body)
     # From the last reference backwards, so earlier columns stay valid (as link_code_refs).
-    for ref, markdown, html in sorted(placed, key=lambda p: (p[0].line, p[0].column), reverse=True):
+    placed.sort(key=lambda p: (p[0].line, p[0].column), reverse=True)
+    for ref, url, mark, html in placed:
         index, start = ref.line - 1, ref.column - 1
-        text = markdown
         if html is not None and index not in mixed:
             text = f"{_OPEN}{len(result.snippets)}{_CLOSE}"
             result.snippets.append(html)
-            result.fallback.append(markdown)
+            result.linked.append((ref, url, mark))
+        else:
+            text = _linked(ref, url) + " " + mark
         line = lines[index]
         lines[index] = line[:start] + text + line[start + len(ref.text) :]
     result.markdown = "".join(lines)
@@ -184,7 +197,8 @@ def _plain(ref: CodeRef, url: str | None) -> bool:
 
 def _plain_line(lines: list[str], index: int) -> bool:
     """Whether nothing on line ``index`` could combine with a code span there in Markdown."""
-    if _UNSAFE_LINE.search(lines[index]):
+    line = lines[index]
+    if _UNSAFE_CHARACTER.search(line) or line.startswith(_CODE_INDENTS) or _HEADING.match(line):
         return False
     following = lines[index + 1] if index + 1 < len(lines) else ""
     return not _SETEXT.match(following)
