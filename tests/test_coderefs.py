@@ -402,3 +402,21 @@ def test_git_failing_mid_build_leaves_references_unpinned(
     assert info.notices == [
         f"{info.root}: git cat-file failed: fatal: out of memory; code drift is unknown"
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "See `src/a.py:3`, src/b.py:4 and [c](../../src/c.py#L2).\n",
+        "- `src/a.py` in a list\n- [`src/b.py`](src/b.py) a code span in a link\n",
+        "| `src/t.py:1-2` | src/u.py |\n|---|---|\n\n```\n`src/in_fence.py`\n```\n",
+        "`make test` and ``src/ticks.py:9`` and `src/x.py::test_y` and `/abs/path.py`\n",
+    ],
+)
+def test_code_spans_only_are_the_code_span_candidates_of_the_full_search(body: str) -> None:
+    """`thoughts check` looks for code spans alone (TH303 reads no others): the very ones the
+    site's full search finds."""
+    full = find_candidates(body, "thoughts/shared/research/n.md")
+    alone = find_candidates(body, "thoughts/shared/research/n.md", code_spans_only=True)
+    assert alone == [candidate for candidate in full if candidate.syntax is RefSyntax.CODE]
+    assert alone

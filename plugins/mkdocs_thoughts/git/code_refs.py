@@ -77,14 +77,19 @@ class RefCandidate:
 
 
 def find_candidates(
-    body: str | BodyScan, note_rel_path: str, skip_prefixes: Sequence[str] = ()
+    body: str | BodyScan,
+    note_rel_path: str,
+    skip_prefixes: Sequence[str] = (),
+    *,
+    code_spans_only: bool = False,
 ) -> list[RefCandidate]:
-    """Every possible code reference in a note body (or its scan), in reading order."""
+    """Every possible code reference in a note body (or its scan), in reading order; with
+    ``code_spans_only``, those in inline code spans alone (all that TH303 reads)."""
     scan = body if isinstance(body, BodyScan) else scan_of(body)
     note_dir = posixpath.dirname(note_rel_path)
     skip = skip_prefixes
     hits: list[tuple[int, int, RefCandidate]] = []
-    for link in scan.links:
+    for link in () if code_spans_only else scan.links:
         # Only an inline link can be relinked where it stands; an image shows, not cites.
         if link.kind is not LinkKind.INLINE or link.image:
             continue
@@ -100,7 +105,7 @@ def find_candidates(
         if candidate:
             hits.append((span.line, span.column, candidate))
     # Every form in prose needs one of the markers; most prose lines have none.
-    for number, line in scan.prose_lines(_MARKERS):
+    for number, line in () if code_spans_only else scan.prose_lines(_MARKERS):
         for column, candidate in _bare(line, number, note_dir, skip):
             hits.append((number, column, candidate))
     hits.sort(key=lambda hit: hit[:2])

@@ -66,6 +66,14 @@ class CodeRefReader:
             self._fetched = {pair for pair in self._fetched if pair[1] != rel_path}
         return cached[1]
 
+    def code_span_candidates(self, rel_path: str, body: str) -> list[RefCandidate]:
+        """The candidates in inline code spans: taken from :meth:`candidates` once a note's are
+        known, else found alone (`thoughts check` needs no others)."""
+        cached = self._found.get(rel_path)
+        if cached is not None and cached[0] == body:
+            return [candidate for candidate in cached[1] if candidate.syntax is RefSyntax.CODE]
+        return find_candidates(body, rel_path, self.skip_prefixes, code_spans_only=True)
+
     def fetch(
         self, history: History, wanted: Iterable[tuple[str, str, list[RefCandidate]]]
     ) -> None:
