@@ -1,4 +1,5 @@
-"""Material's nav rendered once per folder: the same bytes as rendering it on every page."""
+"""Material's nav rendered once per folder, and its translations looked up once per key: the
+same bytes as rendering both on every page (`cache_nav`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from factories import mkdocs_yml
 from mkdocs.utils import get_relative_url
 from mkdocs_thoughts.adapters.nav_cache import NavCache, cache_material_nav
+from mkdocs_thoughts.adapters.theme_translations import memoize_material_translations
 from sitebuild import built_config
 from test_site import note
 from treeutil import write_tree
@@ -110,11 +112,13 @@ def site_tree(
     use_directory_urls: bool = True,
     explicit_nav: bool = False,
     blog: bool = False,
+    language: str = "en",
 ) -> dict[str, str]:
     yml = mkdocs_yml(options)
     yml = yml.replace(
         "  font: false\n",
-        "  font: false\n  features: [navigation.sections, navigation.indexes, toc.integrate]\n",
+        "  font: false\n  features: [navigation.sections, navigation.indexes, toc.integrate]\n"
+        f"  language: {language}\n",
     )
     if not use_directory_urls:
         yml += "use_directory_urls: false\n"
@@ -160,11 +164,17 @@ def html_of(site: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    ("use_directory_urls", "explicit_nav", "blog"),
-    [(True, False, False), (False, False, False), (True, True, False), (True, False, True)],
+    ("use_directory_urls", "explicit_nav", "blog", "language"),
+    [
+        (True, False, False, "en"),
+        (False, False, False, "en"),
+        (True, True, False, "en"),
+        (True, False, True, "en"),
+        (True, False, False, "de"),
+    ],
 )
 def test_cached_nav_builds_the_same_site_byte_for_byte(
-    tmp_path: Path, use_directory_urls: bool, explicit_nav: bool, blog: bool
+    tmp_path: Path, use_directory_urls: bool, explicit_nav: bool, blog: bool, language: str
 ) -> None:
     # The explicit nav has a note in it (its entry active on its page) and a page inside the
     # folder of a note that is not (only that note reaches it without climbing out). Material's
@@ -178,6 +188,7 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
                 use_directory_urls=use_directory_urls,
                 explicit_nav=explicit_nav,
                 blog=blog,
+                language=language,
             ),
         )
         config = built_config(root)
@@ -189,8 +200,11 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             outside_nav = len(sites[cache_nav]) - len(plugin.nav_urls) - 1
             # At least the research notes share one.
             assert 0 < plugin.nav_cache.renderings <= outside_nav - 3
+            # The site's language and English, Material's fallback for keys it lacks.
+            assert plugin.translation_tables == (1 if language == "en" else 2)
         else:
             assert plugin.nav_cache is None
+            assert plugin.translation_tables == 0
     assert sites[True].keys() == sites[False].keys()
     if blog:
         assert {"blog/2025/11/03/post-3/index.html", "blog/page/3/index.html"} <= sites[True].keys()
@@ -214,3 +228,38 @@ def test_a_nav_override_in_custom_dir_is_rendered_for_every_page(tmp_path: Path)
 def test_other_themes_are_left_alone(tmp_path: Path) -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"base.html": "{{ page }}"}))
     assert not cache_material_nav(env, NavCache([], []), tmp_path)
+
+
+def test_a_translation_table_is_asked_each_key_once_through_jinja_imports(tmp_path: Path) -> None:
+    """The way Material imports a table (``{% import ... as lang %}``, no context): after the
+    first page, every key is answered without running the table's macro again."""
+    calls: list[str] = []
+    write_tree(
+        tmp_path,
+        {
+            "partials/languages/en.html": (
+                '{% macro t(key) %}{{ count(key) }}{{ {"a": "Apple", "b": "<B>"}[key] }}'
+                "{% endmacro %}"
+            ),
+            "page.html": '{% import "partials/languages/en.html" as lang %}'
+            '{{ lang.t("a") }} {{ lang.t("b") }} {{ lang.t("a") }} {{ name }}',
+        },
+    )
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), autoescape=True)
+    env.globals["count"] = lambda key: calls.append(key) or ""
+    before = env.get_template("page.html").render(name="one")
+    assert memoize_material_translations(env, "en", material_dir=tmp_path) == 1
+    pages = [env.get_template("page.html").render(name=name) for name in ("one", "two")]
+    assert pages[0] == before == "Apple &lt;B&gt; Apple one"
+    assert pages[1] == "Apple &lt;B&gt; Apple two"
+    assert calls == ["a", "b", "a", "a", "b"]  # the first page's three, then one per key
+    assert memoize_material_translations(env, "en", material_dir=tmp_path) == 0  # kept once
+
+
+def test_a_translation_table_of_the_site_is_left_alone(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"partials/languages/en.html": "{% macro t(key) %}{{ key }}{% endmacro %}"}
+    )
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
+    assert memoize_material_translations(env, "en", material_dir=tmp_path / "material") == 0
+    assert memoize_material_translations(env, "fr", material_dir=tmp_path) == 1  # en only

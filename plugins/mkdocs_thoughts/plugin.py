@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 
 from .adapters.nav_cache import NavCache, cache_material_nav
 from .adapters.note_files import add_outside_notes, drop_outside_links, is_outside_docs
+from .adapters.theme_translations import memoize_material_translations
 from .core.config import SettingsError, ThoughtsSettings, load_settings
 from .core.diagnostics import Diagnostic, strict_failure
 from .core.escaping import page_title
@@ -75,6 +76,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.run_specs: dict[str, RunPageSpec] = {}
         self.nav_urls: list[str] = []
         self.nav_cache: NavCache | None = None
+        self.translation_tables = 0
+        """How many of Material's translation tables answer each key once (tests read it)."""
         self.errors: list[Diagnostic] = []
         self.links_in_html = False
         """Whether code links may be added to the HTML (see site/html_code_links.py)."""
@@ -341,11 +344,14 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         if self.renderer is not None:
             # Material's renderer takes the same environment here (its tags listings).
             self.renderer.use(page_environment(env))
-        self.nav_cache = None
+        self.nav_cache, self.translation_tables = None, 0
         if self.settings.cache_nav:
             cache = NavCache(self.nav_urls, (file.url for file in files))
             if cache_material_nav(env, cache):
                 self.nav_cache = cache
+            self.translation_tables = memoize_material_translations(
+                env, str(config.theme["language"])
+            )
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:

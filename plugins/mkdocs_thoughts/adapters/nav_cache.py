@@ -88,7 +88,7 @@ def cache_material_nav(
         templates = [env.get_template(name) for name in NAV_TEMPLATES]
     except jinja2.TemplateNotFound:
         return False
-    if not all(_is_within(template.filename, material_dir) for template in templates):
+    if not all(is_within(template.filename, material_dir) for template in templates):
         return False
     nav = templates[0]
     # Jinja's include runs the included template's root function with the including context.
@@ -106,5 +106,5 @@ def _folders_holding(urls: Iterable[str]) -> frozenset[str]:
     return frozenset(folders)
 
 
-def _is_within(filename: str | None, folder: Path) -> bool:
+def is_within(filename: str | None, folder: Path) -> bool:
     return filename is not None and Path(filename).resolve().is_relative_to(folder.resolve())
