@@ -350,7 +350,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             if cache_material_nav(env, cache):
                 self.nav_cache = cache
             self.translation_tables = memoize_material_translations(
-                env, str(config.theme["language"])
+                env, str(config.theme.get("language") or "en")
             )
         return env
 
