@@ -2,7 +2,7 @@
 
 Material's ``t(key)`` macro (``partials/languages/<language>.html``) writes out its whole table,
 a dict of some two hundred strings, to read one entry from it, and a page asks it for some forty
-keys (labels, the search box, the ``__config`` script): about a thirtieth of a build of note pages.
+keys (labels, the search box, the ``__config`` script): 1.5% of the instructions of a build.
 The tables are imported without context (Jinja's default module, one per template and build), so
 an answer depends on nothing but the key: the first one is kept for every later page.
 """
