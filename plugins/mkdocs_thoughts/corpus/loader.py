@@ -215,7 +215,7 @@ class NoteLoader:
         with collector_paused():
             return self._load(paths, code_drift)
 
-    def _load(self, paths: Sequence[Path] | None, code_drift: bool = True) -> Corpus:
+    def _load(self, paths: Sequence[Path] | None, code_drift: bool) -> Corpus:
         # `thoughts check thoughts` (the notes root) is the whole site.
         complete = paths is None or any(path.resolve() == self.notes_root for path in paths)
         discovered = self.discover(paths)
