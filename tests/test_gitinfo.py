@@ -530,3 +530,34 @@ def test_the_check_reads_no_cited_code_and_reports_what_the_site_does(
     assert not checked.git_facts[note].refs
     assert {ref.status for ref in built.git_facts[note].refs} >= {RefStatus.DELETED}
     assert checked.git_facts[note].placement == built.git_facts[note].placement
+
+
+def test_the_check_sweeps_the_history_once_for_all_its_notes(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How far each note's commit is behind HEAD comes from one ancestry sweep for the whole
+    load, not one per note (each sweep walks the history up to its commit)."""
+    from mkdocs_thoughts.core.config import ThoughtsSettings
+    from mkdocs_thoughts.corpus.loader import NoteLoader
+    from mkdocs_thoughts.git.history import History
+
+    root = scenario.repo.root
+    commits = {"c1": scenario.c1, "c2": scenario.c2, "c3": scenario.c3, "f1": scenario.f1}
+    for name, sha in commits.items():
+        note = f"thoughts/shared/research/2025-01-07_10-00_{name}.md"
+        scenario.repo.write(note, GIT_NOTE.format(sha=sha, topic=name))
+    sweeps: list[set[int]] = []
+    sweep = History.ensure_ancestry
+
+    def counted(history: History, wanted: Any) -> None:
+        wanted = set(wanted)
+        if wanted - history.ancestry.keys():
+            sweeps.append(wanted)
+        sweep(history, wanted)
+
+    monkeypatch.setattr(History, "ensure_ancestry", counted)
+    corpus = NoteLoader(ThoughtsSettings(), root / "thoughts", root).load(code_drift=False)
+    assert len(sweeps) == 1
+    for name, sha in commits.items():
+        facts = corpus.git_facts[f"thoughts/shared/research/2025-01-07_10-00_{name}.md"]
+        assert facts.behind_head == scenario.repo.rev_list_count(f"{sha}..HEAD"), name

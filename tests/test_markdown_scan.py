@@ -350,6 +350,64 @@ def test_positions_are_characters_after_text_outside_ascii() -> None:
     assert [(span.line, span.column) for span in scan.code_spans] == [(1, 29)]
 
 
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "word ",
+                "été ",
+                "日本 ",
+                "`x/é.py`",
+                "`a/b`",
+                "[é](ñ.md)",
+                "[a](b.md)",
+                "\n",
+                "\n\n",
+                "- ",
+                "> ",
+                "# ",
+                "| c | `d` |\n|---|---|\n",
+                "ç\n===\n",
+                "<ñ.md>",
+                "[r]\n\n[r]: é.md\n",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_positions_are_the_same_whatever_letters_a_line_holds(words: list[str]) -> None:
+    """Non-ASCII letters in place of ASCII ones move no position: the parser's byte offsets
+    become the same character offsets, on lines with and without such letters."""
+    body = "".join(words)
+    ascii_body = body.translate(str.maketrans("éñç日本", "encab"))
+    scan, ascii_scan = scan_body(body), scan_body(ascii_body)
+
+    def positions(scan: BodyScan) -> tuple[object, ...]:
+        return (
+            [(h.level, h.line, h.last_line, h.nested, h.setext) for h in scan.headings],
+            [
+                (
+                    k.kind,
+                    k.start,
+                    k.end,
+                    k.target_start,
+                    k.target_end,
+                    k.line,
+                    k.column,
+                    k.target_line,
+                    k.target_column,
+                )
+                for k in scan.links
+            ],
+            scan.code_spans,
+            scan.code_blocks,
+            scan.html_blocks,
+            scan.prose,
+        )
+
+    assert positions(scan) == positions(ascii_scan)
+
+
 def test_a_cell_starting_with_an_escaped_pipe_is_prose_from_its_backslash() -> None:
     body = "| a | b |\n|---|---|\n| \\|x\\| | src/y.py |\n"
     pieces = [body[start:end] for line, start, end in scan_body(body).prose if line == 3]

@@ -17,6 +17,8 @@ reads as text.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -38,7 +40,8 @@ _LINK_KINDS = {
     "Email": LinkKind.AUTOLINK,
 }
 _INLINE_STARTS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
-_INLINE_ENDS = _INLINE_STARTS | {"Link", "Image"}
+_LINK_ENDS = frozenset({"Link", "Image"})
+_INLINE_ENDS = _INLINE_STARTS | _LINK_ENDS
 # Text that can hold a link, a code span or a path autolink: a changed line without any of them
 # needs no parse.
 _INLINE_MARKERS = ("[", "`", "<")
@@ -61,9 +64,15 @@ class _Lines:
     def char(self, offset: int) -> int:
         if self.encoded is None:
             return offset
-        index = bisect.bisect_right(self.byte_starts, offset) - 1
-        start = self.byte_starts[index]
-        return self.starts[index] + len(self.encoded[start:offset].decode())
+        byte_starts, starts = self.byte_starts, self.starts
+        index = bisect.bisect_right(byte_starts, offset) - 1
+        start = byte_starts[index]
+        # A line as long in bytes as in characters is ASCII: no need to decode it.
+        if index + 1 < len(starts) and (
+            byte_starts[index + 1] - start == starts[index + 1] - starts[index]
+        ):
+            return starts[index] + offset - start
+        return starts[index] + len(self.encoded[start:offset].decode())
 
     def index(self, offset: int) -> int:
         """0-based line of a body offset."""
@@ -84,13 +93,10 @@ class _Lines:
 
 def line_starts(text: AnyStr, newline: AnyStr) -> list[int]:
     """The offsets at which the lines of ``text`` start (``newline`` ends a line)."""
-    starts = [0]
-    find = text.find
-    position = find(newline)
-    while position >= 0:
-        starts.append(position + 1)
-        position = find(newline, position + 1)
-    return starts
+    # Line n starts after the first n lines and their n newlines: sums and lengths in C, not a
+    # find() call per line.
+    lengths: Iterable[int] = map(len, text.split(newline)[:-1])
+    return [0, *map(operator.add, itertools.accumulate(lengths), itertools.count(1))]
 
 
 _RECENT: dict[int, BodyScan] = {}
@@ -189,31 +195,42 @@ class _Scanner:
         self.open_links: list[tuple[Any, int, int, bool]] = []  # (link data, start, end, image)
 
     def read(self, events: Iterable[tuple[Any, Any]]) -> None:
+        # The hot loop of a build's note loading (~140 events a note): inline text is extended
+        # here rather than through a method call, and a block boundary only flushes when some
+        # inline text is pending.
+        open_links = self.open_links
         for event, span in events:
             if event.__class__ is str:  # SoftBreak, HardBreak, Rule
-                if event == "Rule":
-                    self.flush()
-                else:
+                if event != "Rule":
                     self.extend(span)
+                elif self.run_start >= 0:
+                    self.flush()
                 continue
             text = event.get("Text")
             if text is not None:
                 if self.in_code:
                     continue
-                self.extend(span)
-                if "<" in text and not self.open_links:
+                end = span["end"]
+                if self.run_start < 0:
+                    self.run_start = span["start"]
+                if end > self.run_end:
+                    self.run_end = end
+                self.child_end = end
+                if "<" in text and not open_links:
                     self.path_autolinks(span)
             elif "Code" in event:
                 self.extend(span)
-                if not any(link[3] for link in self.open_links):
-                    self.code_span(span, in_link=bool(self.open_links))
+                if not open_links:
+                    self.code_span(span, in_link=False)
+                elif not any(link[3] for link in open_links):
+                    self.code_span(span, in_link=True)
             elif "Start" in event:
                 self.start(event["Start"], span)
             elif "End" in event:
                 self.end(event["End"], span)
             elif "InlineHtml" in event or "InlineMath" in event or "DisplayMath" in event:
                 self.extend(span)
-            else:
+            elif self.run_start >= 0:
                 self.flush()
 
     def extend(self, span: Any) -> None:
@@ -229,7 +246,8 @@ class _Scanner:
             if value in _INLINE_STARTS:
                 self.extend(span)
                 return
-            self.flush()
+            if self.run_start >= 0:
+                self.flush()
             if value == "HtmlBlock":
                 self.html_blocks.append(self.block_lines(span))
             return
@@ -241,7 +259,8 @@ class _Scanner:
             self.open_links.append((link, start, span["end"], image))
             self.child_end = start + (2 if image else 1)  # after `![` or `[`
             return
-        self.flush()
+        if self.run_start >= 0:
+            self.flush()
         if "Heading" in value:
             self.heading = (int(value["Heading"]["level"][1]), span["start"])
         elif "List" in value or "BlockQuote" in value:
@@ -252,18 +271,20 @@ class _Scanner:
 
     def end(self, value: Any, span: Any) -> None:
         if value.__class__ is str:
-            if value in ("Link", "Image"):
+            if value in _LINK_ENDS:
                 link, start, end, image = self.open_links.pop()
                 if not any(outer[3] for outer in self.open_links):
                     self.add_link(link, start, end, image)
                 self.child_end = end
             elif value not in _INLINE_ENDS:
                 self.in_code = False
-                self.flush()
+                if self.run_start >= 0:
+                    self.flush()
             return
         if "Heading" in value:
             self.add_heading(span)
-        self.flush()
+        if self.run_start >= 0:
+            self.flush()
         if "List" in value or "BlockQuote" in value:
             self.nesting -= 1
 
@@ -274,27 +295,31 @@ class _Scanner:
 
     def flush(self) -> None:
         """Record the inline text of the block just read as prose, one piece per line, without
-        the list and quote markers and indentation in front of its lines."""
-        if self.run_start < 0:
-            return
+        the list and quote markers and indentation in front of its lines (call it only with
+        some text pending: ``run_start >= 0``)."""
         lines, text = self.lines, self.text
-        start, end = lines.char(self.run_start), lines.char(self.run_end)
+        start, end = self.run_start, self.run_end
+        if lines.encoded is not None:
+            start, end = lines.char(start), lines.char(end)
         self.run_start = self.run_end = -1
         if start > 0 and text[start - 1] == "\\":
             start -= 1  # the parser's text starts after an escape's backslash
-        index = lines.index(start)
+        starts = lines.starts
+        last = len(starts) - 1
+        index = bisect.bisect_right(starts, start) - 1
         piece_start = start
+        prose = self.prose
         while True:
-            line_end = lines.end(index)
-            piece_end = min(end, line_end)
+            line_end = starts[index + 1] - 1 if index < last else len(text)
+            piece_end = end if end < line_end else line_end
             while piece_end > piece_start and text[piece_end - 1] in " \t":
                 piece_end -= 1
             if piece_end > piece_start:
-                self.prose.append((index + 1, piece_start, piece_end))
-            if end <= line_end + 1 or index + 1 >= len(lines.starts):
+                prose.append((index + 1, piece_start, piece_end))
+            if end <= line_end + 1 or index >= last:
                 return
             index += 1
-            piece_start = lines.starts[index]
+            piece_start = starts[index]
             while piece_start < end and text[piece_start] in " \t>":
                 piece_start += 1
 
@@ -315,17 +340,22 @@ class _Scanner:
                 line=first,
                 last_line=last,
                 nested=self.nesting > 0,
-                setext=not text[start:].lstrip(" \t").startswith("#"),
+                setext=not _starts_after_blanks(text, start, "#"),
             )
         )
 
     def code_span(self, span: Any, *, in_link: bool) -> None:
-        start, end = self.lines.char(span["start"]), self.lines.char(span["end"])
+        lines, text = self.lines, self.text
+        start, end = span["start"], span["end"]
+        if lines.encoded is not None:
+            start, end = lines.char(start), lines.char(end)
         ticks = 0
-        while self.text[start + ticks] == "`":
+        while text[start + ticks] == "`":
             ticks += 1
-        line, column = self.lines.position(start, self.lines.index(start))
-        self.spans.append(CodeSpan(start, end, ticks, line, column, in_link))
+        index = bisect.bisect_right(lines.starts, start) - 1
+        self.spans.append(
+            CodeSpan(start, end, ticks, index + 1, start - lines.starts[index] + 1, in_link)
+        )
 
     def path_autolinks(self, span: Any) -> None:
         """``<../plans/x.md>`` starting in this text: a note path in angle brackets."""
@@ -414,6 +444,14 @@ class _Scanner:
         written = text[position:target_end]
         link = self.link(LinkKind.DEFINITION, written, start, end, (position, target_end))
         return replace(link, target=written[1:-1]) if written.startswith("<") else link
+
+
+def _starts_after_blanks(text: str, position: int, prefix: str) -> bool:
+    """Whether ``text`` from ``position`` holds ``prefix`` after spaces and tabs (without
+    copying the rest of the body, as ``text[position:].lstrip()`` did for every heading)."""
+    while position < len(text) and text[position] in " \t":
+        position += 1
+    return text.startswith(prefix, position)
 
 
 def _skip_space(text: str, position: int, end: int) -> int:

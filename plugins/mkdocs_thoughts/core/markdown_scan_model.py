@@ -61,7 +61,9 @@ class MarkdownLink:
     image: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ costs five times as much, and a build makes one of
+# these per code span of every note. Hashed by value all the same; nothing assigns to one.
+@dataclass(slots=True, unsafe_hash=True)
 class CodeSpan:
     start: int
     end: int

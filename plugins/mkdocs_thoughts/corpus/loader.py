@@ -354,8 +354,7 @@ class NoteLoader:
             corpus.notices.extend(git.notices)
             return
         sources = [NoteSource.of(note) for note in corpus.notes]
-        if code_drift:
-            git.prepare(sources)
+        git.prepare(sources, code=code_drift)
         beyond_cut = 0
         git.resolve_many(
             [source.commit for source in sources if source.commit]

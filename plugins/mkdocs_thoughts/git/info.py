@@ -214,10 +214,11 @@ class GitInfo:
 
     # --- code references (see drift.py) ------------------------------------------------------
 
-    def prepare(self, notes: Iterable[NoteSource]) -> None:
+    def prepare(self, notes: Iterable[NoteSource], *, code: bool = True) -> None:
         """Batch the git work for many notes: one ``cat-file`` for their SHAs, one ancestry
-        sweep, one ``cat-file --batch-check`` for every cited path at every note commit, and one
-        ``cat-file --batch`` for the file versions whose lines must be compared."""
+        sweep, and (with ``code``) one ``cat-file --batch-check`` for every cited path at every
+        note commit and one ``cat-file --batch`` for the file versions whose lines must be
+        compared. Without it, :meth:`facts` would sweep the history once per note commit."""
         history, commits = self._history, self._commits
         if history is None or commits is None:
             return
@@ -229,7 +230,7 @@ class GitInfo:
             full, index = commits.note_commit(source.commit)
             if index is not None:
                 indexes.add(index)
-            if full is not None and full != history.head_sha:
+            if code and full is not None and full != history.head_sha:
                 candidates = self._refs.candidates(source.rel_path, source.body)
                 wanted.append((full, source.rel_path, candidates))
         history.ensure_ancestry(indexes)
