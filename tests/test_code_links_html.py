@@ -127,12 +127,17 @@ def test_search_reads_the_links_text_and_the_page_gets_the_links() -> None:
     placeholder = linked.markdown.removeprefix("See ").removesuffix(".\n")
     page = f"<p>See {placeholder}.</p>"
     stand_in = linked.stand_in(page)
-    assert stand_in == ("<p>See <!--\ue0000--><code>src/a.py:5</code> changed<!--\ue001-->.</p>")
+    assert stand_in == "<p>See <code>src/a.py:5</code> changed.</p>"
     # Written out inside the theme's page, the stand-in becomes the link fill() would make.
-    assert linked.finish(f"<main>{stand_in}</main>") == f"<main>{linked.fill(page)}</main>"
+    theme = "<main><code>src/a.py:5</code> changed{}</main>"
+    assert linked.finish(theme.format(stand_in), stand_in) == theme.format(linked.fill(page))
     assert linked.fill(page) == f"<p>See {snippet}.</p>"
-    # A page already holding such a comment (a body written to trick it) is filled at once.
-    assert linked.stand_in(f"<p><!--\ue000 0--></p>{page}") is None
+    # Content another plugin changed after this one: its stand-ins are linked where they are.
+    changed = f"<div>{stand_in}</div><p>Added</p>"
+    expected = f"<div><p>See {snippet}.</p></div><p>Added</p>"
+    assert linked.finish(theme.format(changed), changed) == theme.format(expected)
+    # Content the theme did not write as it got it is left as the search plugin read it.
+    assert linked.finish(theme.format(stand_in), "<p>other</p>") == theme.format(stand_in)
 
 
 def _ref(body: str, text: str, *, after: str = "") -> CodeRef:
@@ -176,3 +181,35 @@ def test_a_page_whose_placeholders_come_out_twice_is_rendered_the_old_way(
         pages.append((Path(config.site_dir) / url / "index.html").read_text())
     assert "Again:" in pages[0] and "\ue000" not in pages[0]
     assert pages[0] == pages[1]
+
+
+CONTENT_HOOK = """\
+def on_page_content(html, page, config, files):
+    # After the plugin's: the content the theme gets is not the one the plugin made.
+    return f'<div class="hooked">{html}</div><p>Added</p>' if "Contexts" in html else html
+"""
+
+
+def test_content_another_plugin_changed_after_this_one_still_gets_its_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_git(monkeypatch)
+    scenario = Scenario(tmp_path)
+    path = next(iter(NOTES))
+    scenario.repo.write(path, GIT_NOTE.format(sha=scenario.c1[:7], topic="Contexts") + CONTEXTS)
+    scenario.repo.write("hooks.py", CONTENT_HOOK)
+    scenario.repo.commit("Add a note and a hook", GRACE)
+    sites = []
+    for name, extra in (("html", ""), ("markdown", "markdown_extensions:\n  - abbr\n")):
+        (tmp_path / "mkdocs.yml").write_text(
+            MKDOCS + extra + f"hooks:\n  - hooks.py\nsite_dir: site-{name}\n"
+        )
+        config = built_config(tmp_path)
+        assert config.plugins["thoughts"].links_in_html is (name == "html")
+        sites.append(Path(config.site_dir))
+    url = path.removeprefix("thoughts/").removesuffix(".md")
+    html_page, markdown_page = ((site / url / "index.html").read_text() for site in sites)
+    assert '<div class="hooked">' in html_page and "<p>Added</p>" in html_page
+    assert html_page == markdown_page
+    search = "search/search_index.json"
+    assert (sites[0] / search).read_bytes() == (sites[1] / search).read_bytes()

@@ -104,7 +104,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # What the previous `mkdocs serve` build froze becomes collectable again (see on_files).
+        # What the previous build in this process (a `mkdocs serve` rebuild) froze becomes
+        # collectable again (see on_files). The last build's objects stay frozen: the process
+        # ends with it, and unfreezing them would only hand them all to the collector's final
+        # pass at exit (0.1 s for 1,000 notes).
         gc.unfreeze()
         project_dir = Path(config.config_file_path).parent
         notes_root = Path(config.docs_dir)
@@ -271,9 +274,6 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         if self.corpus is not None and is_outside_docs(self.corpus.notes_root, config):
             server.watch(str(self.corpus.notes_root))
         return server
-
-    def on_shutdown(self) -> None:
-        gc.unfreeze()
 
     def _add_run_pages(
         self,
@@ -444,7 +444,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         assert self.model is not None
         waiting = self.waiting_links.pop(page.file.src_uri, None)
         if waiting is not None:
-            output = waiting.finish(output)
+            output = waiting.finish(output, page.content)
         header = self.headers.get(page.file.src_uri)
         if header is None:
             row = self.model.by_uri.get(page.file.src_uri)
