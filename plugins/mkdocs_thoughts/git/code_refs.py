@@ -59,7 +59,9 @@ class RefSyntax(StrEnum):
     """In prose: ``see src/a.py:12``."""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ costs several times as much, and a build makes
+# one per possible reference of every note. Hashed by value all the same; nothing assigns to one.
+@dataclass(slots=True, unsafe_hash=True)
 class RefCandidate:
     """Something in a note that reads like a repository path; git decides whether it is one."""
 
@@ -321,7 +323,9 @@ class RefStatus(StrEnum):
 DRIFTED = frozenset({RefStatus.CHANGED, RefStatus.RENAMED, RefStatus.DELETED})
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ costs several times as much, and a build makes
+# one per reference of every note. Hashed by value all the same; nothing assigns to one.
+@dataclass(slots=True, unsafe_hash=True)
 class CodeRef:
     """One code reference of a note, resolved against git."""
 
