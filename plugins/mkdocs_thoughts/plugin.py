@@ -123,8 +123,12 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             self.loader.settings = self.settings
             self.loader.git.forge = forge
         # Loaded here, not in on_files, because the nav (set below) names the index pages, whose
-        # place depends on where the notes are.
-        self.corpus = self.loader.load()
+        # place depends on where the notes are. The notes live as long as the build: frozen
+        # before the collector is back on, which would otherwise walk all of them at its first
+        # pass (see on_files).
+        with collector_paused():
+            self.corpus = self.loader.load()
+            gc.freeze()
         loops = self.corpus.folder_loop_problem(self.loader.repo_root)
         if loops:
             raise PluginError(loops)
