@@ -22,6 +22,7 @@ at it on the right, two hops deep.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -82,7 +83,7 @@ BOLD = 1.15
 
 def text_width(text: str, *, bold: bool = False) -> float:
     """Width in pixels of ``text`` at the labels' 12px font (an upper bound on Linux)."""
-    width = sum(CHAR_WIDTHS.get(char, WIDE) for char in text)
+    width = sum(map(CHAR_WIDTHS.get, text, itertools.repeat(WIDE, len(text))))
     return width * BOLD if bold else width
 
 
@@ -357,7 +358,8 @@ def _periods(days: Sequence[date | None]) -> tuple[Callable[[date | None], tuple
         return (monday, monday)
 
     def month(day: date) -> tuple[str, str]:
-        return (f"{day:%Y-%m}", f"{day:%Y-%m}")
+        name = f"{day.year}-{day.month:02d}"  # as strftime's %Y-%m, at a tenth of the cost
+        return (name, name)
 
     def quarter(day: date) -> tuple[str, str]:
         name = f"{day.year} Q{(day.month - 1) // 3 + 1}"
