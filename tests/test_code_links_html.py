@@ -166,19 +166,9 @@ def test_a_page_whose_placeholders_come_out_twice_is_rendered_the_old_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_git(monkeypatch)
-    scenario = Scenario(tmp_path)
-    path = next(iter(NOTES))
-    scenario.repo.write(path, GIT_NOTE.format(sha=scenario.c1[:7], topic="Contexts") + CONTEXTS)
-    scenario.repo.write("hooks.py", HOOK)
-    scenario.repo.commit("Add a note and a hook", GRACE)
-    pages = []
-    for name, extra in (("html", ""), ("markdown", "markdown_extensions:\n  - abbr\n")):
-        (tmp_path / "mkdocs.yml").write_text(
-            MKDOCS + extra + f"hooks:\n  - hooks.py\nsite_dir: site-{name}\n"
-        )
-        config = built_config(tmp_path)
-        url = path.removeprefix("thoughts/").removesuffix(".md")
-        pages.append((Path(config.site_dir) / url / "index.html").read_text())
+    html_site, markdown_site = _both_paths_with_hook(tmp_path, HOOK)
+    url = next(iter(NOTES)).removeprefix("thoughts/").removesuffix(".md")
+    pages = [(site / url / "index.html").read_text() for site in (html_site, markdown_site)]
     assert "Again:" in pages[0] and "\ue000" not in pages[0]
     assert pages[0] == pages[1]
 
@@ -194,22 +184,30 @@ def test_content_another_plugin_changed_after_this_one_still_gets_its_links(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_git(monkeypatch)
-    scenario = Scenario(tmp_path)
-    path = next(iter(NOTES))
-    scenario.repo.write(path, GIT_NOTE.format(sha=scenario.c1[:7], topic="Contexts") + CONTEXTS)
-    scenario.repo.write("hooks.py", CONTENT_HOOK)
-    scenario.repo.commit("Add a note and a hook", GRACE)
-    sites = []
-    for name, extra in (("html", ""), ("markdown", "markdown_extensions:\n  - abbr\n")):
-        (tmp_path / "mkdocs.yml").write_text(
-            MKDOCS + extra + f"hooks:\n  - hooks.py\nsite_dir: site-{name}\n"
-        )
-        config = built_config(tmp_path)
-        assert config.plugins["thoughts"].links_in_html is (name == "html")
-        sites.append(Path(config.site_dir))
-    url = path.removeprefix("thoughts/").removesuffix(".md")
-    html_page, markdown_page = ((site / url / "index.html").read_text() for site in sites)
+    html_site, markdown_site = _both_paths_with_hook(tmp_path, CONTENT_HOOK)
+    url = next(iter(NOTES)).removeprefix("thoughts/").removesuffix(".md")
+    html_page, markdown_page = (
+        (site / url / "index.html").read_text() for site in (html_site, markdown_site)
+    )
     assert '<div class="hooked">' in html_page and "<p>Added</p>" in html_page
     assert html_page == markdown_page
     search = "search/search_index.json"
-    assert (sites[0] / search).read_bytes() == (sites[1] / search).read_bytes()
+    assert (html_site / search).read_bytes() == (markdown_site / search).read_bytes()
+
+
+def _both_paths_with_hook(root: Path, hook: str) -> tuple[Path, Path]:
+    """The Contexts note built with the HTML path and with the Markdown path, ``hook`` on."""
+    scenario = Scenario(root)
+    path = next(iter(NOTES))
+    scenario.repo.write(path, GIT_NOTE.format(sha=scenario.c1[:7], topic="Contexts") + CONTEXTS)
+    scenario.repo.write("hooks.py", hook)
+    scenario.repo.commit("Add a note and a hook", GRACE)
+    sites = []
+    for name, extra in (("html", ""), ("markdown", "markdown_extensions:\n  - abbr\n")):
+        (root / "mkdocs.yml").write_text(
+            MKDOCS + extra + f"hooks:\n  - hooks.py\nsite_dir: site-{name}\n"
+        )
+        config = built_config(root)
+        assert config.plugins["thoughts"].links_in_html is (name == "html")
+        sites.append(Path(config.site_dir))
+    return sites[0], sites[1]
