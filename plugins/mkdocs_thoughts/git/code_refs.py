@@ -47,6 +47,8 @@ _BARE = re.compile(
 )
 _SPAN_REF = re.compile(rf"^(?P<path>[\w./@+~-]+)(?P<lines>{_LINES}|::[\w\[\].-]+)?$")
 _LINE_NUMBERS = re.compile(r"L?(\d+)(?:[-–:]L?(\d+))?")
+_LINE_COLUMN = re.compile(r"L?\d+:\d+")
+_LINES_AT_END = re.compile(_LINES + "$")
 _MARKERS = re.compile(r"[/:`\[]|#L")
 
 
@@ -147,7 +149,7 @@ def _from_link(
     if fragment.startswith("L"):
         start, end = _line_range("#" + fragment)
     else:
-        match = re.search(_LINES + "$", path)
+        match = _LINES_AT_END.search(path)
         if match:
             path = path[: match.start()]
             start, end = _line_range(match[0])
@@ -189,7 +191,7 @@ def _line_range(suffix: str | None) -> tuple[int | None, int | None]:
     if not suffix:
         return None, None
     body = suffix[1:]
-    if suffix[0] == ":" and re.fullmatch(r"L?\d+:\d+", body):
+    if suffix[0] == ":" and _LINE_COLUMN.fullmatch(body):
         body = body.split(":")[0]  # line:column
     match = _LINE_NUMBERS.match(body)
     if not match:
