@@ -211,3 +211,26 @@ def _both_paths_with_hook(root: Path, hook: str) -> tuple[Path, Path]:
         assert config.plugins["thoughts"].links_in_html is (name == "html")
         sites.append(Path(config.site_dir))
     return sites[0], sites[1]
+
+
+POST_PAGE_HOOK = """\
+from mkdocs.plugins import event_priority
+
+
+@event_priority(10)  # before plugins at the default priority, as a minifier listed first is
+def on_post_page(output, page, config):
+    return output.replace("</p>", "</p>\\n") if "Contexts" in output else output
+"""
+
+
+def test_a_page_other_plugins_rewrite_once_written_gets_its_links_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_git(monkeypatch)
+    html_site, markdown_site = _both_paths_with_hook(tmp_path, POST_PAGE_HOOK)
+    url = next(iter(NOTES)).removeprefix("thoughts/").removesuffix(".md")
+    html_page, markdown_page = (
+        (site / url / "index.html").read_text() for site in (html_site, markdown_site)
+    )
+    assert "</p>\n\n" in html_page
+    assert html_page == markdown_page

@@ -441,6 +441,10 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             return page.content or ""
         return html
 
+    # Before other plugins' post-processing (minifiers, privacy), which may rewrite the page
+    # where the code links are still to be put in (the content as the theme got it) or where
+    # the header goes.
+    @event_priority(50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # The header goes into the finished page, after the search plugin has indexed the
         # content: the note's facts are listed on the indexes, and parsing ~30 more tags on every
