@@ -166,11 +166,9 @@ def test_a_page_whose_placeholders_come_out_twice_is_rendered_the_old_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_git(monkeypatch)
-    html_site, markdown_site = _both_paths_with_hook(tmp_path, HOOK)
-    url = next(iter(NOTES)).removeprefix("thoughts/").removesuffix(".md")
-    pages = [(site / url / "index.html").read_text() for site in (html_site, markdown_site)]
-    assert "Again:" in pages[0] and "\ue000" not in pages[0]
-    assert pages[0] == pages[1]
+    html_page, markdown_page = _pages(_both_paths_with_hook(tmp_path, HOOK))
+    assert "Again:" in html_page and "\ue000" not in html_page
+    assert html_page == markdown_page
 
 
 CONTENT_HOOK = """\
@@ -184,15 +182,31 @@ def test_content_another_plugin_changed_after_this_one_still_gets_its_links(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_git(monkeypatch)
-    html_site, markdown_site = _both_paths_with_hook(tmp_path, CONTENT_HOOK)
-    url = next(iter(NOTES)).removeprefix("thoughts/").removesuffix(".md")
-    html_page, markdown_page = (
-        (site / url / "index.html").read_text() for site in (html_site, markdown_site)
-    )
+    sites = _both_paths_with_hook(tmp_path, CONTENT_HOOK)
+    html_page, markdown_page = _pages(sites)
     assert '<div class="hooked">' in html_page and "<p>Added</p>" in html_page
     assert html_page == markdown_page
     search = "search/search_index.json"
-    assert (html_site / search).read_bytes() == (markdown_site / search).read_bytes()
+    assert (sites[0] / search).read_bytes() == (sites[1] / search).read_bytes()
+
+
+POST_PAGE_HOOK = """\
+from mkdocs.plugins import event_priority
+
+
+@event_priority(10)  # before plugins at the default priority, as a minifier listed first is
+def on_post_page(output, page, config):
+    return output.replace("</p>", "</p>\\n") if "Contexts" in output else output
+"""
+
+
+def test_a_page_other_plugins_rewrite_once_written_gets_its_links_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_git(monkeypatch)
+    html_page, markdown_page = _pages(_both_paths_with_hook(tmp_path, POST_PAGE_HOOK))
+    assert "</p>\n\n" in html_page
+    assert html_page == markdown_page
 
 
 def _both_paths_with_hook(root: Path, hook: str) -> tuple[Path, Path]:
@@ -213,24 +227,8 @@ def _both_paths_with_hook(root: Path, hook: str) -> tuple[Path, Path]:
     return sites[0], sites[1]
 
 
-POST_PAGE_HOOK = """\
-from mkdocs.plugins import event_priority
-
-
-@event_priority(10)  # before plugins at the default priority, as a minifier listed first is
-def on_post_page(output, page, config):
-    return output.replace("</p>", "</p>\\n") if "Contexts" in output else output
-"""
-
-
-def test_a_page_other_plugins_rewrite_once_written_gets_its_links_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    isolate_git(monkeypatch)
-    html_site, markdown_site = _both_paths_with_hook(tmp_path, POST_PAGE_HOOK)
-    url = next(iter(NOTES)).removeprefix("thoughts/").removesuffix(".md")
-    html_page, markdown_page = (
-        (site / url / "index.html").read_text() for site in (html_site, markdown_site)
-    )
-    assert "</p>\n\n" in html_page
-    assert html_page == markdown_page
+def _pages(sites: tuple[Path, Path]) -> tuple[str, str]:
+    """The Contexts note's page in each of the two sites."""
+    page = Path(next(iter(NOTES)).removeprefix("thoughts/").removesuffix(".md")) / "index.html"
+    html_site, markdown_site = sites
+    return (html_site / page).read_text(), (markdown_site / page).read_text()
