@@ -31,6 +31,7 @@ from .markdown_scan_model import BodyScan, CodeSpan, Heading, LinkKind, Markdown
 _OPTIONS = pyromark.Options.ENABLE_TABLES
 _PATH_AUTOLINK = re.compile(r"<([^\s<>]+?\.md(?:#[^\s<>]*|:\d+(?:-\d+)?)?)>", re.IGNORECASE)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
+_ATX_MARK = re.compile(r"[ \t]*#")  # matched where a heading starts: no copy of the body's rest
 _LINK_KINDS = {
     "Inline": LinkKind.INLINE,
     "Reference": LinkKind.REFERENCE,
@@ -306,11 +307,11 @@ class _Scanner:
             start -= 1  # the parser's text starts after an escape's backslash
         starts = lines.starts
         last = len(starts) - 1
-        index = bisect.bisect_right(starts, start) - 1
+        index = lines.index(start)
         piece_start = start
         prose = self.prose
         while True:
-            line_end = starts[index + 1] - 1 if index < last else len(text)
+            line_end = lines.end(index)
             piece_end = end if end < line_end else line_end
             while piece_end > piece_start and text[piece_end - 1] in " \t":
                 piece_end -= 1
@@ -340,7 +341,7 @@ class _Scanner:
                 line=first,
                 last_line=last,
                 nested=self.nesting > 0,
-                setext=not _starts_after_blanks(text, start, "#"),
+                setext=not _ATX_MARK.match(text, start),
             )
         )
 
@@ -352,7 +353,7 @@ class _Scanner:
         ticks = 0
         while text[start + ticks] == "`":
             ticks += 1
-        index = bisect.bisect_right(lines.starts, start) - 1
+        index = lines.index(start)
         self.spans.append(
             CodeSpan(start, end, ticks, index + 1, start - lines.starts[index] + 1, in_link)
         )
@@ -444,14 +445,6 @@ class _Scanner:
         written = text[position:target_end]
         link = self.link(LinkKind.DEFINITION, written, start, end, (position, target_end))
         return replace(link, target=written[1:-1]) if written.startswith("<") else link
-
-
-def _starts_after_blanks(text: str, position: int, prefix: str) -> bool:
-    """Whether ``text`` from ``position`` holds ``prefix`` after spaces and tabs (without
-    copying the rest of the body, as ``text[position:].lstrip()`` did for every heading)."""
-    while position < len(text) and text[position] in " \t":
-        position += 1
-    return text.startswith(prefix, position)
 
 
 def _skip_space(text: str, position: int, end: int) -> int:
