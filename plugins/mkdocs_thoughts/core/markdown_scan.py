@@ -43,6 +43,7 @@ _LINK_KINDS = {
 _INLINE_STARTS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
 _LINK_ENDS = frozenset({"Link", "Image"})
 _INLINE_ENDS = _INLINE_STARTS | _LINK_ENDS
+_INLINE_LEAVES = frozenset({"InlineHtml", "InlineMath", "DisplayMath"})
 # Text that can hold a link, a code span or a path autolink: a changed line without any of them
 # needs no parse.
 _INLINE_MARKERS = ("[", "`", "<")
@@ -197,8 +198,9 @@ class _Scanner:
 
     def read(self, events: Iterable[tuple[Any, Any]]) -> None:
         # The hot loop of a build's note loading (~140 events a note): inline text is extended
-        # here rather than through a method call, and a block boundary only flushes when some
-        # inline text is pending.
+        # and the tags without data (paragraphs, list items, emphasis) are handled here rather
+        # than through a method call, and a block boundary only flushes when some inline text
+        # is pending.
         open_links = self.open_links
         for event, span in events:
             if event.__class__ is str:  # SoftBreak, HardBreak, Rule
@@ -219,17 +221,32 @@ class _Scanner:
                 self.child_end = end
                 if "<" in text and not open_links:
                     self.path_autolinks(span)
+            elif (tag := event.get("Start")) is not None:
+                if tag.__class__ is not str:
+                    self.start(tag, span)
+                elif tag in _INLINE_STARTS:
+                    self.extend(span)
+                else:
+                    if self.run_start >= 0:
+                        self.flush()
+                    if tag == "HtmlBlock":
+                        self.html_blocks.append(self.block_lines(span))
+            elif (tag := event.get("End")) is not None:
+                if tag.__class__ is not str:
+                    self.end(tag, span)
+                elif tag in _LINK_ENDS:
+                    self.close_link()
+                elif tag not in _INLINE_ENDS:
+                    self.in_code = False
+                    if self.run_start >= 0:
+                        self.flush()
             elif "Code" in event:
                 self.extend(span)
                 if not open_links:
                     self.code_span(span, in_link=False)
                 elif not any(link[3] for link in open_links):
                     self.code_span(span, in_link=True)
-            elif "Start" in event:
-                self.start(event["Start"], span)
-            elif "End" in event:
-                self.end(event["End"], span)
-            elif "InlineHtml" in event or "InlineMath" in event or "DisplayMath" in event:
+            elif not _INLINE_LEAVES.isdisjoint(event):
                 self.extend(span)
             elif self.run_start >= 0:
                 self.flush()
@@ -242,16 +259,8 @@ class _Scanner:
             self.run_end = end
         self.child_end = end
 
-    def start(self, value: Any, span: Any) -> None:
-        if value.__class__ is str:
-            if value in _INLINE_STARTS:
-                self.extend(span)
-                return
-            if self.run_start >= 0:
-                self.flush()
-            if value == "HtmlBlock":
-                self.html_blocks.append(self.block_lines(span))
-            return
+    def start(self, value: dict[str, Any], span: Any) -> None:
+        """A tag with data opens: a link or image, a heading, a list, a quote, a code block."""
         link = value.get("Link") or value.get("Image")
         if link is not None:
             self.extend(span)
@@ -270,24 +279,20 @@ class _Scanner:
             self.code_blocks.append(self.block_lines(span))
             self.in_code = True
 
-    def end(self, value: Any, span: Any) -> None:
-        if value.__class__ is str:
-            if value in _LINK_ENDS:
-                link, start, end, image = self.open_links.pop()
-                if not any(outer[3] for outer in self.open_links):
-                    self.add_link(link, start, end, image)
-                self.child_end = end
-            elif value not in _INLINE_ENDS:
-                self.in_code = False
-                if self.run_start >= 0:
-                    self.flush()
-            return
+    def end(self, value: dict[str, Any], span: Any) -> None:
+        """A tag with data closes: a heading, a list, a quote."""
         if "Heading" in value:
             self.add_heading(span)
         if self.run_start >= 0:
             self.flush()
         if "List" in value or "BlockQuote" in value:
             self.nesting -= 1
+
+    def close_link(self) -> None:
+        link, start, end, image = self.open_links.pop()
+        if not any(outer[3] for outer in self.open_links):
+            self.add_link(link, start, end, image)
+        self.child_end = end
 
     def block_lines(self, span: Any) -> tuple[int, int]:
         """1-based (first, last) lines of a block's byte range."""
@@ -306,18 +311,17 @@ class _Scanner:
         if start > 0 and text[start - 1] == "\\":
             start -= 1  # the parser's text starts after an escape's backslash
         starts = lines.starts
-        last = len(starts) - 1
-        index = lines.index(start)
+        index = bisect.bisect_right(starts, start) - 1
         piece_start = start
         prose = self.prose
         while True:
-            line_end = lines.end(index)
+            line_end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
             piece_end = end if end < line_end else line_end
             while piece_end > piece_start and text[piece_end - 1] in " \t":
                 piece_end -= 1
             if piece_end > piece_start:
                 prose.append((index + 1, piece_start, piece_end))
-            if end <= line_end + 1 or index >= last:
+            if end <= line_end + 1 or index + 1 >= len(starts):
                 return
             index += 1
             piece_start = starts[index]
@@ -353,10 +357,9 @@ class _Scanner:
         ticks = 0
         while text[start + ticks] == "`":
             ticks += 1
-        index = lines.index(start)
-        self.spans.append(
-            CodeSpan(start, end, ticks, index + 1, start - lines.starts[index] + 1, in_link)
-        )
+        starts = lines.starts
+        index = bisect.bisect_right(starts, start) - 1
+        self.spans.append(CodeSpan(start, end, ticks, index + 1, start - starts[index] + 1, in_link))
 
     def path_autolinks(self, span: Any) -> None:
         """``<../plans/x.md>`` starting in this text: a note path in angle brackets."""
