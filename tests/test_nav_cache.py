@@ -11,6 +11,10 @@ import jinja2
 import pytest
 from factories import mkdocs_yml
 from mkdocs.utils import get_relative_url
+from mkdocs_thoughts.adapters.material_partials import (
+    CONSTANT_PARTIALS,
+    render_material_partials_once,
+)
 from mkdocs_thoughts.adapters.nav_cache import NavCache, cache_material_nav
 from mkdocs_thoughts.adapters.theme_translations import memoize_material_translations
 from sitebuild import built_config
@@ -113,13 +117,17 @@ def site_tree(
     explicit_nav: bool = False,
     blog: bool = False,
     language: str = "en",
+    widgets: bool = False,
 ) -> dict[str, str]:
     yml = mkdocs_yml(options)
+    features = "navigation.sections, navigation.indexes, toc.integrate"
+    if widgets:
+        features += ", navigation.top, search.share, search.suggest"
     yml = yml.replace(
-        "  font: false\n",
-        "  font: false\n  features: [navigation.sections, navigation.indexes, toc.integrate]\n"
-        f"  language: {language}\n",
+        "  font: false\n", f"  font: false\n  features: [{features}]\n  language: {language}\n"
     )
+    if widgets:
+        yml = yml.replace("  font: false\n", "  font: false\n" + WIDGETS) + REPOSITORY
     if not use_directory_urls:
         yml += "use_directory_urls: false\n"
     if explicit_nav:
@@ -163,18 +171,41 @@ def html_of(site: Path) -> dict[str, bytes]:
     }
 
 
+# The search box, the repository link, the back-to-top button, admonition icons and a palette
+# toggle: the partials rendered once per build, each with something to show.
+WIDGETS = """\
+  icon:
+    repo: fontawesome/brands/github
+    admonition:
+      note: octicons/tag-16
+  palette:
+    - scheme: default
+      toggle: {icon: material/brightness-7, name: Dark mode}
+    - scheme: slate
+      toggle: {icon: material/brightness-4, name: Light mode}
+"""
+REPOSITORY = "repo_url: https://github.com/sec/finetune\nrepo_name: sec/finetune\n"
+
+
 @pytest.mark.parametrize(
-    ("use_directory_urls", "explicit_nav", "blog", "language"),
+    ("use_directory_urls", "explicit_nav", "blog", "language", "widgets"),
     [
-        (True, False, False, "en"),
-        (False, False, False, "en"),
-        (True, True, False, "en"),
-        (True, False, True, "en"),
-        (True, False, False, "de"),
+        (True, False, False, "en", False),
+        (False, False, False, "en", False),
+        (True, True, False, "en", False),
+        (True, False, True, "en", False),
+        (True, False, False, "de", False),
+        (True, False, False, "de", True),
+        (False, False, False, "en", True),
     ],
 )
 def test_cached_nav_builds_the_same_site_byte_for_byte(
-    tmp_path: Path, use_directory_urls: bool, explicit_nav: bool, blog: bool, language: str
+    tmp_path: Path,
+    use_directory_urls: bool,
+    explicit_nav: bool,
+    blog: bool,
+    language: str,
+    widgets: bool,
 ) -> None:
     # The explicit nav has a note in it (its entry active on its page) and a page inside the
     # folder of a note that is not (only that note reaches it without climbing out). Material's
@@ -189,6 +220,7 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
                 explicit_nav=explicit_nav,
                 blog=blog,
                 language=language,
+                widgets=widgets,
             ),
         )
         config = built_config(root)
@@ -202,9 +234,10 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             assert 0 < plugin.nav_cache.renderings <= outside_nav - 3
             # The site's language and English, Material's fallback for keys it lacks.
             assert plugin.translation_tables == (1 if language == "en" else 2)
+            assert plugin.constant_partials == len(CONSTANT_PARTIALS)
         else:
             assert plugin.nav_cache is None
-            assert plugin.translation_tables == 0
+            assert plugin.translation_tables == plugin.constant_partials == 0
     assert sites[True].keys() == sites[False].keys()
     if blog:
         assert {"blog/2025/11/03/post-3/index.html", "blog/page/3/index.html"} <= sites[True].keys()
@@ -225,9 +258,26 @@ def test_a_nav_override_in_custom_dir_is_rendered_for_every_page(tmp_path: Path)
         assert f'<nav class="mine">{url}</nav>' in (site / url / "index.html").read_text()
 
 
+def test_a_search_box_override_in_custom_dir_is_rendered_for_every_page(tmp_path: Path) -> None:
+    tree = site_tree("      check_commits: false\n", widgets=True)
+    tree["mkdocs.yml"] = tree["mkdocs.yml"].replace(
+        "  font: false\n", "  font: false\n  custom_dir: overrides\n"
+    )
+    tree["overrides/partials/search.html"] = '<div class="mine">{{ page.url }}</div>\n'
+    config = built_config(write_tree(tmp_path, tree))
+    # Material's other three are still kept: the repository link, the icons, the top button.
+    assert config.plugins["thoughts"].constant_partials == len(CONSTANT_PARTIALS) - 1
+    site = Path(config.site_dir)
+    for url in ("guide/", "guide/setup/", "shared/research/2025-11-02_10-00-00_extraction/"):
+        page = (site / url / "index.html").read_text()
+        assert f'<div class="mine">{url}</div>' in page
+        assert 'class="md-source"' in page and 'data-md-component="top"' in page
+
+
 def test_other_themes_are_left_alone(tmp_path: Path) -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"base.html": "{{ page }}"}))
     assert not cache_material_nav(env, NavCache([], []), tmp_path)
+    assert render_material_partials_once(env, tmp_path) == 0
 
 
 def test_a_translation_table_is_asked_each_key_once_through_jinja_imports(tmp_path: Path) -> None:
