@@ -13,7 +13,8 @@ from factories import mkdocs_yml
 from mkdocs.utils import get_relative_url
 from mkdocs_thoughts.adapters.material_partials import (
     CONSTANT_PARTIALS,
-    render_material_partials_once,
+    LINKING_BLOCKS,
+    render_material_pieces_once,
 )
 from mkdocs_thoughts.adapters.nav_cache import NavCache, cache_material_nav
 from mkdocs_thoughts.adapters.theme_translations import memoize_material_translations
@@ -126,13 +127,14 @@ def site_tree(
     yml = yml.replace(
         "  font: false\n", f"  font: false\n  features: [{features}]\n  language: {language}\n"
     )
+    tree = {}
     if widgets:
         yml = yml.replace("  font: false\n", "  font: false\n" + WIDGETS) + REPOSITORY
+        tree |= {"thoughts/css/extra.css": "p {}\n", "thoughts/js/extra.js": "void 0;\n"}
     if not use_directory_urls:
         yml += "use_directory_urls: false\n"
     if explicit_nav:
         yml += EXPLICIT_NAV
-    tree = {}
     if blog:
         yml = yml.replace("  - search\n", "  - search\n  - blog:\n      pagination_per_page: 1\n")
         yml = yml.replace("      check_commits", "      skip_folders: [blog]\n      check_commits")
@@ -184,7 +186,11 @@ WIDGETS = """\
     - scheme: slate
       toggle: {icon: material/brightness-4, name: Light mode}
 """
-REPOSITORY = "repo_url: https://github.com/sec/finetune\nrepo_name: sec/finetune\n"
+REPOSITORY = (
+    "repo_url: https://github.com/sec/finetune\nrepo_name: sec/finetune\n"
+    "extra_css: [css/extra.css]\nextra_javascript: [js/extra.js]\n"
+    "extra:\n  analytics: {provider: google, property: G-TEST}\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -234,10 +240,10 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             assert 0 < plugin.nav_cache.renderings <= outside_nav - 3
             # The site's language and English, Material's fallback for keys it lacks.
             assert plugin.translation_tables == (1 if language == "en" else 2)
-            assert plugin.constant_partials == len(CONSTANT_PARTIALS)
+            assert plugin.material_pieces == len(CONSTANT_PARTIALS) + len(LINKING_BLOCKS)
         else:
             assert plugin.nav_cache is None
-            assert plugin.translation_tables == plugin.constant_partials == 0
+            assert plugin.translation_tables == plugin.material_pieces == 0
     assert sites[True].keys() == sites[False].keys()
     if blog:
         assert {"blog/2025/11/03/post-3/index.html", "blog/page/3/index.html"} <= sites[True].keys()
@@ -266,7 +272,8 @@ def test_a_search_box_override_in_custom_dir_is_rendered_for_every_page(tmp_path
     tree["overrides/partials/search.html"] = '<div class="mine">{{ page.url }}</div>\n'
     config = built_config(write_tree(tmp_path, tree))
     # Material's other three are still kept: the repository link, the icons, the top button.
-    assert config.plugins["thoughts"].constant_partials == len(CONSTANT_PARTIALS) - 1
+    pieces = len(CONSTANT_PARTIALS) - 1 + len(LINKING_BLOCKS)
+    assert config.plugins["thoughts"].material_pieces == pieces
     site = Path(config.site_dir)
     for url in ("guide/", "guide/setup/", "shared/research/2025-11-02_10-00-00_extraction/"):
         page = (site / url / "index.html").read_text()
@@ -277,7 +284,7 @@ def test_a_search_box_override_in_custom_dir_is_rendered_for_every_page(tmp_path
 def test_other_themes_are_left_alone(tmp_path: Path) -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"base.html": "{{ page }}"}))
     assert not cache_material_nav(env, NavCache([], []), tmp_path)
-    assert render_material_partials_once(env, tmp_path) == 0
+    assert render_material_pieces_once(env, [], tmp_path) == 0
 
 
 def test_a_translation_table_is_asked_each_key_once_through_jinja_imports(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .adapters.material_partials import render_material_partials_once
+from .adapters.material_partials import render_material_pieces_once
 from .adapters.nav_cache import NavCache, cache_material_nav
 from .adapters.note_files import add_outside_notes, drop_outside_links, is_outside_docs
 from .adapters.theme_translations import memoize_material_translations
@@ -79,8 +79,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.nav_cache: NavCache | None = None
         self.translation_tables = 0
         """How many of Material's translation tables answer each key once (tests read it)."""
-        self.constant_partials = 0
-        """How many of Material's partials are rendered once per build (tests read it)."""
+        self.material_pieces = 0
+        """How many of Material's partials and blocks are rendered once per build or per link
+        group (tests read it)."""
         self.errors: list[Diagnostic] = []
         self.links_in_html = False
         """Whether code links may be added to the HTML (see site/html_code_links.py)."""
@@ -351,15 +352,16 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         if self.renderer is not None:
             # Material's renderer takes the same environment here (its tags listings).
             self.renderer.use(page_environment(env))
-        self.nav_cache, self.translation_tables, self.constant_partials = None, 0, 0
+        self.nav_cache, self.translation_tables, self.material_pieces = None, 0, 0
         if self.settings.cache_nav:
-            cache = NavCache(self.nav_urls, (file.url for file in files))
+            site_urls = [file.url for file in files]
+            cache = NavCache(self.nav_urls, site_urls)
             if cache_material_nav(env, cache):
                 self.nav_cache = cache
             self.translation_tables = memoize_material_translations(
                 env, str(config.theme.get("language") or "en")
             )
-            self.constant_partials = render_material_partials_once(env)
+            self.material_pieces = render_material_pieces_once(env, site_urls)
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:

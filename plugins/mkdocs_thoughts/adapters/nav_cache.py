@@ -35,20 +35,14 @@ class NavCache:
 
     def __init__(self, nav_urls: Iterable[str], site_urls: Iterable[str]) -> None:
         self._in_nav = frozenset(nav_urls)
-        self._holding = _folders_holding(site_urls)
+        self._groups = LinkGroups(site_urls)
         self._html: dict[tuple[str, str], str] = {}
 
     def key(self, url: str) -> tuple[str, str] | None:
         """Pages with equal keys get the same nav; ``None``: this page needs its own."""
         if url in self._in_nav:
             return None  # its entry is marked active
-        folder, _, name = url.rpartition("/")
-        if not url or "." in name:
-            return ("files in", folder)
-        own = url.rstrip("/")
-        if own + "/" in self._holding:
-            return None
-        return ("folders in", own.rpartition("/")[0])
+        return self._groups.of(url)
 
     @property
     def renderings(self) -> int:
@@ -94,6 +88,24 @@ def cache_material_nav(
     # Jinja's include runs the included template's root function with the including context.
     nav.root_render_func = cache.wrap(nav.root_render_func)
     return True
+
+
+class LinkGroups:
+    """The pages of a site grouped by how they link to the rest of it: MkDocs makes a link
+    relative to the page's folder, so pages of one group write every link alike."""
+
+    def __init__(self, site_urls: Iterable[str]) -> None:
+        self._holding = _folders_holding(site_urls)
+
+    def of(self, url: str) -> tuple[str, str] | None:
+        """The group of the page at ``url``; ``None``: its links are its own."""
+        folder, _, name = url.rpartition("/")
+        if not url or "." in name:
+            return ("files in", folder)
+        own = url.rstrip("/")
+        if own + "/" in self._holding:
+            return None
+        return ("folders in", own.rpartition("/")[0])
 
 
 def _folders_holding(urls: Iterable[str]) -> frozenset[str]:
