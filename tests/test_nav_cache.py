@@ -14,6 +14,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs_thoughts.adapters.material_partials import (
     CONSTANT_PARTIALS,
     LINKING_BLOCKS,
+    LINKING_PARTIALS,
     render_material_pieces_once,
 )
 from mkdocs_thoughts.adapters.nav_cache import NavCache, cache_material_nav
@@ -130,7 +131,11 @@ def site_tree(
     tree = {}
     if widgets:
         yml = yml.replace("  font: false\n", "  font: false\n" + WIDGETS) + REPOSITORY
-        tree |= {"thoughts/css/extra.css": "p {}\n", "thoughts/js/extra.js": "void 0;\n"}
+        tree |= {
+            "thoughts/css/extra.css": "p {}\n",
+            "thoughts/js/extra.js": "void 0;\n",
+            "thoughts/images/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+        }
     if not use_directory_urls:
         yml += "use_directory_urls: false\n"
     if explicit_nav:
@@ -176,6 +181,7 @@ def html_of(site: Path) -> dict[str, bytes]:
 # The search box, the repository link, the back-to-top button, admonition icons and a palette
 # toggle: the partials rendered once per build, each with something to show.
 WIDGETS = """\
+  logo: images/logo.svg
   icon:
     repo: fontawesome/brands/github
     admonition:
@@ -240,7 +246,8 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             assert 0 < plugin.nav_cache.renderings <= outside_nav - 3
             # The site's language and English, Material's fallback for keys it lacks.
             assert plugin.translation_tables == (1 if language == "en" else 2)
-            assert plugin.material_pieces == len(CONSTANT_PARTIALS) + len(LINKING_BLOCKS)
+            pieces = len(CONSTANT_PARTIALS) + len(LINKING_PARTIALS) + len(LINKING_BLOCKS)
+            assert plugin.material_pieces == pieces
         else:
             assert plugin.nav_cache is None
             assert plugin.translation_tables == plugin.material_pieces == 0
@@ -272,7 +279,7 @@ def test_a_search_box_override_in_custom_dir_is_rendered_for_every_page(tmp_path
     tree["overrides/partials/search.html"] = '<div class="mine">{{ page.url }}</div>\n'
     config = built_config(write_tree(tmp_path, tree))
     # Material's other three are still kept: the repository link, the icons, the top button.
-    pieces = len(CONSTANT_PARTIALS) - 1 + len(LINKING_BLOCKS)
+    pieces = len(CONSTANT_PARTIALS) - 1 + len(LINKING_PARTIALS) + len(LINKING_BLOCKS)
     assert config.plugins["thoughts"].material_pieces == pieces
     site = Path(config.site_dir)
     for url in ("guide/", "guide/setup/", "shared/research/2025-11-02_10-00-00_extraction/"):

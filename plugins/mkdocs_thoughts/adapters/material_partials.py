@@ -1,16 +1,17 @@
 """Material's pieces that show nothing of the page, rendered once per build or per folder.
 
-Material renders the search box, the repository link, the icon styles and the back-to-top button
-into every page, and the ``<head>`` styles, fonts and analytics, the ``__config`` script (a
-dozen translations as JSON) and the script tags: the same HTML on every page, up to its links,
-for about 2% of a build. These pieces read the site's configuration, the theme's features and
-translations, icons, and URLs made relative to the page (``| url``, ``base_url``); none reads
-anything else of the page. So:
+Material renders the search box, the repository link, the icon styles, the logo and the
+back-to-top button into every page, and the ``<head>`` styles, fonts and analytics, the
+``__config`` script (a dozen translations as JSON) and the script tags: the same HTML on every
+page, up to its links, for about 2% of a build. These pieces read the site's configuration, the
+theme's features and translations, icons, and URLs made relative to the page (``| url``,
+``base_url``); none reads anything else of the page. So:
 
 - the partials :data:`CONSTANT_PARTIALS`, which hold no relative URL (the repository link is
   absolute), are rendered once per build;
-- the blocks :data:`LINKING_BLOCKS` of ``base.html`` are rendered once per group of pages that
-  write every link alike (:class:`~.nav_cache.LinkGroups`, as the nav).
+- the logo and the script setting the site's scope (:data:`LINKING_PARTIALS`), and the blocks
+  :data:`LINKING_BLOCKS` of ``base.html``, are rendered once per group of pages that write
+  every link alike (:class:`~.nav_cache.LinkGroups`, as the nav).
 
 Only Material's own files are changed: a partial or ``base.html`` of the site's own
 (``custom_dir``) may show anything about the page and is left alone, and a block the site
@@ -35,8 +36,10 @@ CONSTANT_PARTIALS = (
 )
 """Partials whose HTML depends only on the configuration, the features and the language."""
 
+LINKING_PARTIALS = ("partials/logo.html", "partials/javascripts/base.html")
 LINKING_BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
-"""Blocks of ``base.html`` whose HTML also depends on the page, but only through its links."""
+"""Partials, and blocks of ``base.html``, whose HTML also depends on the page, but only
+through its links."""
 
 _Key = Callable[[jinja2.runtime.Context], tuple[Any, ...] | None]
 
@@ -47,24 +50,25 @@ def render_material_pieces_once(
     """Make ``env`` render Material's :data:`CONSTANT_PARTIALS` once per build and its
     :data:`LINKING_BLOCKS` once per link group; returns how many pieces (none with another
     theme, nor for a file the site overrides)."""
+    groups = LinkGroups(site_urls)
+
+    def link_group(context: jinja2.runtime.Context) -> tuple[Any, ...] | None:
+        page = context.get("page")
+        # Theme pages such as 404.html have no page: their links are absolute.
+        group = groups.of(page.url) if page is not None else None
+        return None if group is None else (group, *_settings(context))
+
     kept = 0
-    for name in CONSTANT_PARTIALS:
-        template = _materials(env, name, material_dir)
-        if template is not None:
-            # Jinja's include runs the included template's root function with the including
-            # context.
-            template.root_render_func = _rendered_once(template.root_render_func, _settings)
-            kept += 1
+    for names, key in ((CONSTANT_PARTIALS, _settings), (LINKING_PARTIALS, link_group)):
+        for name in names:
+            template = _materials(env, name, material_dir)
+            if template is not None:
+                # Jinja's include runs the included template's root function with the
+                # including context.
+                template.root_render_func = _rendered_once(template.root_render_func, key)
+                kept += 1
     base = _materials(env, "base.html", material_dir)
     if base is not None:
-        groups = LinkGroups(site_urls)
-
-        def link_group(context: jinja2.runtime.Context) -> tuple[Any, ...] | None:
-            page = context.get("page")
-            # Theme pages such as 404.html have no page: their links are absolute.
-            group = groups.of(page.url) if page is not None else None
-            return None if group is None else (group, *_settings(context))
-
         for name in LINKING_BLOCKS:
             if name in base.blocks:
                 # A page's context takes its blocks from here (after its own template's).
