@@ -194,8 +194,10 @@ WIDGETS = """\
 """
 REPOSITORY = (
     "repo_url: https://github.com/sec/finetune\nrepo_name: sec/finetune\n"
+    "copyright: Copyright &copy; SEC finetune\n"
     "extra_css: [css/extra.css]\nextra_javascript: [js/extra.js]\n"
     "extra:\n  analytics: {provider: google, property: G-TEST}\n"
+    "  social: [{icon: fontawesome/brands/github, link: 'https://github.com/sec'}]\n"
 )
 
 

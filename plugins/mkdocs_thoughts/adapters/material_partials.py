@@ -1,11 +1,11 @@
 """Material's pieces that show nothing of the page, rendered once per build or per folder.
 
-Material renders the search box, the repository link, the icon styles, the logo and the
-back-to-top button into every page, and the ``<head>`` styles, fonts and analytics, the
-``__config`` script (a dozen translations as JSON) and the script tags: the same HTML on every
-page, up to its links, for about 2% of a build. These pieces read the site's configuration, the
-theme's features and translations, icons, and URLs made relative to the page (``| url``,
-``base_url``); none reads anything else of the page. So:
+Material renders the search box, the repository link, the icon styles, the logo, the
+back-to-top button, the copyright and the social links into every page, and the ``<head>``
+styles, fonts and analytics, the ``__config`` script (a dozen translations as JSON) and the
+script tags: the same HTML on every page, up to its links, for about 2% of a build. These pieces
+read the site's configuration, the theme's features and translations, icons, and URLs made
+relative to the page (``| url``, ``base_url``); none reads anything else of the page. So:
 
 - the partials :data:`CONSTANT_PARTIALS`, which hold no relative URL (the repository link is
   absolute), are rendered once per build;
@@ -33,6 +33,9 @@ CONSTANT_PARTIALS = (
     "partials/source.html",
     "partials/icons.html",
     "partials/top.html",
+    "partials/copyright.html",
+    "partials/social.html",
+    "partials/javascripts/content.html",
 )
 """Partials whose HTML depends only on the configuration, the features and the language."""
 

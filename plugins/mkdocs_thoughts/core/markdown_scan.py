@@ -359,7 +359,9 @@ class _Scanner:
             ticks += 1
         starts = lines.starts
         index = bisect.bisect_right(starts, start) - 1
-        self.spans.append(CodeSpan(start, end, ticks, index + 1, start - starts[index] + 1, in_link))
+        self.spans.append(
+            CodeSpan(start, end, ticks, index + 1, start - starts[index] + 1, in_link)
+        )
 
     def path_autolinks(self, span: Any) -> None:
         """``<../plans/x.md>`` starting in this text: a note path in angle brackets."""
