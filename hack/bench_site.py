@@ -24,8 +24,8 @@ build, and MkDocs' would not).
 
 On a shared virtual machine the CPU time of one build varies by 30% from run to run, which is
 more than the margin being measured. --instructions counts the instructions each build executes
-instead (valgrind's cachegrind, without cache simulation): the same count every run, so the ratio
-is exact, though it weighs every instruction alike.
+instead (valgrind's cachegrind, without cache simulation, string hashing seeded alike): the same
+count every run, so the ratio is exact, though it weighs every instruction alike.
 """
 
 from __future__ import annotations
@@ -101,6 +101,9 @@ def build(root: Path, config: str, *, quiet: bool = False) -> float:
 def _environment(root: Path) -> dict[str, str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPYCACHEPREFIX": str(root / "pyc")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # String hashes vary from process to process, and with them the order of sets and the work
+    # of every dict: 0.3% of a build's instruction count, as much as the last margins measured.
+    env["PYTHONHASHSEED"] = "0"
     return env
 
 
