@@ -40,9 +40,10 @@ CONSTANT_PARTIALS = (
 """Partials whose HTML depends only on the configuration, the features and the language."""
 
 LINKING_PARTIALS = ("partials/logo.html", "partials/javascripts/base.html")
+"""Partials whose HTML also depends on the page, but only through its links."""
+
 LINKING_BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
-"""Partials, and blocks of ``base.html``, whose HTML also depends on the page, but only
-through its links."""
+"""Blocks of ``base.html`` whose HTML also depends on the page, but only through its links."""
 
 _Key = Callable[[jinja2.runtime.Context], tuple[Any, ...] | None]
 
@@ -50,9 +51,9 @@ _Key = Callable[[jinja2.runtime.Context], tuple[Any, ...] | None]
 def render_material_pieces_once(
     env: jinja2.Environment, site_urls: Iterable[str], material_dir: Path = MATERIAL_TEMPLATES
 ) -> int:
-    """Make ``env`` render Material's :data:`CONSTANT_PARTIALS` once per build and its
-    :data:`LINKING_BLOCKS` once per link group; returns how many pieces (none with another
-    theme, nor for a file the site overrides)."""
+    """Make ``env`` render Material's :data:`CONSTANT_PARTIALS` once per build, and its
+    :data:`LINKING_PARTIALS` and :data:`LINKING_BLOCKS` once per link group of ``site_urls``;
+    returns how many pieces (none with another theme, nor for a file the site overrides)."""
     groups = LinkGroups(site_urls)
 
     def link_group(context: jinja2.runtime.Context) -> tuple[Any, ...] | None:
@@ -64,13 +65,13 @@ def render_material_pieces_once(
     kept = 0
     for names, key in ((CONSTANT_PARTIALS, _settings), (LINKING_PARTIALS, link_group)):
         for name in names:
-            template = _materials(env, name, material_dir)
+            template = _material_template(env, name, material_dir)
             if template is not None:
                 # Jinja's include runs the included template's root function with the
                 # including context.
                 template.root_render_func = _rendered_once(template.root_render_func, key)
                 kept += 1
-    base = _materials(env, "base.html", material_dir)
+    base = _material_template(env, "base.html", material_dir)
     if base is not None:
         for name in LINKING_BLOCKS:
             if name in base.blocks:
@@ -80,7 +81,9 @@ def render_material_pieces_once(
     return kept
 
 
-def _materials(env: jinja2.Environment, name: str, material_dir: Path) -> jinja2.Template | None:
+def _material_template(
+    env: jinja2.Environment, name: str, material_dir: Path
+) -> jinja2.Template | None:
     try:
         template = env.get_template(name)
     except jinja2.TemplateNotFound:
