@@ -311,17 +311,18 @@ class _Scanner:
         if start > 0 and text[start - 1] == "\\":
             start -= 1  # the parser's text starts after an escape's backslash
         starts = lines.starts
-        index = bisect.bisect_right(starts, start) - 1
+        last = len(starts) - 1
+        index = lines.index(start)
         piece_start = start
         prose = self.prose
         while True:
-            line_end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+            line_end = lines.end(index)
             piece_end = end if end < line_end else line_end
             while piece_end > piece_start and text[piece_end - 1] in " \t":
                 piece_end -= 1
             if piece_end > piece_start:
                 prose.append((index + 1, piece_start, piece_end))
-            if end <= line_end + 1 or index + 1 >= len(starts):
+            if end <= line_end + 1 or index >= last:
                 return
             index += 1
             piece_start = starts[index]
@@ -357,10 +358,9 @@ class _Scanner:
         ticks = 0
         while text[start + ticks] == "`":
             ticks += 1
-        starts = lines.starts
-        index = bisect.bisect_right(starts, start) - 1
+        index = lines.index(start)
         self.spans.append(
-            CodeSpan(start, end, ticks, index + 1, start - starts[index] + 1, in_link)
+            CodeSpan(start, end, ticks, index + 1, start - lines.starts[index] + 1, in_link)
         )
 
     def path_autolinks(self, span: Any) -> None:
