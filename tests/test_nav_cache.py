@@ -178,8 +178,9 @@ def html_of(site: Path) -> dict[str, bytes]:
     }
 
 
-# The search box, the repository link, the back-to-top button, admonition icons and a palette
-# toggle: the partials rendered once per build, each with something to show.
+# Something for each piece rendered once per build or per folder to show: a logo image, the
+# repository link, admonition icons, a palette toggle, the copyright, social links, analytics,
+# extra styles and scripts, the back-to-top button and the search options.
 WIDGETS = """\
   logo: images/logo.svg
   icon:
@@ -254,6 +255,10 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             assert plugin.nav_cache is None
             assert plugin.translation_tables == plugin.material_pieces == 0
     assert sites[True].keys() == sites[False].keys()
+    if widgets:
+        page = sites[True]["guide/setup/index.html" if use_directory_urls else "guide/setup.html"]
+        for shown in ('class="md-source"', "__md_analytics", "md-social__link", "extra.css"):
+            assert shown.encode() in page, shown
     if blog:
         assert {"blog/2025/11/03/post-3/index.html", "blog/page/3/index.html"} <= sites[True].keys()
     for path, cached in sites[True].items():
