@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -530,6 +532,40 @@ def test_the_check_reads_no_cited_code_and_reports_what_the_site_does(
     assert not checked.git_facts[note].refs
     assert {ref.status for ref in built.git_facts[note].refs} >= {RefStatus.DELETED}
     assert checked.git_facts[note].placement == built.git_facts[note].placement
+
+
+def test_the_history_is_read_while_the_notes_are_parsed(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git's processes run beside the note parsing: the history is read on a thread of its own,
+    the load waits for it before anything uses it, and what failed there reaches the caller."""
+    from mkdocs_thoughts.core.config import ThoughtsSettings
+    from mkdocs_thoughts.corpus.loader import NoteLoader
+
+    root = scenario.repo.root
+    note = "thoughts/shared/research/2025-01-07_10-00_beside.md"
+    scenario.repo.write(note, GIT_NOTE.format(sha=scenario.c1, topic="Beside"))
+    readers: list[threading.Thread] = []
+    refresh = GitInfo.refresh
+
+    def recorded(info: GitInfo) -> bool:
+        readers.append(threading.current_thread())
+        time.sleep(0.2)  # git slower than the parsing: the load must still wait for it
+        return refresh(info)
+
+    monkeypatch.setattr(GitInfo, "refresh", recorded)
+    loader = NoteLoader(ThoughtsSettings(), root / "thoughts", root)
+    corpus = loader.load()
+    assert len(readers) == 1 and readers[0] is not threading.current_thread()
+    assert loader.git.builds == 1
+    assert corpus.git_facts[note].placement is not None
+
+    def broken(info: GitInfo) -> bool:
+        raise RuntimeError("the history could not be parsed")
+
+    monkeypatch.setattr(GitInfo, "refresh", broken)
+    with pytest.raises(RuntimeError, match="could not be parsed"):
+        NoteLoader(ThoughtsSettings(), root / "thoughts", root).load()
 
 
 def test_the_check_sweeps_the_history_once_for_all_its_notes(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.checks import build_note
 from ..core.config import ThoughtsSettings
@@ -33,6 +35,8 @@ from ..git.runner import find_repo_root
 from ..runs.citations import link_runs
 from ..runs.discovery import discover_runs
 from .model import Corpus
+
+_T = TypeVar("_T")
 
 
 class NoteLoader:
@@ -220,6 +224,8 @@ class NoteLoader:
         complete = paths is None or any(path.resolve() == self.notes_root for path in paths)
         discovered = self.discover(paths)
         files, refused = self._admitted(discovered)
+        # git reads the history in its own processes while the notes are parsed here.
+        history = _beside(self.git.refresh) if self.settings.check_commits else None
         notes = [self._read(path) for path in files]
         live = set(files)
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
@@ -230,8 +236,8 @@ class NoteLoader:
         outside = self._outside_types_notice(notes)
         if outside:
             corpus.notices.append(outside)
-        if self.settings.check_commits:
-            self.git.refresh()  # once: the relations below read HEAD's files from it
+        if history is not None:
+            history.result()  # once: the relations below read HEAD's files from it
         self._check_relations(corpus, complete=complete)
         self._check_git(corpus, code_drift=code_drift)
         self._check_runs(corpus, complete=complete)
@@ -474,3 +480,12 @@ def _loops_back(path: Path) -> bool:
     if not path.is_symlink() or not path.is_dir():
         return False
     return path.parent.resolve().is_relative_to(path.resolve())
+
+
+def _beside(work: Callable[[], _T]) -> Future[_T]:
+    """``work`` started on a thread of its own; ``result()`` waits for it and raises what it
+    raised. For work that mostly waits on other processes (git), so the GIL is free meanwhile."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thoughts-git")
+    future = pool.submit(work)
+    pool.shutdown(wait=False)  # the thread ends when the work does
+    return future
