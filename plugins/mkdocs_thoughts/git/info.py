@@ -6,7 +6,8 @@ A build runs a constant number of git processes, however many notes there are:
   moved since the last build;
 - side by side: ``git log --all --topo-order --name-status -M`` (every commit: SHA, parents,
   author, dates, subject, and every file it touched), ``git for-each-ref`` (every ref's commit,
-  tags peeled) and ``git ls-tree -r HEAD`` (the files that exist now, with their blob ids);
+  tags peeled) and ``git ls-tree -r HEAD`` (the files that exist now, with their blob ids); the
+  note loader runs :meth:`GitInfo.refresh` on a thread of its own while it parses the notes;
 - ``git cat-file --batch``: only for SHAs the log does not know (on no ref, missing, ambiguous);
 - ``git cat-file --batch-check``: every cited path at every note commit (``<sha>:<path>``);
 - ``git cat-file --batch``: both versions of files whose cited lines must be compared (the
