@@ -3,6 +3,7 @@ same bytes as rendering both on every page (`cache_nav`)."""
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from pathlib import Path
 from types import SimpleNamespace
@@ -120,11 +121,14 @@ def site_tree(
     blog: bool = False,
     language: str = "en",
     widgets: bool = False,
+    sticky_tabs: bool = False,
 ) -> dict[str, str]:
     yml = mkdocs_yml(options)
     features = "navigation.sections, navigation.indexes, toc.integrate"
     if widgets:
         features += ", navigation.top, search.share, search.suggest"
+    if sticky_tabs:  # the tabs are then part of the header, and mark the page's own section
+        features += ", navigation.tabs, navigation.tabs.sticky"
     yml = yml.replace(
         "  font: false\n", f"  font: false\n  features: [{features}]\n  language: {language}\n"
     )
@@ -144,7 +148,8 @@ def site_tree(
         yml = yml.replace("  - search\n", "  - search\n  - blog:\n      pagination_per_page: 1\n")
         yml = yml.replace("      check_commits", "      skip_folders: [blog]\n      check_commits")
         yml += BLOG_NAV
-        tree["thoughts/blog/index.md"] = "# Blog\n"
+        # Outside the notes, a page's own `title:` is what the header shows.
+        tree["thoughts/blog/index.md"] = "---\ntitle: Blog & <i>news</i>\n---\n# Blog\n"
         for day in (1, 2, 3):
             post = f"---\ndate: 2025-11-0{day}\n---\n# Post {day}\n\n## Part\n\nText.\n"
             tree[f"thoughts/blog/posts/post-{day}.md"] = post
@@ -161,7 +166,9 @@ def site_tree(
         f"{research}2025-11-03_10-00-00_parsing/appendix.md": note(
             "Appendix", "2025-11-03T11:00:00+00:00"
         ),
-        f"{research}2025-11-05_10-00-00_tables.md": note("Tables", "2025-11-05T10:00:00+00:00"),
+        f"{research}2025-11-05_10-00-00_tables.md": note(
+            'Tables & <cells> "quoted"', "2025-11-05T10:00:00+00:00"
+        ),
         f"{research}2025-11-06_10-00-00_labels.md": note("Labels", "2025-11-06T10:00:00+00:00"),
         "thoughts/shared/plans/2025-11-04_10-00-00_plan.md": note(
             "Plan",
@@ -203,15 +210,16 @@ REPOSITORY = (
 
 
 @pytest.mark.parametrize(
-    ("use_directory_urls", "explicit_nav", "blog", "language", "widgets"),
+    ("use_directory_urls", "explicit_nav", "blog", "language", "widgets", "sticky_tabs"),
     [
-        (True, False, False, "en", False),
-        (False, False, False, "en", False),
-        (True, True, False, "en", False),
-        (True, False, True, "en", False),
-        (True, False, False, "de", False),
-        (True, False, False, "de", True),
-        (False, False, False, "en", True),
+        (True, False, False, "en", False, False),
+        (False, False, False, "en", False, False),
+        (True, True, False, "en", False, False),
+        (True, False, True, "en", False, False),
+        (True, False, False, "de", False, False),
+        (True, False, False, "de", True, False),
+        (False, False, False, "en", True, False),
+        (True, True, False, "en", True, True),
     ],
 )
 def test_cached_nav_builds_the_same_site_byte_for_byte(
@@ -221,6 +229,7 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
     blog: bool,
     language: str,
     widgets: bool,
+    sticky_tabs: bool,
 ) -> None:
     # The explicit nav has a note in it (its entry active on its page) and a page inside the
     # folder of a note that is not (only that note reaches it without climbing out). Material's
@@ -236,6 +245,7 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
                 blog=blog,
                 language=language,
                 widgets=widgets,
+                sticky_tabs=sticky_tabs,
             ),
         )
         config = built_config(root)
@@ -250,7 +260,7 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             # The site's language and English, Material's fallback for keys it lacks.
             assert plugin.translation_tables == (1 if language == "en" else 2)
             pieces = len(CONSTANT_PARTIALS) + len(LINKING_PARTIALS) + len(LINKING_BLOCKS)
-            assert plugin.material_pieces == pieces
+            assert plugin.material_pieces == pieces + 1  # and the header, titled per page
         else:
             assert plugin.nav_cache is None
             assert plugin.translation_tables == plugin.material_pieces == 0
@@ -261,6 +271,14 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
             assert shown.encode() in page, shown
     if blog:
         assert {"blog/2025/11/03/post-3/index.html", "blog/page/3/index.html"} <= sites[True].keys()
+        assert b"Blog & <i>news</i>" in sites[True]["blog/index.html"]
+    # Each page's header shows its own title (the header is kept per folder, titles put in).
+    tables = "shared/research/2025-11-05_10-00-00_tables"
+    tables_page = sites[True][f"{tables}/index.html" if use_directory_urls else f"{tables}.html"]
+    topic = re.search(
+        rb'"header-topic">\s*<span class="md-ellipsis">\s*(.*?)\s*</span>', tables_page
+    )
+    assert topic is not None and topic[1] == b"Tables &amp; &lt;cells&gt; &#34;quoted&#34;"
     for path, cached in sites[True].items():
         assert cached == sites[False][path], path
 
@@ -285,7 +303,8 @@ def test_a_search_box_override_in_custom_dir_is_rendered_for_every_page(tmp_path
     )
     tree["overrides/partials/search.html"] = '<div class="mine">{{ page.url }}</div>\n'
     config = built_config(write_tree(tmp_path, tree))
-    # Material's other three are still kept: the repository link, the icons, the top button.
+    # Material's other three are still kept: the repository link, the icons, the top button;
+    # not the header, which includes the search box.
     pieces = len(CONSTANT_PARTIALS) - 1 + len(LINKING_PARTIALS) + len(LINKING_BLOCKS)
     assert config.plugins["thoughts"].material_pieces == pieces
     site = Path(config.site_dir)

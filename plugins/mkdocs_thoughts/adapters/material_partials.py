@@ -13,9 +13,15 @@ relative to the page (``| url``, ``base_url``); none reads anything else of the 
   :data:`LINKING_BLOCKS` of ``base.html``, are rendered once per group of pages that write
   every link alike (:class:`~.nav_cache.LinkGroups`, as the nav).
 
+The header (:data:`TITLED_PARTIAL`) shows one thing of the page besides its links, its title:
+it is rendered once per link group with a stand-in for the title, and each page gets that
+rendering with its own title in place of the stand-in (as Material prints it: unescaped, as
+MkDocs' templates are not autoescaped).
+
 Only Material's own files are changed: a partial or ``base.html`` of the site's own
-(``custom_dir``) may show anything about the page and is left alone, and a block the site
-overrides in its ``main.html`` is its own (Material's then runs only through ``super()``).
+(``custom_dir``) may show anything about the page and is left alone (the header too when a
+partial it includes is the site's), and a block the site overrides in its ``main.html`` is its
+own (Material's then runs only through ``super()``).
 """
 
 from __future__ import annotations
@@ -45,6 +51,23 @@ LINKING_PARTIALS = ("partials/logo.html", "partials/javascripts/base.html")
 LINKING_BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
 """Blocks of ``base.html`` whose HTML also depends on the page, but only through its links."""
 
+TITLED_PARTIAL = "partials/header.html"
+"""The header: the logo's link, the search box, the repository link, and the page's title."""
+
+_HEADER_INCLUDES = (
+    "partials/logo.html",
+    "partials/palette.html",
+    "partials/javascripts/palette.html",
+    "partials/alternate.html",
+    "partials/search.html",
+    "partials/source.html",
+    "partials/tabs.html",
+)
+"""What the header includes: rendered with it, so all must be Material's own."""
+
+_TITLE = "\ue002thoughts:title\ue003"
+"""The stand-in for the page title (private-use characters: in no site's text)."""
+
 _Key = Callable[[jinja2.runtime.Context], tuple[Any, ...] | None]
 
 
@@ -71,6 +94,15 @@ def render_material_pieces_once(
                 # including context.
                 template.root_render_func = _rendered_once(template.root_render_func, key)
                 kept += 1
+    header = _material_template(env, TITLED_PARTIAL, material_dir)
+    if header is not None and not env.autoescape and _all_material(env, material_dir):
+
+        def header_group(context: jinja2.runtime.Context) -> tuple[Any, ...] | None:
+            # Sticky tabs are part of the header, and they mark the page's own section.
+            return None if "navigation.tabs.sticky" in _features(context) else link_group(context)
+
+        header.root_render_func = _rendered_with_title(header, header_group)
+        kept += 1
     base = _material_template(env, "base.html", material_dir)
     if base is not None:
         for name in LINKING_BLOCKS:
@@ -91,15 +123,20 @@ def _material_template(
     return template if is_within(template.filename, material_dir) else None
 
 
+def _all_material(env: jinja2.Environment, material_dir: Path) -> bool:
+    return all(_material_template(env, name, material_dir) is not None for name in _HEADER_INCLUDES)
+
+
+def _features(context: jinja2.runtime.Context) -> tuple[str, ...]:
+    return tuple(context.get("features") or ())
+
+
 def _settings(context: jinja2.runtime.Context) -> tuple[Any, ...]:
     """What the pieces read besides URLs, as a key: a plugin that builds the site again in
     another language or with other features in the same environment gets renderings of its
     own."""
     theme = getattr(context.get("config"), "theme", None)
-    return (
-        str(theme.get("language")) if theme is not None else None,
-        tuple(context.get("features") or ()),
-    )
+    return (str(theme.get("language")) if theme is not None else None, _features(context))
 
 
 def _rendered_once(render: RenderFunction, key_of: _Key) -> RenderFunction:
@@ -116,3 +153,51 @@ def _rendered_once(render: RenderFunction, key_of: _Key) -> RenderFunction:
         yield html
 
     return render_once
+
+
+def _rendered_with_title(template: jinja2.Template, key_of: _Key) -> RenderFunction:
+    """The header's render function, rendering once per key with :data:`_TITLE` for the title
+    and putting each page's title in its place."""
+    render = template.root_render_func
+    halves: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+
+    def render_with_title(context: jinja2.runtime.Context) -> Iterator[str]:
+        key = key_of(context)
+        page = context.get("page")
+        title = _printed_title(page) if key is not None else None
+        if key is None or title is None:
+            yield from render(context)
+            return
+        if key not in halves:
+            stand_in = {**context.get_all(), "page": _TitledAs(page, _TITLE)}
+            parts = "".join(render(template.new_context(stand_in, shared=True))).split(_TITLE)
+            halves[key] = (parts[0], parts[1]) if len(parts) == 2 else None
+        found = halves[key]
+        if found is None:  # the title shows more than once, or not at all: kept per page
+            yield from render(context)
+            return
+        yield found[0] + title + found[1]
+
+    return render_with_title
+
+
+def _printed_title(page: Any) -> str | None:
+    """What Material's header prints for the page's title (``page.meta.title``, else
+    ``page.title``), or ``None`` when it is not plain text to print as it is."""
+    meta = getattr(page, "meta", None)
+    if type(meta) is not dict:
+        return None
+    value = (meta.get("title") if meta else None) or getattr(page, "title", None)
+    return str(value) if isinstance(value, str) else None
+
+
+class _TitledAs:
+    """A page whose header shows ``title``: no ``meta.title``, everything else the page's."""
+
+    def __init__(self, page: Any, title: str) -> None:
+        self._page = page
+        self.title = title
+        self.meta: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
