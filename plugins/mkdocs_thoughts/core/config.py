@@ -153,9 +153,10 @@ class ThoughtsSettings(BaseModel):
         True,
         description="Whether Material's nav is rendered once per folder for the pages outside "
         "the nav (the notes) instead of once per page, its translations looked up once per "
-        "key, and the pieces of its pages that show nothing of the page (search box, "
-        "repository link, head styles and scripts) rendered once per build or folder; a theme "
-        "override of those templates turns it off for them by itself.",
+        "key, and the pieces of its pages that show nothing of the page but its links and "
+        "title (header, search box, repository link, head styles and scripts) rendered once "
+        "per build or folder; a theme override of those templates turns it off for them by "
+        "itself.",
     )
     run_globs: list[str] = Field(
         default_factory=lambda: [
