@@ -567,6 +567,18 @@ def test_the_history_is_read_while_the_notes_are_parsed(
     with pytest.raises(RuntimeError, match="could not be parsed"):
         NoteLoader(ThoughtsSettings(), root / "thoughts", root).load()
 
+    # A note that cannot be read fails the load only once the history is read: a second load
+    # (the next `mkdocs serve` rebuild) never reads it beside the first one's.
+    def unreadable(loader: NoteLoader, path: Path) -> None:
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(GitInfo, "refresh", recorded)
+    monkeypatch.setattr(NoteLoader, "_read", unreadable)
+    loader = NoteLoader(ThoughtsSettings(), root / "thoughts", root)
+    with pytest.raises(FileNotFoundError):
+        loader.load()
+    assert loader.git.builds == 1
+
 
 def test_the_check_sweeps_the_history_once_for_all_its_notes(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch

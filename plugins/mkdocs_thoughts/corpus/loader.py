@@ -12,7 +12,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -226,7 +226,12 @@ class NoteLoader:
         files, refused = self._admitted(discovered)
         # git reads the history in its own processes while the notes are parsed here.
         history = _beside(self.git.refresh) if self.settings.check_commits else None
-        notes = [self._read(path) for path in files]
+        try:
+            notes = [self._read(path) for path in files]
+        except BaseException:
+            if history is not None:
+                wait([history])  # the next load must not read the history beside this one
+            raise
         live = set(files)
         if paths is None:  # forget deleted notes, so the cache cannot grow without bound
             self._cache = {path: note for path, note in self._cache.items() if path in live}
