@@ -14,6 +14,7 @@ from factories import mkdocs_yml
 from mkdocs.utils import get_relative_url
 from mkdocs_thoughts.adapters.material_partials import (
     CONSTANT_PARTIALS,
+    HEADER_INCLUDES,
     LINKING_BLOCKS,
     LINKING_PARTIALS,
     render_material_pieces_once,
@@ -312,6 +313,56 @@ def test_a_search_box_override_in_custom_dir_is_rendered_for_every_page(tmp_path
         page = (site / url / "index.html").read_text()
         assert f'<div class="mine">{url}</div>' in page
         assert 'class="md-source"' in page and 'data-md-component="top"' in page
+
+
+def header_pages(tmp_path: Path, header: str) -> tuple[list[str], int]:
+    """Two pages of one folder rendered through a theme whose header is ``header``, and how
+    many times the header was rendered."""
+    for name in (*HEADER_INCLUDES, "main.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text('{% include "partials/header.html" %}' * (name == "main.html"))
+    (tmp_path / "partials/header.html").write_text(header)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path))
+    renderings = []
+    env.globals["rendered"] = lambda: renderings.append(1) or ""
+    render_material_pieces_once(env, ["a/x/", "a/y/"], tmp_path)
+    config = SimpleNamespace(theme={"language": "en"})
+    pages = [
+        env.get_template("main.html").render(
+            page=SimpleNamespace(url=url, title=f"{url[-2].upper()} & co", meta=meta),
+            config=config,
+        )
+        for url, meta in (("a/x/", {}), ("a/y/", {}), ("a/x/", {"title": "Own"}))
+    ]
+    return pages, len(renderings)
+
+
+def test_the_header_is_rendered_once_per_folder_with_each_page_s_title(tmp_path: Path) -> None:
+    header = "<h>{{ rendered() }}{{ page.meta.title if page.meta and page.meta.title "
+    header += "else page.title }}</h>"
+    pages, renderings = header_pages(tmp_path, header)
+    assert pages == ["<h>X & co</h>", "<h>Y & co</h>", "<h>Own</h>"]
+    assert renderings == 1
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "<h>{{ rendered() }}{{ page.title }} at {{ page.url }}</h>",  # more of the page
+        "<h>{{ rendered() }}{{ page.title }} {{ page.title }}</h>",  # the title twice
+    ],
+)
+def test_a_header_showing_more_of_the_page_is_rendered_for_every_page(
+    tmp_path: Path, header: str
+) -> None:
+    pages, renderings = header_pages(tmp_path, header)
+    assert pages == [
+        jinja2.Template(header).render(
+            rendered=lambda: "", page=SimpleNamespace(url=url, title=title)
+        )
+        for url, title in (("a/x/", "X & co"), ("a/y/", "Y & co"), ("a/x/", "X & co"))
+    ]
+    assert renderings == 1 + 3  # the attempt with a stand-in title, then each page
 
 
 def test_other_themes_are_left_alone(tmp_path: Path) -> None:

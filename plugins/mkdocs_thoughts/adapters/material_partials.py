@@ -54,7 +54,7 @@ LINKING_BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
 TITLED_PARTIAL = "partials/header.html"
 """The header: the logo's link, the search box, the repository link, and the page's title."""
 
-_HEADER_INCLUDES = (
+HEADER_INCLUDES = (
     "partials/logo.html",
     "partials/palette.html",
     "partials/javascripts/palette.html",
@@ -124,7 +124,7 @@ def _material_template(
 
 
 def _all_material(env: jinja2.Environment, material_dir: Path) -> bool:
-    return all(_material_template(env, name, material_dir) is not None for name in _HEADER_INCLUDES)
+    return all(_material_template(env, name, material_dir) is not None for name in HEADER_INCLUDES)
 
 
 def _features(context: jinja2.runtime.Context) -> tuple[str, ...]:
@@ -169,11 +169,17 @@ def _rendered_with_title(template: jinja2.Template, key_of: _Key) -> RenderFunct
             yield from render(context)
             return
         if key not in halves:
-            stand_in = {**context.get_all(), "page": _TitledAs(page, _TITLE)}
-            parts = "".join(render(template.new_context(stand_in, shared=True))).split(_TITLE)
+            stand_in = {**context.get_all(), "page": _TitleOnly()}
+            try:
+                html = "".join(render(template.new_context(stand_in, shared=True)))
+            except _ReadsMoreOfPage:
+                html = ""
+            parts = html.split(_TITLE)
             halves[key] = (parts[0], parts[1]) if len(parts) == 2 else None
         found = halves[key]
-        if found is None:  # the title shows more than once, or not at all: kept per page
+        # The title shown more than once or not at all, or more of the page read (a Material
+        # newer than this code): rendered per page.
+        if found is None:
             yield from render(context)
             return
         yield found[0] + title + found[1]
@@ -191,13 +197,17 @@ def _printed_title(page: Any) -> str | None:
     return str(value) if isinstance(value, str) else None
 
 
-class _TitledAs:
-    """A page whose header shows ``title``: no ``meta.title``, everything else the page's."""
+class _ReadsMoreOfPage(Exception):
+    """The header read more of the page than its title."""
 
-    def __init__(self, page: Any, title: str) -> None:
-        self._page = page
-        self.title = title
+
+class _TitleOnly:
+    """A page with nothing but the stand-in title (and no ``meta.title``): the header may read
+    nothing else of a page if it is to be kept per link group."""
+
+    def __init__(self) -> None:
+        self.title = _TITLE
         self.meta: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._page, name)
+        raise _ReadsMoreOfPage(name)
