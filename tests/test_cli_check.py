@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -242,3 +244,23 @@ def test_real_corpora_never_crash_and_point_at_frontmatter_lines(
 
 def test_checking_one_file_resolves_relations_against_the_whole_site(site: Path) -> None:
     assert main(["check", PLAN_PATH]) == 0
+
+
+def test_a_command_imports_no_other_command(tmp_path: Path) -> None:
+    """`thoughts check` starts without the exporter, the graph drawing, `fix` or `init`: a
+    command's module is imported only when that command runs."""
+    write_tree(tmp_path, {"mkdocs.yml": mkdocs_yml(), "thoughts/index.md": "# Notes\n"})
+    script = (
+        "import sys\n"
+        "from mkdocs_thoughts.cli.main import main\n"
+        "assert main(['check', '--config', 'mkdocs.yml']) == 0\n"
+        "print(sorted(name for name in sys.modules if name.startswith('mkdocs_thoughts')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    loaded = set(json.loads(done.stdout.splitlines()[-1].replace("'", '"')))
+    assert "mkdocs_thoughts.cli.commands.check" in loaded
+    for other in ("export", "graph", "fix", "init", "new", "notes", "schema", "meta"):
+        assert f"mkdocs_thoughts.cli.commands.{other}" not in loaded, other
+    assert not {"mkdocs_thoughts.export.build", "mkdocs_thoughts.authoring.fixer"} & loaded

@@ -12,26 +12,34 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from .commands import COMMANDS
+from .commands import COMMANDS, configure
 from .commands.common import UsageError
 from .siteconfig import ConfigError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of `thoughts`, with the arguments of ``command`` (of every command when
+    ``None``); the others are listed in ``--help`` without being imported."""
     parser = argparse.ArgumentParser(
         prog="thoughts", description="Check, create and publish research notes."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in COMMANDS:
-        command.add_parser(subparsers)
+    for name, summary in COMMANDS.items():
+        subparser = subparsers.add_parser(name, help=summary)
+        if command is None or name == command:
+            configure(name, subparser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # The command is the first argument that is not an option (`thoughts` has no option that
+    # takes a value); without one, argparse only has a usage error or the help to print.
+    command = next((word for word in arguments if not word.startswith("-")), "")
+    parser = build_parser(command)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
     try:

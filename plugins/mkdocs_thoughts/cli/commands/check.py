@@ -11,12 +11,10 @@ from .common import add_config_option, existing_paths, note_loader, site_config
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "check",
-        help="validate notes' frontmatter",
-        description="Validate notes. Exit 0 when no errors, 1 on errors "
-        "(or warnings with --strict), 2 on usage or configuration errors.",
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Validate notes. Exit 0 when no errors, 1 on errors "
+        "(or warnings with --strict), 2 on usage or configuration errors."
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="notes or folders to check")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")

@@ -30,15 +30,13 @@ FORMATS = ("mkdocs", "zensical", "markdown")
 CONFIG_FILES = {"mkdocs": "mkdocs.yml", "zensical": "zensical.toml"}
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help="write the site as plain docs that build without the plugin (Zensical, MkDocs)",
-        description="Write OUT: the notes with their headers, every page the plugin generates, "
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write OUT: the notes with their headers, every page the plugin generates, "
         "its stylesheet and script, and a config file, so that `zensical build`, `mkdocs build` "
         "or `properdocs build` in OUT builds the site with no plugin. OUT must be new, empty or "
         "an earlier export (which is replaced). --format markdown writes only INDEX.md tables "
-        "into OUT, with links relative to the notes, for reading on GitHub.",
+        "into OUT, with links relative to the notes, for reading on GitHub."
     )
     parser.add_argument("out", metavar="OUT", help="the folder to write")
     parser.add_argument(

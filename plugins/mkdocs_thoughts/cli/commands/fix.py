@@ -12,15 +12,13 @@ from ...git.runner import git_available
 from .common import add_config_option, existing_paths, note_loader, site_config
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "fix",
-        help="propose fixes for notes that fail the check (--write to apply them)",
-        description="For notes that fail `thoughts check`, infer what their frontmatter was "
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "For notes that fail `thoughts check`, infer what their frontmatter was "
         "meant to say (from the file name, the first heading, **Date**:-style lines, git) and "
         "print the edits as a unified diff; exit 1 when there are any. With --write, make them "
         "in place. Values nothing can tell are not invented: the check keeps reporting them, "
-        "and fix lists what still fails. Templates and folder pages are never edited.",
+        "and fix lists what still fails. Templates and folder pages are never edited."
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="notes or folders to fix")
     parser.add_argument("--write", action="store_true", help="edit the files in place")

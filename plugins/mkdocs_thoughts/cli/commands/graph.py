@@ -21,12 +21,10 @@ from .common import UsageError, add_config_option, note_loader, site_config
 FORMATS = ("json", "dot", "mermaid", "svg")
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "graph",
-        help="print the graph of relations between notes",
-        description="Print the notes and their relations (frontmatter relation fields and links "
-        "in note bodies) as JSON, Graphviz DOT, Mermaid or SVG.",
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print the notes and their relations (frontmatter relation fields and links "
+        "in note bodies) as JSON, Graphviz DOT, Mermaid or SVG."
     )
     parser.add_argument("--format", choices=FORMATS, default="json")
     parser.add_argument(

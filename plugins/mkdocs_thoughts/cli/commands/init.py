@@ -63,14 +63,12 @@ markdown_extensions:
 """`searchable/` holds hard-link mirrors of the notes; publishing it would show each note twice."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "init",
-        help="write mkdocs.yml for the notes, inferring the plugin options from them",
-        description="Write mkdocs.yml (Material, search, tags and the thoughts plugin, with "
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write mkdocs.yml (Material, search, tags and the thoughts plugin, with "
         "options inferred from the notes already there, each commented with what was seen) "
         "when there is none, or add the plugin to an existing mkdocs.yml without touching the "
-        "rest of it. Without a notes folder it creates one with a home page.",
+        "rest of it. Without a notes folder it creates one with a home page."
     )
     parser.add_argument(
         "--print",

@@ -8,13 +8,11 @@ import sys
 from ...authoring.metadata import gather
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "meta",
-        help="print date, git commit, branch, repository and researcher for a new note",
-        description="Print the metadata a new note records, as `Key: value` lines (like "
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print the metadata a new note records, as `Key: value` lines (like "
         "hack/spec_metadata.sh), YAML or JSON. RESEARCHER_NAME overrides the researcher "
-        "(else git user.name, else $USER).",
+        "(else git user.name, else $USER)."
     )
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--yaml", action="store_const", const="yaml", dest="style")

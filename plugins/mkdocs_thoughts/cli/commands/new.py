@@ -28,13 +28,11 @@ SINGULAR = {folder: word for word, folder in SINGULAR_ALIASES.items()}
 TEMPLATES_FOLDER = "templates"
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "new",
-        help="write a new note from its template",
-        description="Write <notes_root>/shared/<folder>/YYYY-MM-DD_HH-MM-SS_<slug>.md from "
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write <notes_root>/shared/<folder>/YYYY-MM-DD_HH-MM-SS_<slug>.md from "
         "templates/<type>.md, with the date, researcher, commit, branch and repository filled "
-        "in, and print its path. Never overwrites a file.",
+        "in, and print its path. Never overwrites a file."
     )
     parser.add_argument("type", metavar="TYPE", help="research, plan, pr or a configured type")
     parser.add_argument("topic", metavar="TOPIC", help="the note's topic (its title)")

@@ -15,12 +15,10 @@ from ...corpus.model import Corpus
 from .common import add_config_option, note_loader, site_config
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "notes",
-        help="list notes with their resolved commits",
-        description="Print every note with its type, title, status, and the commit its "
-        "git_commit resolves to (full SHA, placement, commits behind HEAD).",
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print every note with its type, title, status, and the commit its "
+        "git_commit resolves to (full SHA, placement, commits behind HEAD)."
     )
     parser.add_argument("--format", choices=("json", "text"), default="json")
     add_config_option(parser)

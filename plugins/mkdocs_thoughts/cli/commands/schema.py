@@ -19,12 +19,10 @@ from .common import UsageError, add_config_option, site_config
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "schema",
-        help="print the JSON Schema of the configured frontmatter",
-        description="Print the JSON Schema of note frontmatter as configured in mkdocs.yml "
-        "(statuses, aliases, relation fields, required fields per type).",
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print the JSON Schema of note frontmatter as configured in mkdocs.yml "
+        "(statuses, aliases, relation fields, required fields per type)."
     )
     parser.add_argument("--type", metavar="TYPE", help="require the fields this note type requires")
     add_config_option(parser)
