@@ -316,8 +316,8 @@ def test_a_search_box_override_in_custom_dir_is_rendered_for_every_page(tmp_path
 
 
 def header_pages(tmp_path: Path, header: str) -> tuple[list[str], int]:
-    """Two pages of one folder rendered through a theme whose header is ``header``, and how
-    many times the header was rendered."""
+    """Two pages of one folder rendered through a theme whose header is ``header`` (the first
+    again with a `title:` of its own), and how many times the header was rendered."""
     for name in (*HEADER_INCLUDES, "main.html"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text('{% include "partials/header.html" %}' * (name == "main.html"))
