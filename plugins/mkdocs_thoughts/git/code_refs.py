@@ -91,7 +91,7 @@ def find_candidates(
     ``code_spans_only``, those in inline code spans alone (all that TH303 reads)."""
     scan = body if isinstance(body, BodyScan) else scan_of(body)
     note_dir = posixpath.dirname(note_rel_path)
-    skip = skip_prefixes
+    skip = tuple(skip_prefixes)  # once: the caches below are keyed by it
     hits: list[tuple[int, int, RefCandidate]] = []
     for link in () if code_spans_only else scan.links:
         # Only an inline link can be relinked where it stands; an image shows, not cites.
@@ -117,7 +117,7 @@ def find_candidates(
 
 
 def _bare(
-    line: str, number: int, note_dir: str, skip: Sequence[str]
+    line: str, number: int, note_dir: str, skip: tuple[str, ...]
 ) -> Iterator[tuple[int, RefCandidate]]:
     """Paths in prose (links and code spans already blanked), URLs left out."""
     if ":" in line or "www." in line:
@@ -128,7 +128,7 @@ def _bare(
             path = path.rstrip(".")  # the full stop ending a sentence
         first, last = _line_range(lines)
         text = path + (lines or "")
-        alternatives = _alternatives(path, note_dir, skip, link=False)
+        alternatives = _alternatives(path, note_dir, skip, False)
         if alternatives:
             column = match.start() + 1
             yield (
@@ -138,7 +138,7 @@ def _bare(
 
 
 def _from_link(
-    target: str, text: str, number: int, offset: int, note_dir: str, skip: Sequence[str]
+    target: str, text: str, number: int, offset: int, note_dir: str, skip: tuple[str, ...]
 ) -> RefCandidate | None:
     target = target.strip("<>").strip()
     if not target or target.startswith("#") or _SCHEME.match(target):
@@ -153,39 +153,28 @@ def _from_link(
         if match:
             path = path[: match.start()]
             start, end = _line_range(match[0])
-    alternatives = _alternatives(path, note_dir, skip, link=True)
+    alternatives = _alternatives(path, note_dir, skip, True)
     if not alternatives:
         return None
     return RefCandidate(alternatives, start, end, text, RefSyntax.LINK, number, offset + 1)
 
 
 def _from_code_span(
-    text: str, number: int, offset: int, note_dir: str, skip: Sequence[str]
+    text: str, number: int, offset: int, note_dir: str, skip: tuple[str, ...]
 ) -> RefCandidate | None:
-    parsed = _parsed_code_span(text, note_dir, tuple(skip))
-    if parsed is None:
-        return None
-    alternatives, start, end = parsed
-    return RefCandidate(alternatives, start, end, text, RefSyntax.CODE, number, offset + 1)
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _parsed_code_span(
-    text: str, note_dir: str, skip: tuple[str, ...]
-) -> tuple[tuple[str, ...], int | None, int | None] | None:
-    """A code span's (alternatives, first line, last line), or ``None`` when it names no path.
-    Cached: a folder's notes write the same spans (`` `make test` ``, a module they all cite)."""
     match = _SPAN_REF.match(text.strip("`").strip())
     if not match:
         return None
-    lines = match["lines"] or ""
-    start, end = (None, None) if lines.startswith("::") else _line_range(lines)
-    alternatives = _alternatives(match["path"], note_dir, skip, link=False)
+    alternatives = _alternatives(match["path"], note_dir, skip, False)
     if not alternatives:
         return None
-    return alternatives, start, end
+    lines = match["lines"]
+    start, end = (None, None) if not lines or lines.startswith("::") else _line_range(lines)
+    return RefCandidate(alternatives, start, end, text, RefSyntax.CODE, number, offset + 1)
 
 
+# Cached: a corpus writes a few hundred distinct suffixes (`:12`, `:3-10`) thousands of times.
+@functools.lru_cache(maxsize=4096)
 def _line_range(suffix: str | None) -> tuple[int | None, int | None]:
     """``:12`` -> (12, 12); ``#L3-L5`` -> (3, 5); ``:12:5`` (line:column) -> (12, 12)."""
     if not suffix:
@@ -203,16 +192,10 @@ def _line_range(suffix: str | None) -> tuple[int | None, int | None]:
     return min(first, last), max(first, last)
 
 
-def _alternatives(path: str, note_dir: str, skip: Sequence[str], *, link: bool) -> tuple[str, ...]:
-    # Cached: the notes of one folder cite the same files again and again.
-    return _cached_alternatives(path, note_dir, tuple(skip), link)
-
-
 @functools.lru_cache(maxsize=1 << 15)
-def _cached_alternatives(
-    path: str, note_dir: str, skip: tuple[str, ...], link: bool
-) -> tuple[str, ...]:
-    """The repository paths ``path`` may mean, most likely first, none outside the repository.
+def _alternatives(path: str, note_dir: str, skip: tuple[str, ...], link: bool) -> tuple[str, ...]:
+    """The repository paths ``path`` may mean, most likely first, none outside the repository
+    (cached: the notes of one folder cite the same files again and again).
 
     A link is relative to the note's folder (that is how Markdown reads it), and a leading ``/``
     means the repository root. A path in prose or code is usually written from the repository
