@@ -337,6 +337,21 @@ def test_carriage_returns_keep_lines_and_offsets() -> None:
     assert [(span.line, span.column) for span in scan.code_spans] == [(4, 1)]
 
 
+def test_prose_is_cut_into_lines_on_first_read_carriage_returns_as_spaces() -> None:
+    # `thoughts check` reads the links and code spans alone: a scan keeps each block's inline
+    # text whole and cuts it into lines only for a reader of prose (the code references).
+    body = "> a \r\n> b\rc  \r\n\r\n- d\t\r\n  e\n"
+    scan = scan_body(body)
+    assert scan._prose is None
+    assert [(line, body[start:end]) for line, start, end in scan.prose] == [
+        (1, "a"),
+        (2, "b\rc"),
+        (4, "d"),
+        (5, "e"),
+    ]
+    assert scan == scan_body(body)  # having read it changes no comparison
+
+
 def test_positions_are_characters_after_text_outside_ascii() -> None:
     # The parser counts UTF-8 bytes; every reader counts characters.
     body = "Données — voir [é](é.md) et `ç/a.py`\n> ∑ [r][ñ]\n\n[ñ]: <ñ x.md>\n"

@@ -17,16 +17,14 @@ reads as text.
 from __future__ import annotations
 
 import bisect
-import itertools
-import operator
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, AnyStr
+from typing import Any
 
 import pyromark
 
-from .markdown_scan_model import BodyScan, CodeSpan, Heading, LinkKind, MarkdownLink
+from .markdown_scan_model import BodyScan, CodeSpan, Heading, LinkKind, MarkdownLink, line_starts
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES
 _PATH_AUTOLINK = re.compile(r"<([^\s<>]+?\.md(?:#[^\s<>]*|:\d+(?:-\d+)?)?)>", re.IGNORECASE)
@@ -93,14 +91,6 @@ class _Lines:
         return index + 1, offset - starts[index] + 1
 
 
-def line_starts(text: AnyStr, newline: AnyStr) -> list[int]:
-    """The offsets at which the lines of ``text`` start (``newline`` ends a line)."""
-    # Line n starts after the first n lines and their n newlines: sums and lengths in C, not a
-    # find() call per line.
-    lengths: Iterable[int] = map(len, text.split(newline)[:-1])
-    return [0, *map(operator.add, itertools.accumulate(lengths), itertools.count(1))]
-
-
 _RECENT: dict[int, BodyScan] = {}
 _RECENT_LIMIT = 16384
 
@@ -157,7 +147,7 @@ def scan_body(body: str) -> BodyScan:
         tuple(scanner.spans),
         tuple(scanner.code_blocks),
         tuple(scanner.html_blocks),
-        tuple(scanner.prose),
+        tuple(scanner.runs),
     )
 
 
@@ -185,7 +175,7 @@ class _Scanner:
         self.spans: list[CodeSpan] = []
         self.code_blocks: list[tuple[int, int]] = []
         self.html_blocks: list[tuple[int, int]] = []
-        self.prose: list[tuple[int, int, int]] = []
+        self.runs: list[tuple[int, int]] = []
         self.nesting = 0  # lists and block quotes around the current block
         self.heading: tuple[int, int] | None = None  # (level, byte start) of an open heading
         self.in_code = False
@@ -300,34 +290,16 @@ class _Scanner:
         return self.lines.index(start) + 1, self.lines.index(max(end - 1, start)) + 1
 
     def flush(self) -> None:
-        """Record the inline text of the block just read as prose, one piece per line, without
-        the list and quote markers and indentation in front of its lines (call it only with
-        some text pending: ``run_start >= 0``)."""
-        lines, text = self.lines, self.text
+        """Record the inline text of the block just read (call it only with some text pending:
+        ``run_start >= 0``); :attr:`BodyScan.prose` cuts it into lines when first read."""
+        lines = self.lines
         start, end = self.run_start, self.run_end
         if lines.encoded is not None:
             start, end = lines.char(start), lines.char(end)
         self.run_start = self.run_end = -1
-        if start > 0 and text[start - 1] == "\\":
+        if start > 0 and self.text[start - 1] == "\\":
             start -= 1  # the parser's text starts after an escape's backslash
-        starts = lines.starts
-        last = len(starts) - 1
-        index = lines.index(start)
-        piece_start = start
-        prose = self.prose
-        while True:
-            line_end = lines.end(index)
-            piece_end = end if end < line_end else line_end
-            while piece_end > piece_start and text[piece_end - 1] in " \t":
-                piece_end -= 1
-            if piece_end > piece_start:
-                prose.append((index + 1, piece_start, piece_end))
-            if end <= line_end + 1 or index >= last:
-                return
-            index += 1
-            piece_start = starts[index]
-            while piece_start < end and text[piece_start] in " \t>":
-                piece_start += 1
+        self.runs.append((start, end))
 
     def add_heading(self, span: Any) -> None:
         assert self.heading is not None

@@ -9,10 +9,14 @@ Positions are offsets into the body and 1-based (line, column) pairs.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import operator
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import AnyStr
 
 
 class LinkKind(StrEnum):
@@ -86,9 +90,22 @@ class BodyScan:
     code_blocks: tuple[tuple[int, int], ...]
     """1-based (first, last) body lines of each fenced or indented code block, fences included."""
     html_blocks: tuple[tuple[int, int], ...]
-    prose: tuple[tuple[int, int, int], ...]
-    """(line, start, end): the body offsets of each line's inline text (paragraphs, headings,
-    table cells), in order; a line may have several (table cells)."""
+    runs: tuple[tuple[int, int], ...]
+    """Body offsets (start, end) of each block's inline text (a paragraph, a heading, a table
+    cell), in order; :attr:`prose` cuts them into lines."""
+    _prose: tuple[tuple[int, int, int], ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def prose(self) -> tuple[tuple[int, int, int], ...]:
+        """(line, start, end): the body offsets of each line's inline text, without the list
+        and quote markers and indentation in front of it, in order; a line may have several
+        (table cells). Cut when first read: `thoughts check` never reads it."""
+        if self._prose is None:
+            object.__setattr__(self, "_prose", _pieces(self.body, self.runs))
+        assert self._prose is not None
+        return self._prose
 
     def text(self, start: int, end: int) -> str:
         return self.body[start:end]
@@ -147,3 +164,37 @@ class BodyScan:
             text = "".join(parts)
             if having is None or having.search(text):
                 yield line, text
+
+
+def line_starts(text: AnyStr, newline: AnyStr) -> list[int]:
+    """The offsets at which the lines of ``text`` start (``newline`` ends a line)."""
+    # Line n starts after the first n lines and their n newlines: sums and lengths in C, not a
+    # find() call per line.
+    lengths: Iterable[int] = map(len, text.split(newline)[:-1])
+    return [0, *map(operator.add, itertools.accumulate(lengths), itertools.count(1))]
+
+
+def _pieces(body: str, runs: Iterable[tuple[int, int]]) -> tuple[tuple[int, int, int], ...]:
+    """Each run cut at its line ends, without the spaces ending a line nor the spaces, tabs
+    and quote markers starting the next (a carriage return counts as a space, as it does for
+    the parser, which reads the body with every one made a space)."""
+    starts = line_starts(body, "\n")
+    last = len(starts) - 1
+    pieces: list[tuple[int, int, int]] = []
+    for start, end in runs:
+        index = bisect.bisect_right(starts, start) - 1
+        piece_start = start
+        while True:
+            line_end = starts[index + 1] - 1 if index < last else len(body)
+            piece_end = end if end < line_end else line_end
+            while piece_end > piece_start and body[piece_end - 1] in " \t\r":
+                piece_end -= 1
+            if piece_end > piece_start:
+                pieces.append((index + 1, piece_start, piece_end))
+            if end <= line_end + 1 or index >= last:
+                break
+            index += 1
+            piece_start = starts[index]
+            while piece_start < end and body[piece_start] in " \t>\r":
+                piece_start += 1
+    return tuple(pieces)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..core.links import Origin, Relation, TargetKind
-from ..core.markdown_scan import inline_links, line_starts, scan_of
-from ..core.markdown_scan_model import BodyScan, LinkKind, MarkdownLink
+from ..core.markdown_scan import inline_links, scan_of
+from ..core.markdown_scan_model import BodyScan, LinkKind, MarkdownLink, line_starts
 from ..core.notes import Note
 
 _WRITTEN_HERE = (LinkKind.INLINE, LinkKind.DEFINITION)
