@@ -387,6 +387,32 @@ def test_huge_files_are_not_read_and_count_as_changed(
     assert (ref.status, ref.lines_changed, ref.current_start) == (RefStatus.CHANGED, True, None)
 
 
+def test_a_huge_old_version_named_by_the_log_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log gives the blob a note's commit had, not its size: that is asked by blob id, and
+    a version too big to compare is never read, however small the file is at HEAD."""
+    monkeypatch.setattr(gitdrift, "MAX_DIFF_BYTES", 100)
+    repo = GitRepo(tmp_path / "repo")
+    repo.lines("data/table.py", [f"row {n}" for n in range(40)])
+    first = repo.commit("A big table")
+    repo.lines("data/table.py", ["row 0", "row 1"])
+    repo.commit("A small table")
+    read: list[str] = []
+    real = gitdrift.cat_file
+
+    def recording(root: Path, requests: list[str], *, contents: bool) -> object:
+        read.extend(requests if contents else [])
+        return real(root, requests, contents=contents)
+
+    monkeypatch.setattr(gitdrift, "cat_file", recording)
+    info = GitInfo(repo.root)
+    info.refresh()
+    [ref] = info.code_refs("`data/table.py:1-2`", "note.md", first)
+    assert (ref.status, ref.lines_changed) == (RefStatus.CHANGED, True)
+    assert repo.git("rev-parse", f"{first}:data/table.py").strip() not in read
+
+
 def test_git_failing_mid_build_leaves_references_unpinned(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -452,29 +452,61 @@ def _blob(repo: GitRepo, sha: str, path: str) -> str | None:
     return found[0] if found[1] == "blob" else None
 
 
-def test_same_at_head_from_the_log_agrees_with_git_for_every_commit_and_file(
-    shared: Scenario,
-) -> None:
-    """The log alone says a cited file did not change since a note's commit (no cat-file for
-    it); wherever it says so, git's own answer is HEAD's blob."""
-    info = ready(shared.repo.root)
+def _known_from_the_log(repo: GitRepo, commits: dict[str, str]) -> set[tuple[str, str]]:
+    """(commit name, path) of every file, ever, whose blob at that commit the log alone gives;
+    each one checked against git's own answer."""
+    info = ready(repo.root)
     history = info._history
     assert history is not None
-    indexes = [history.index[sha] for sha in shared.all_commits.values()]
-    history.ensure_ancestry(indexes)
+    history.ensure_ancestry([history.index[sha] for sha in commits.values()])
     paths = set(history.head_blobs) | set(history.touches)
-    same = set()
-    for name, sha in shared.all_commits.items():
-        for path in paths:
-            if history.same_at_head(history.index[sha], path):
-                same.add((name, path))
-                assert _blob(shared.repo, sha, path) == history.head_blobs[path], (name, path)
-    # After the merge m only c5 (src/later.py) changed: README.md is known unchanged from m on,
-    # never from before m (a merge's own tree is not in the log).
-    assert ("m", "README.md") in same and ("c5", "src/a.py") in same
-    assert ("m", "src/later.py") not in same
-    assert not {path for name, path in same if name in ("c1", "c2", "c3", "s", "c4")}
-    assert not {name for name, _ in same if name in ("f1", "f2", "t1")}  # not in HEAD's history
+    known = set()
+    for name, sha in commits.items():
+        for path in sorted(paths):
+            found, blob = history.blob_at(history.index[sha], path)
+            if found:
+                known.add((name, path))
+                assert blob == _blob(repo, sha, path), (name, path)
+    return known
+
+
+def test_blobs_from_the_log_agree_with_git_for_every_commit_and_file(shared: Scenario) -> None:
+    """The log alone gives a cited file's blob at a note's commit (no cat-file walking a tree
+    for it) when no merge came since; wherever it does, git agrees."""
+    known = _known_from_the_log(shared.repo, shared.all_commits)
+    paths = {path for _, path in known}
+    # After the merge m: every path, also src/later.py, which c5 changed since m, and the
+    # files deleted or renamed long before. Before m: none (a merge's own tree is not in the
+    # log); nor off HEAD's history.
+    assert {("m", "src/later.py"), ("m", "src/gone.py"), ("c5", "src/a.py")} <= known
+    assert {name for name, _ in known} == {"m", "c5"}
+    assert {path for name, path in known if name == "m"} == paths
+
+
+def test_blobs_from_the_log_follow_renames_deletions_and_returns(tmp_path: Path) -> None:
+    """A linear history: every file at every commit comes from the log, as git has it."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.lines("src/a.py", ["a1", "a2"])
+    repo.lines("src/old.py", ["o1", "o2", "o3"])
+    repo.lines("src/gone.py", ["g1"])
+    commits = {"c1": repo.commit("Add", ADA)}
+    repo.lines("src/a.py", ["a1", "a2 changed"])
+    repo.git("mv", "src/old.py", "src/new.py")
+    (repo.root / "src/gone.py").unlink()
+    commits["c2"] = repo.commit("Rename and delete", GRACE)
+    repo.lines("src/gone.py", ["g1 again", "g2"])
+    repo.lines("src/new.py", ["o1", "o2", "o3", "o4"])
+    commits["c3"] = repo.commit("Bring back, extend", ADA)
+    repo.git("mv", "src/new.py", "src/old.py")
+    repo.write("src/link.py", "")
+    (repo.root / "src/link.py").unlink()
+    (repo.root / "src/link.py").symlink_to("a.py")
+    commits["c4"] = repo.commit("Rename back, link", GRACE)
+    repo.lines("src/a.py", ["a0", "a1", "a2 changed"])
+    commits["c5"] = repo.commit("Prepend", ADA)
+    known = _known_from_the_log(repo, commits)
+    every = {"src/a.py", "src/old.py", "src/new.py", "src/gone.py", "src/link.py"}
+    assert known == {(name, path) for name in commits for path in every}
 
 
 def test_a_change_made_in_a_merge_commit_itself_is_not_missed(tmp_path: Path) -> None:

@@ -100,8 +100,9 @@ class CodeRefReader:
                     key = (full, path)
                     if key in known or "\n" in path:  # a newline would end the request early
                         continue
-                    if index is not None and history.same_at_head(index, path):
-                        known[key] = head_blobs[path]  # most cited files did not change since
+                    found, blob = (False, None) if index is None else history.blob_at(index, path)
+                    if found:
+                        known[key] = blob  # the usual case: the log tells, no tree is walked
                     elif path in head_blobs or path in touches:
                         ask[key] = None
         if not ask:
@@ -143,6 +144,7 @@ class CodeRefReader:
             return
         assert self.root is not None
         sizes = history.head_sizes
+        self._read_sizes([blob for pair in pairs for blob in pair if blob not in sizes])
         # A huge file (data, a lock file) is not worth reading: its cited lines count as changed.
         small = {
             blob
@@ -163,6 +165,22 @@ class CodeRefReader:
                 self._line_changes[old, new] = LineChanges(exact=False)
             else:
                 self._line_changes[old, new] = compare_lines(before, after)
+
+    def _read_sizes(self, blobs: list[str]) -> None:
+        """The size of each old blob the log named (so a huge one is never read), in one
+        ``cat-file`` asking by blob id: no tree to walk."""
+        unknown = sorted({blob for blob in blobs if blob not in self._sizes})
+        if not unknown:
+            return
+        assert self.root is not None
+        try:
+            answers = cat_file(self.root, unknown, contents=False)
+        except GitError as error:
+            self._notice(f"{self.root}: {error}; changed lines are unknown")
+            answers = [("", "missing", 0, None)] * len(unknown)
+        for blob, (_, kind, size, _) in zip(unknown, answers, strict=True):
+            # Not known to be small: never read.
+            self._sizes[blob] = size if kind == "blob" else MAX_DIFF_BYTES + 1
 
     def _locate(
         self, history: History, candidate: RefCandidate, full: str, index: int | None

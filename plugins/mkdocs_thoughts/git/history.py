@@ -34,6 +34,9 @@ class History:
         """path -> (index, status, other path) for every commit touching it, newest first.
         A rename is ``R`` (other: the old name) on the new path and ``r`` on the old one."""
         self.renamed_to: dict[str, set[str]] = defaultdict(set)
+        self._before: dict[tuple[int, str], str | None] = {}
+        """(commit index, path) -> the path's blob id in the commit's first parent, for every
+        path the commit touched (``None``: no such file there, or a submodule)."""
         self.commits, parent_shas = self._parse(log)
         self.shas = [commit.sha for commit in self.commits]
         self.index = {sha: index for index, sha in enumerate(self.shas)}
@@ -73,7 +76,8 @@ class History:
         same commit, and each answer walks the file's history with big-integer bit tests."""
         self._merges = sum(1 << index for index, of in enumerate(self.parents) if len(of) > 1)
         """Bit set of the merge commits: the log lists no files for them."""
-        self._linear_since: dict[int, bool] = {}
+        self._since_bits: dict[int, int] = {}
+        """index -> bit set of the commits in HEAD's history and not in the commit's."""
 
     def _parse(self, log: str) -> tuple[list[CommitInfo], list[list[str]]]:
         """The commits of :func:`~.git.read_history`'s output, parents first, with their
@@ -122,22 +126,32 @@ class History:
         return chain[position] if position < len(chain) else None
 
     def _add_changes(self, index: int, changes: str) -> None:
+        """The ``--raw -z`` entries of one commit: ``:<modes> <old blob> <new blob> <status>``,
+        then the path (a rename: the old path, then the new one)."""
         tokens = changes.removeprefix("\n").split("\0")
         position = 0
         while position < len(tokens) - 1:
-            status = tokens[position][:1]
+            entry = tokens[position]
+            if not entry.startswith(":"):
+                position += 1
+                continue
+            old_mode, _, old_blob, _, status = entry[1:].split(" ", 4)
+            status = status[:1]
+            # No file in the parent: an addition (mode 000000); a submodule is no file either.
+            before = None if old_mode in ("000000", "160000") else old_blob
             if status in ("R", "C"):
                 old, new = tokens[position + 1], tokens[position + 2]
                 position += 3
                 self.touches[new].append((index, status, old))
+                self._before[index, new] = None  # a rename's new path is a new file
                 if status == "R":
                     self.touches[old].append((index, "r", new))
                     self.renamed_to[old].add(new)
-            elif status:
-                self.touches[tokens[position + 1]].append((index, status, None))
-                position += 2
+                    self._before[index, old] = before
             else:
-                position += 1
+                self.touches[tokens[position + 1]].append((index, status, None))
+                self._before[index, tokens[position + 1]] = before
+                position += 2
 
     def _reach(self, start: int, marks: bytearray) -> bytearray:
         """Mark ``start`` and its ancestors."""
@@ -273,18 +287,27 @@ class History:
         self._since[index, path] = count
         return count
 
-    def same_at_head(self, index: int, path: str) -> bool:
-        """Whether the file ``path`` of HEAD's tree is, at commit ``index``, the very same blob,
-        known from the log alone (no ``cat-file``): the commit is in HEAD's history, no commit
-        since touched the path, and none since is a merge (the log lists no files for a merge,
-        whose own tree may differ from both parents'). Call :meth:`ensure_ancestry` first."""
-        if path not in self.head_blobs or not self.on_head[index]:
-            return False
-        linear = self._linear_since.get(index)
-        if linear is None:
-            since = self.ancestry[self.head] & ~self.ancestry[index]
-            linear = self._linear_since[index] = not since & self._merges
-        return linear and self.touching_since(index, path) == 0
+    def blob_at(self, index: int, path: str) -> tuple[bool, str | None]:
+        """(known, the blob id of ``path`` in commit ``index``'s tree or ``None`` when it has no
+        such file), from the log alone (no ``cat-file``). Known when the commit is in HEAD's
+        history and no merge came since (the log lists no files for a merge, whose own tree
+        may differ from both parents'): the oldest commit since that touched the path had it
+        as the commit left it, and none means HEAD has it so. Call :meth:`ensure_ancestry`
+        first."""
+        if not self.on_head[index]:
+            return False, None
+        since = self._since_bits.get(index)
+        if since is None:
+            since = self._since_bits[index] = self.ancestry[self.head] & ~self.ancestry[index]
+        if since & self._merges:
+            return False, None
+        oldest = min(
+            (other for other, _, _ in self.touches.get(path, ()) if (since >> other) & 1),
+            default=None,
+        )
+        if oldest is None:
+            return True, self.head_blobs.get(path)
+        return True, self._before[oldest, path]
 
     def _touched_on_head(self, path: str) -> tuple[int, ...]:
         """The commits in HEAD's history that touched ``path`` or a later name of it (once per

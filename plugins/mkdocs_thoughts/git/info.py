@@ -4,12 +4,14 @@ A build runs a constant number of git processes, however many notes there are:
 
 - ``git rev-parse`` (shallow?, HEAD, every ref): the cache key, and the only process when nothing
   moved since the last build;
-- side by side: ``git log --all --topo-order --name-status -M`` (every commit: SHA, parents,
-  author, dates, subject, and every file it touched), ``git for-each-ref`` (every ref's commit,
-  tags peeled) and ``git ls-tree -r HEAD`` (the files that exist now, with their blob ids); the
-  note loader runs :meth:`GitInfo.refresh` on a thread of its own while it parses the notes;
+- side by side: ``git log --all --topo-order --raw -M`` (every commit: SHA, parents, author,
+  dates, subject, and every file it touched with its blob ids), ``git for-each-ref`` (every
+  ref's commit, tags peeled) and ``git ls-tree -r HEAD`` (the files that exist now, with their
+  blob ids); the note loader runs :meth:`GitInfo.refresh` on a thread of its own while it
+  parses the notes;
 - ``git cat-file --batch``: only for SHAs the log does not know (on no ref, missing, ambiguous);
-- ``git cat-file --batch-check``: every cited path at every note commit (``<sha>:<path>``);
+- ``git cat-file --batch-check``: the cited paths at the note commits the log cannot answer
+  for (``<sha>:<path>``; a merge since the commit), and the sizes of old versions to compare;
 - ``git cat-file --batch``: both versions of files whose cited lines must be compared (the
   line diff itself runs in Python, so there is no ``git diff`` per note commit).
 

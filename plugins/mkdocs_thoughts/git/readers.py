@@ -175,7 +175,8 @@ _HISTORY = (
     "--exclude=refs/notes/*",
     "--all",
     "--topo-order",
-    "--name-status",
+    "--raw",
+    "--no-abbrev",
     "-M",
     "-z",
     "--no-color",
@@ -189,7 +190,8 @@ def read_history(repo_root: Path) -> str:
     """The whole commit graph with every file change, in one ``git log``.
 
     Each record is ``\\x1e`` + fields separated by ``\\x1f`` (SHA, parents, author name, author
-    email, author date, committer date, subject), a NUL, then ``-z`` name-status entries.
+    email, author date, committer date, subject), a NUL, then ``-z --raw`` entries (each
+    change with the file's blob ids before and after).
     ``--topo-order`` prints children before their parents. Stashes and git-notes refs are not
     history anyone cites, so they are left out.
     """

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TIMEOUT = 300.0
-"""Seconds one git process may take. Generous: ``git log --all --name-status`` of a large
+"""Seconds one git process may take. Generous: ``git log --all --raw`` of a large
 repository on a slow disk takes tens of seconds; only a hang should ever reach it."""
 
 # Settings a user's git config could set that would change the output we parse.
