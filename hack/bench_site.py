@@ -24,8 +24,9 @@ build, and MkDocs' would not).
 
 On a shared virtual machine the CPU time of one build varies by 30% from run to run, which is
 more than the margin being measured. --instructions counts the instructions each build executes
-instead (valgrind's cachegrind, without cache simulation, string hashing seeded alike): the same
-count every run, so the ratio is exact, though it weighs every instruction alike.
+instead (valgrind's cachegrind, without cache simulation, string hashing seeded alike), the git
+processes a build starts included: the same count every run, so the ratio is exact, though it
+weighs every instruction alike.
 """
 
 from __future__ import annotations
@@ -107,9 +108,10 @@ def _environment(root: Path) -> dict[str, str]:
     return env
 
 
-def count_instructions(root: Path, configs: dict[str, str]) -> dict[str, int]:
-    """Instructions executed by one build of each config, the builds run side by side (counts do
-    not depend on what else the machine does)."""
+def count_instructions(root: Path, configs: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Instructions executed by one build of each config, with the git processes it starts
+    (the builds run side by side: counts do not depend on what else the machine does), as
+    (total, of which git)."""
     if shutil.which("valgrind") is None:
         raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
     mkdocs = Path(sys.executable).with_name("mkdocs")
@@ -117,26 +119,34 @@ def count_instructions(root: Path, configs: dict[str, str]) -> dict[str, int]:
     for index, (name, config) in enumerate(configs.items()):
         config_file = root / f"mkdocs-{index}.yml"
         config_file.write_text(config)
-        out = root / f"cachegrind-{index}.out"
+        outputs = root / f"cachegrind-{index}"
+        outputs.mkdir()
         command = [
             "valgrind",
             "--tool=cachegrind",
             "--cache-sim=no",
-            f"--cachegrind-out-file={out}",
+            "--trace-children=yes",
+            f"--cachegrind-out-file={outputs}/%p.out",
         ]
         command += [sys.executable, str(mkdocs), "build", "--quiet", "-f", str(config_file)]
         command += ["--site-dir", str(root / f"site-{index}")]
         process = subprocess.Popen(
             command, cwd=root, env=_environment(root), stderr=subprocess.PIPE
         )
-        running[name] = (process, out)
+        running[name] = (process, outputs)
     counts = {}
-    for name, (process, out) in running.items():
+    for name, (process, outputs) in running.items():
         _, errors = process.communicate()
         if process.returncode != 0:
             raise SystemExit(f"{name}: valgrind failed\n{errors.decode(errors='replace')[-2000:]}")
-        summary = next(line for line in out.read_text().splitlines() if line.startswith("summary:"))
-        counts[name] = int(summary.split()[1])
+        total = git = 0
+        for out in outputs.glob("*.out"):
+            lines = out.read_text().splitlines()
+            count = int(next(line for line in lines if line.startswith("summary:")).split()[1])
+            command_line = next(line for line in lines if line.startswith("cmd:"))
+            total += count
+            git += count if Path(command_line.split()[1]).name == "git" else 0
+        counts[name] = (total, git)
     return counts
 
 
@@ -173,9 +183,11 @@ def main() -> int:
     return report_times(runs)
 
 
-def report_instructions(counts: dict[str, int]) -> int:
-    for name, count in counts.items():
-        print(f"{name:34s} {count / 1e9:8.2f} G instructions")
+def report_instructions(found: dict[str, tuple[int, int]]) -> int:
+    counts = {name: total for name, (total, _) in found.items()}
+    for name, (count, git) in found.items():
+        share = f" (git's processes: {git / 1e9:.2f} G)" if git else ""
+        print(f"{name:34s} {count / 1e9:8.2f} G instructions{share}")
     print(f"N / B (the nav's share, not a target): {counts[B_NAV] / counts[B]:.3f}")
     print(f"R / B (Material's repo_url widgets, not a target): {counts[B_REPO] / counts[B]:.3f}")
     print(f"F / R (the plugin against Material with repo_url): {counts[F] / counts[B_REPO]:.3f}")
