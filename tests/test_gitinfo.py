@@ -307,7 +307,8 @@ def test_refresh_rereads_only_when_head_or_refs_move(
 def test_constant_git_processes_for_fifty_notes(
     scenario: Scenario, git_calls: Callable[[], GitCalls]
 ) -> None:
-    commits = [scenario.c1, scenario.c2, scenario.c3, scenario.f1, scenario.c5]
+    # m: no merge since, so the log gives the cited files' blobs there (src/later.py changed).
+    commits = [scenario.c1, scenario.c2, scenario.c3, scenario.f1, scenario.c5, scenario.m]
     bodies = [
         "`src/a.py:10-12` and src/b.py:5",
         "[h](../../../src/new_name.py#L2) and `README.md`",
@@ -317,7 +318,7 @@ def test_constant_git_processes_for_fifty_notes(
         NoteSource(
             f"thoughts/shared/research/n{number}.md",
             bodies[number % 3],
-            commits[number % 5][: 7 + number % 3],
+            commits[number % 6][: 7 + number % 3],
         )
         for number in range(50)
     ]
@@ -329,8 +330,9 @@ def test_constant_git_processes_for_fifty_notes(
     info.prepare(notes)
     facts = [info.facts(note) for note in notes]
     # One each of rev-parse, for-each-ref, log and ls-tree; three cat-file: the SHA the log does
-    # not know, every cited path at every note commit, and the file versions to compare.
-    # However many notes and distinct commits there are.
+    # not know, the cited paths at the commits before the merge (with the sizes of the old
+    # versions the log names), and the file versions to compare. However many notes and
+    # distinct commits there are.
     assert calls.counts == {
         "rev-parse": 1,
         "for-each-ref": 1,

@@ -90,8 +90,11 @@ class CodeRefReader:
     def _read_blob_ids(
         self, history: History, todo: list[tuple[str, str, list[RefCandidate]]]
     ) -> bool:
-        """Each cited path's blob at each commit; ``False`` when git could not tell."""
+        """Each cited path's blob at each commit, with the size of each old version (whether it
+        is small enough to compare), asking git only what the log does not tell, in one
+        process; ``False`` when git could not tell."""
         ask: dict[tuple[str, str], None] = {}
+        unsized: dict[str, None] = {}
         head_blobs, touches, known = history.head_blobs, history.touches, self._blob_at
         for full, _, candidates in todo:
             index = history.index.get(full)
@@ -103,22 +106,28 @@ class CodeRefReader:
                     found, blob = (False, None) if index is None else history.blob_at(index, path)
                     if found:
                         known[key] = blob  # the usual case: the log tells, no tree is walked
+                        if blob and blob not in history.head_sizes and blob not in self._sizes:
+                            unsized[blob] = None
                     elif path in head_blobs or path in touches:
                         ask[key] = None
-        if not ask:
+        if not ask and not unsized:
             return True
         assert self.root is not None
         try:
-            answers = cat_file(self.root, [f"{c}:{p}" for c, p in ask], contents=False)
+            # A blob id is found without walking a tree: its size costs next to nothing.
+            answers = cat_file(self.root, [*(f"{c}:{p}" for c, p in ask), *unsized], contents=False)
         except GitError as error:
             # Not knowing is not "missing": these notes' references are shown unpinned.
             self._notice(f"{self.root}: {error}; code drift is unknown")
             self._unreadable.update(commit for commit, _ in ask)
+            self._sizes.update((blob, MAX_DIFF_BYTES + 1) for blob in unsized)  # never read
             return False
-        for key, (object_id, kind, size, _) in zip(ask, answers, strict=True):
+        for key, (object_id, kind, size, _) in zip(ask, answers, strict=False):
             known[key] = object_id if kind == "blob" else None
             if kind == "blob":
                 self._sizes[object_id] = size
+        for blob, (_, kind, size, _) in zip(unsized, answers[len(ask) :], strict=True):
+            self._sizes[blob] = size if kind == "blob" else MAX_DIFF_BYTES + 1
         return True
 
     def _pairs_to_compare(
@@ -144,7 +153,6 @@ class CodeRefReader:
             return
         assert self.root is not None
         sizes = history.head_sizes
-        self._read_sizes([blob for pair in pairs for blob in pair if blob not in sizes])
         # A huge file (data, a lock file) is not worth reading: its cited lines count as changed.
         small = {
             blob
@@ -165,22 +173,6 @@ class CodeRefReader:
                 self._line_changes[old, new] = LineChanges(exact=False)
             else:
                 self._line_changes[old, new] = compare_lines(before, after)
-
-    def _read_sizes(self, blobs: list[str]) -> None:
-        """The size of each old blob the log named (so a huge one is never read), in one
-        ``cat-file`` asking by blob id: no tree to walk."""
-        unknown = sorted({blob for blob in blobs if blob not in self._sizes})
-        if not unknown:
-            return
-        assert self.root is not None
-        try:
-            answers = cat_file(self.root, unknown, contents=False)
-        except GitError as error:
-            self._notice(f"{self.root}: {error}; changed lines are unknown")
-            answers = [("", "missing", 0, None)] * len(unknown)
-        for blob, (_, kind, size, _) in zip(unknown, answers, strict=True):
-            # Not known to be small: never read.
-            self._sizes[blob] = size if kind == "blob" else MAX_DIFF_BYTES + 1
 
     def _locate(
         self, history: History, candidate: RefCandidate, full: str, index: int | None

@@ -11,7 +11,7 @@ A build runs a constant number of git processes, however many notes there are:
   parses the notes;
 - ``git cat-file --batch``: only for SHAs the log does not know (on no ref, missing, ambiguous);
 - ``git cat-file --batch-check``: the cited paths at the note commits the log cannot answer
-  for (``<sha>:<path>``; a merge since the commit), and the sizes of old versions to compare;
+  for (``<sha>:<path>``: a merge came since), and the sizes of the old versions it names;
 - ``git cat-file --batch``: both versions of files whose cited lines must be compared (the
   line diff itself runs in Python, so there is no ``git diff`` per note commit).
 
@@ -219,9 +219,10 @@ class GitInfo:
 
     def prepare(self, notes: Iterable[NoteSource], *, code: bool = True) -> None:
         """Batch the git work for many notes: one ``cat-file`` for their SHAs, one ancestry
-        sweep, and (with ``code``) one ``cat-file --batch-check`` for every cited path at every
-        note commit and one ``cat-file --batch`` for the file versions whose lines must be
-        compared. Without it, :meth:`facts` would sweep the history once per note commit."""
+        sweep, and (with ``code``) one ``cat-file --batch-check`` (the cited paths at the note
+        commits the log cannot answer for, the sizes of the old versions it names) and one
+        ``cat-file --batch`` for the file versions whose lines must be compared. Without it,
+        :meth:`facts` would sweep the history once per note commit."""
         history, commits = self._history, self._commits
         if history is None or commits is None:
             return
