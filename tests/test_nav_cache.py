@@ -7,11 +7,13 @@ import re
 from itertools import combinations
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import jinja2
 import pytest
 from factories import mkdocs_yml
 from mkdocs.utils import get_relative_url
+from mkdocs_thoughts.adapters import material_partials
 from mkdocs_thoughts.adapters.material_partials import (
     CONSTANT_PARTIALS,
     HEADER_INCLUDES,
@@ -282,6 +284,36 @@ def test_cached_nav_builds_the_same_site_byte_for_byte(
     assert topic is not None and topic[1] == b"Tables &amp; &lt;cells&gt; &#34;quoted&#34;"
     for path, cached in sites[True].items():
         assert cached == sites[False][path], path
+
+
+def test_material_s_own_header_is_rendered_once_per_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Material's header links through `| url` and includes pieces kept per folder, all of
+    which read the page's URL: still, the notes of a folder render it once, with a stand-in."""
+    renderings: list[object] = []
+    titled = material_partials._rendered_with_title
+
+    def counting(template: jinja2.Template, key_of: Any) -> Any:
+        render = template.root_render_func
+
+        def counted(context: jinja2.runtime.Context) -> Any:
+            renderings.append(context.get("page"))
+            return render(context)
+
+        template.root_render_func = counted
+        return titled(template, key_of)
+
+    monkeypatch.setattr(material_partials, "_rendered_with_title", counting)
+    tree = site_tree("      check_commits: false\n", widgets=True)
+    built_config(write_tree(tmp_path, tree))
+    stand_ins = [page for page in renderings if type(page) is material_partials._TitleOnly]
+    pages = [page for page in renderings if type(page) is not material_partials._TitleOnly]
+    # Three research notes link alike (parsing, with a folder of its own, is singled out):
+    # one stand-in renders their header, none of them does.
+    alike = ("_extraction/", "_tables/", "_labels/")
+    assert not [page.url for page in pages if page is not None and page.url.endswith(alike)]
+    assert sum(page.links_as.endswith(alike) for page in stand_ins) == 1
 
 
 def test_a_nav_override_in_custom_dir_is_rendered_for_every_page(tmp_path: Path) -> None:

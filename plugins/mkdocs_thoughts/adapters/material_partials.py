@@ -26,6 +26,7 @@ own (Material's then runs only through ``super()``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -81,8 +82,10 @@ def render_material_pieces_once(
 
     def link_group(context: jinja2.runtime.Context) -> tuple[Any, ...] | None:
         page = context.get("page")
-        # Theme pages such as 404.html have no page: their links are absolute.
-        group = groups.of(page.url) if page is not None else None
+        # Theme pages such as 404.html have no page: their links are absolute. A piece the
+        # header includes sees the header's stand-in, which links as its page does.
+        url = page.links_as if type(page) is _TitleOnly else getattr(page, "url", None)
+        group = groups.of(url) if url is not None else None
         return None if group is None else (group, *_settings(context))
 
     kept = 0
@@ -169,9 +172,10 @@ def _rendered_with_title(template: jinja2.Template, key_of: _Key) -> RenderFunct
             yield from render(context)
             return
         if key not in halves:
-            stand_in = {**context.get_all(), "page": _TitleOnly()}
+            stand_in = {**context.get_all(), "page": _TitleOnly(page.url)}
             try:
-                html = "".join(render(template.new_context(stand_in, shared=True)))
+                with _links_relative_to(template.environment, page):
+                    html = "".join(render(template.new_context(stand_in, shared=True)))
             except _ReadsMoreOfPage:
                 html = ""
             parts = html.split(_TITLE)
@@ -185,6 +189,29 @@ def _rendered_with_title(template: jinja2.Template, key_of: _Key) -> RenderFunct
         yield found[0] + title + found[1]
 
     return render_with_title
+
+
+@contextlib.contextmanager
+def _links_relative_to(env: jinja2.Environment, page: Any) -> Iterator[None]:
+    """``| url`` (MkDocs' filter, which reads the page's URL) made relative to ``page`` while
+    its stand-in renders: every page of a link group gets the same links, so they are the
+    group's; the stand-in itself tells nothing more (a template showing the page's URL
+    raises)."""
+    url = env.filters.get("url")
+    if url is None:
+        yield
+        return
+
+    @jinja2.pass_context
+    def relative_to_page(context: jinja2.runtime.Context, value: Any) -> Any:
+        return url({"page": page, "base_url": context.get("base_url", "")}, value)
+
+    # A template looks its filters up when it starts rendering, an included one too.
+    env.filters["url"] = relative_to_page
+    try:
+        yield
+    finally:
+        env.filters["url"] = url
 
 
 def _printed_title(page: Any) -> str | None:
@@ -205,9 +232,12 @@ class _TitleOnly:
     """A page with nothing but the stand-in title (and no ``meta.title``): the header may read
     nothing else of a page if it is to be kept per link group."""
 
-    def __init__(self) -> None:
+    def __init__(self, links_as: str) -> None:
         self.title = _TITLE
         self.meta: dict[str, Any] = {}
+        self.links_as = links_as
+        """The URL of the page it stands for: its link group, for the pieces the header
+        includes (not ``url``, which a template could show)."""
 
     def __getattr__(self, name: str) -> Any:
         raise _ReadsMoreOfPage(name)
