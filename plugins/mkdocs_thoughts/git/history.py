@@ -76,8 +76,8 @@ class History:
         same commit, and each answer walks the file's history with big-integer bit tests."""
         self._merges = sum(1 << index for index, of in enumerate(self.parents) if len(of) > 1)
         """Bit set of the merge commits: the log lists no files for them."""
-        self._since_bits: dict[int, int] = {}
-        """index -> bit set of the commits in HEAD's history and not in the commit's."""
+        self._linear_since: dict[int, bool] = {}
+        """index -> whether no merge is in HEAD's history and not in the commit's."""
 
     def _parse(self, log: str) -> tuple[list[CommitInfo], list[list[str]]]:
         """The commits of :func:`~.git.read_history`'s output, parents first, with their
@@ -296,15 +296,20 @@ class History:
         first."""
         if not self.on_head[index]:
             return False, None
-        since = self._since_bits.get(index)
-        if since is None:
-            since = self._since_bits[index] = self.ancestry[self.head] & ~self.ancestry[index]
-        if since & self._merges:
+        linear = self._linear_since.get(index)
+        if linear is None:
+            since = self.ancestry[self.head] & ~self.ancestry[index]
+            linear = self._linear_since[index] = not since & self._merges
+        if not linear:
             return False, None
-        oldest = min(
-            (other for other, _, _ in self.touches.get(path, ()) if (since >> other) & 1),
-            default=None,
-        )
+        # With no merge since, HEAD's history is the commit's ancestors (lower indexes) and the
+        # chain of its descendants up to HEAD (higher ones): no bit set needed.
+        on_head, oldest = self.on_head, None
+        for other, _, _ in self.touches.get(path, ()):  # newest first
+            if other <= index:
+                break
+            if on_head[other]:
+                oldest = other
         if oldest is None:
             return True, self.head_blobs.get(path)
         return True, self._before[oldest, path]
