@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from gitfixtures import GitRepo, Scenario, isolate_git
+from mkdocs_thoughts.core.markdown_scan import scan_body
 from mkdocs_thoughts.git import drift as gitdrift
 from mkdocs_thoughts.git.code_refs import (
     CodeRef,
@@ -14,8 +15,10 @@ from mkdocs_thoughts.git.code_refs import (
     LineChanges,
     RefStatus,
     RefSyntax,
+    code_span_paths,
     compare_lines,
     find_candidates,
+    span_candidate,
 )
 from mkdocs_thoughts.git.forges import Forge
 from mkdocs_thoughts.git.info import GitInfo
@@ -439,10 +442,18 @@ def test_git_failing_mid_build_leaves_references_unpinned(
         "`make test` and ``src/ticks.py:9`` and `src/x.py::test_y` and `/abs/path.py`\n",
     ],
 )
-def test_code_spans_only_are_the_code_span_candidates_of_the_full_search(body: str) -> None:
-    """`thoughts check` looks for code spans alone (TH303 reads no others): the very ones the
+def test_the_check_s_code_spans_are_the_code_candidates_of_the_full_search(body: str) -> None:
+    """`thoughts check` reads code spans alone (TH303 reads no others), and makes a candidate
+    only of a path that never existed: the spans, paths and candidates are the very ones the
     site's full search finds."""
-    full = find_candidates(body, "thoughts/shared/research/n.md")
-    alone = find_candidates(body, "thoughts/shared/research/n.md", code_spans_only=True)
-    assert alone == [candidate for candidate in full if candidate.syntax is RefSyntax.CODE]
+    note = "thoughts/shared/research/n.md"
+    full = find_candidates(body, note)
+    scan = scan_body(body)
+    alone = list(code_span_paths(scan, note))
+    assert [span_candidate(scan, span, note) for span, _ in alone] == [
+        candidate for candidate in full if candidate.syntax is RefSyntax.CODE
+    ]
+    assert [alternatives for _, alternatives in alone] == [
+        candidate.alternatives for candidate in full if candidate.syntax is RefSyntax.CODE
+    ]
     assert alone

@@ -9,18 +9,20 @@ Every path resolves inside the repository or not at all.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
+import operator
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import unquote
 
 from .frontmatter import Position
-from .markdown_scan_model import LinkKind
+from .markdown_scan_model import BodyScan, CodeSpan, LinkKind
 from .notes import FOLDER_PAGES, Note, RelationValue
 from .repofiles import RepoFiles
 
@@ -291,10 +293,8 @@ def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]
     places: list[tuple[int, int, int, Origin, str]] = []
     offset = note.body_line - 1
     mention = _mention_pattern(folder)
-    for span in scan.code_spans:
+    for span in _spans_naming_md(scan):
         content, column = scan.span_content(span)
-        if ".md" not in content.lower():
-            continue
         matched = mention.fullmatch(content.strip())
         if matched and not _PLACEHOLDER.search(matched[1]):
             text = matched[1] + (matched[2] or "")
@@ -317,6 +317,30 @@ def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]
                 BodyReference(origin, RelationValue(BODY_FIELD, text, Position(line, column)))
             )
     return found
+
+
+_MD = re.compile(r"\.[mM][dD]")  # what `.md` in `text.lower()` finds
+
+
+def _spans_naming_md(scan: BodyScan) -> Iterator[CodeSpan]:
+    """The code spans with `.md` (in any case) between their backticks, in order: looked up
+    from where `.md` stands in the body, instead of reading every span (a note cites code in
+    dozens of spans, and a note in a few)."""
+    spans = scan.code_spans
+    if not spans:
+        return
+    last = -1
+    for match in _MD.finditer(scan.body):
+        at = match.start()
+        index = bisect.bisect_right(spans, at, key=_START) - 1
+        if index > last:
+            span = spans[index]
+            if span.start + span.ticks <= at and match.end() <= span.end - span.ticks:
+                last = index
+                yield span
+
+
+_START = operator.attrgetter("start")
 
 
 @functools.lru_cache(maxsize=8)

@@ -178,138 +178,148 @@ class _Scanner:
         self.runs: list[tuple[int, int]] = []
         self.nesting = 0  # lists and block quotes around the current block
         self.heading: tuple[int, int] | None = None  # (level, byte start) of an open heading
-        self.in_code = False
-        # The inline text of the current block (byte range), and where the last piece of it
-        # ended: inside a link, its label's end.
-        self.run_start = -1
-        self.run_end = -1
-        self.child_end = -1
         self.open_links: list[tuple[Any, int, int, bool]] = []  # (link data, start, end, image)
 
     def read(self, events: Iterable[tuple[Any, Any]]) -> None:
-        # The hot loop of a build's note loading (~140 events a note): inline text is extended
-        # and the tags without data (paragraphs, list items, emphasis) are handled here rather
-        # than through a method call, and a block boundary only flushes when some inline text
-        # is pending.
+        # The hot loop of note loading (~140 events a note), and the state it changes on most
+        # events is kept in locals: the current block's inline text (byte range, -1 when none
+        # is pending) and where its last piece ended (inside a link: its label's end). Events
+        # without data (paragraphs, list items, emphasis) are handled here, not by a method,
+        # and a block boundary only records a run when some inline text is pending.
         open_links = self.open_links
+        run_start = run_end = child_end = -1
+        in_code = False
         for event, span in events:
             if event.__class__ is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule":
-                    self.extend(span)
-                elif self.run_start >= 0:
-                    self.flush()
+                    if run_start < 0:
+                        run_start = span["start"]
+                    child_end = span["end"]
+                    if child_end > run_end:
+                        run_end = child_end
+                elif run_start >= 0:
+                    self.flush(run_start, run_end)
+                    run_start = run_end = -1
                 continue
             text = event.get("Text")
             if text is not None:
-                if self.in_code:
+                if in_code:
                     continue
-                end = span["end"]
-                if self.run_start < 0:
-                    self.run_start = span["start"]
-                if end > self.run_end:
-                    self.run_end = end
-                self.child_end = end
+                if run_start < 0:
+                    run_start = span["start"]
+                child_end = span["end"]
+                if child_end > run_end:
+                    run_end = child_end
                 if "<" in text and not open_links:
                     self.path_autolinks(span)
             elif (tag := event.get("Start")) is not None:
                 if tag.__class__ is not str:
-                    self.start(tag, span)
+                    link = tag.get("Link") or tag.get("Image")
+                    if link is not None:  # stays in the block's inline text
+                        start = span["start"]
+                        if run_start < 0:
+                            run_start = start
+                        if span["end"] > run_end:
+                            run_end = span["end"]
+                        image = "Image" in tag
+                        open_links.append((link, start, span["end"], image))
+                        child_end = start + (2 if image else 1)  # after `![` or `[`
+                        continue
+                    if run_start >= 0:
+                        self.flush(run_start, run_end)
+                        run_start = run_end = -1
+                    in_code = self.start(tag, span) or in_code
                 elif tag in _INLINE_STARTS:
-                    self.extend(span)
+                    if run_start < 0:
+                        run_start = span["start"]
+                    child_end = span["end"]
+                    if child_end > run_end:
+                        run_end = child_end
                 else:
-                    if self.run_start >= 0:
-                        self.flush()
+                    if run_start >= 0:
+                        self.flush(run_start, run_end)
+                        run_start = run_end = -1
                     if tag == "HtmlBlock":
                         self.html_blocks.append(self.block_lines(span))
             elif (tag := event.get("End")) is not None:
                 if tag.__class__ is not str:
-                    self.end(tag, span)
+                    if "Heading" in tag:
+                        self.add_heading(span, run_start, run_end)
+                    elif "List" in tag or "BlockQuote" in tag:
+                        self.nesting -= 1
+                    if run_start >= 0:
+                        self.flush(run_start, run_end)
+                        run_start = run_end = -1
                 elif tag in _LINK_ENDS:
-                    self.close_link()
+                    child_end = self.close_link(child_end)
                 elif tag not in _INLINE_ENDS:
-                    self.in_code = False
-                    if self.run_start >= 0:
-                        self.flush()
+                    in_code = False
+                    if run_start >= 0:
+                        self.flush(run_start, run_end)
+                        run_start = run_end = -1
             elif "Code" in event:
-                self.extend(span)
+                if run_start < 0:
+                    run_start = span["start"]
+                child_end = span["end"]
+                if child_end > run_end:
+                    run_end = child_end
                 if not open_links:
                     self.code_span(span, in_link=False)
                 elif not any(link[3] for link in open_links):
                     self.code_span(span, in_link=True)
             elif not _INLINE_LEAVES.isdisjoint(event):
-                self.extend(span)
-            elif self.run_start >= 0:
-                self.flush()
+                if run_start < 0:
+                    run_start = span["start"]
+                child_end = span["end"]
+                if child_end > run_end:
+                    run_end = child_end
+            elif run_start >= 0:
+                self.flush(run_start, run_end)
+                run_start = run_end = -1
 
-    def extend(self, span: Any) -> None:
-        if self.run_start < 0:
-            self.run_start = span["start"]
-        end = span["end"]
-        if end > self.run_end:
-            self.run_end = end
-        self.child_end = end
-
-    def start(self, value: dict[str, Any], span: Any) -> None:
-        """A tag with data opens: a link or image, a heading, a list, a quote, a code block."""
-        link = value.get("Link") or value.get("Image")
-        if link is not None:
-            self.extend(span)
-            start = span["start"]
-            image = "Image" in value
-            self.open_links.append((link, start, span["end"], image))
-            self.child_end = start + (2 if image else 1)  # after `![` or `[`
-            return
-        if self.run_start >= 0:
-            self.flush()
+    def start(self, value: dict[str, Any], span: Any) -> bool:
+        """A block with data opens: a heading, a list, a quote, a code block (``True``)."""
         if "Heading" in value:
             self.heading = (int(value["Heading"]["level"][1]), span["start"])
         elif "List" in value or "BlockQuote" in value:
             self.nesting += 1
         elif "CodeBlock" in value:
             self.code_blocks.append(self.block_lines(span))
-            self.in_code = True
+            return True
+        return False
 
-    def end(self, value: dict[str, Any], span: Any) -> None:
-        """A tag with data closes: a heading, a list, a quote."""
-        if "Heading" in value:
-            self.add_heading(span)
-        if self.run_start >= 0:
-            self.flush()
-        if "List" in value or "BlockQuote" in value:
-            self.nesting -= 1
-
-    def close_link(self) -> None:
+    def close_link(self, child_end: int) -> int:
+        """A link or image closes; returns where the block's text read so far ends (the link's
+        end)."""
         link, start, end, image = self.open_links.pop()
         if not any(outer[3] for outer in self.open_links):
-            self.add_link(link, start, end, image)
-        self.child_end = end
+            self.add_link(link, start, end, image, child_end)
+        return end
 
     def block_lines(self, span: Any) -> tuple[int, int]:
         """1-based (first, last) lines of a block's byte range."""
         start, end = self.lines.char(span["start"]), self.lines.char(span["end"])
         return self.lines.index(start) + 1, self.lines.index(max(end - 1, start)) + 1
 
-    def flush(self) -> None:
-        """Record the inline text of the block just read (call it only with some text pending:
-        ``run_start >= 0``); :attr:`BodyScan.prose` cuts it into lines when first read."""
+    def flush(self, start: int, end: int) -> None:
+        """Record the inline text (byte range) of the block just read; :attr:`BodyScan.prose`
+        cuts it into lines when first read."""
         lines = self.lines
-        start, end = self.run_start, self.run_end
         if lines.encoded is not None:
             start, end = lines.char(start), lines.char(end)
-        self.run_start = self.run_end = -1
         if start > 0 and self.text[start - 1] == "\\":
             start -= 1  # the parser's text starts after an escape's backslash
         self.runs.append((start, end))
 
-    def add_heading(self, span: Any) -> None:
+    def add_heading(self, span: Any, run_start: int, run_end: int) -> None:
         assert self.heading is not None
         level, start_byte = self.heading
         self.heading = None
         lines, text = self.lines, self.text
         start = lines.char(start_byte)
         written = ""
-        if self.run_start >= 0:
-            written = text[lines.char(self.run_start) : lines.char(self.run_end)]
+        if run_start >= 0:
+            written = text[lines.char(run_start) : lines.char(run_end)]
         first, last = self.block_lines(span)
         self.headings.append(
             Heading(
@@ -330,9 +340,10 @@ class _Scanner:
         ticks = 0
         while text[start + ticks] == "`":
             ticks += 1
-        index = lines.index(start)
+        starts = lines.starts
+        index = bisect.bisect_right(starts, start) - 1
         self.spans.append(
-            CodeSpan(start, end, ticks, index + 1, start - lines.starts[index] + 1, in_link)
+            CodeSpan(start, end, ticks, index + 1, start - starts[index] + 1, in_link)
         )
 
     def path_autolinks(self, span: Any) -> None:
@@ -347,7 +358,9 @@ class _Scanner:
                 self.links.append(self.link(LinkKind.AUTOLINK, match[1], opening, match.end()))
             opening = text.find("<", opening + 1, end)
 
-    def add_link(self, value: Any, start_byte: int, end_byte: int, image: bool) -> None:
+    def add_link(
+        self, value: Any, start_byte: int, end_byte: int, image: bool, child_end: int
+    ) -> None:
         kind = _LINK_KINDS.get(value["link_type"])
         if kind is None:
             return
@@ -359,7 +372,7 @@ class _Scanner:
         if kind is LinkKind.REFERENCE:
             self.links.append(self.link(kind, value["dest_url"], start, end, image=image))
             return
-        label_end = text.find("]", char(self.child_end), end)
+        label_end = text.find("]", char(child_end), end)
         position = _skip_space(text, label_end + 2, end)
         target_end = _destination_end(text, position, end, value["dest_url"])
         written = text[position:target_end]

@@ -31,7 +31,7 @@ from enum import StrEnum
 from urllib.parse import unquote
 
 from ..core.markdown_scan import scan_of
-from ..core.markdown_scan_model import BodyScan, LinkKind
+from ..core.markdown_scan_model import BodyScan, CodeSpan, LinkKind
 
 # --- finding candidates in Markdown -------------------------------------------------------------
 
@@ -81,19 +81,14 @@ class RefCandidate:
 
 
 def find_candidates(
-    body: str | BodyScan,
-    note_rel_path: str,
-    skip_prefixes: Sequence[str] = (),
-    *,
-    code_spans_only: bool = False,
+    body: str | BodyScan, note_rel_path: str, skip_prefixes: Sequence[str] = ()
 ) -> list[RefCandidate]:
-    """Every possible code reference in a note body (or its scan), in reading order; with
-    ``code_spans_only``, those in inline code spans alone (all that TH303 reads)."""
+    """Every possible code reference in a note body (or its scan), in reading order."""
     scan = body if isinstance(body, BodyScan) else scan_of(body)
     note_dir = posixpath.dirname(note_rel_path)
     skip = tuple(skip_prefixes)  # once: the caches below are keyed by it
     hits: list[tuple[int, int, RefCandidate]] = []
-    for link in () if code_spans_only else scan.links:
+    for link in scan.links:
         # Only an inline link can be relinked where it stands; an image shows, not cites.
         if link.kind is not LinkKind.INLINE or link.image:
             continue
@@ -109,11 +104,36 @@ def find_candidates(
         if candidate:
             hits.append((span.line, span.column, candidate))
     # Every form in prose needs one of the markers; most prose lines have none.
-    for number, line in () if code_spans_only else scan.prose_lines(_MARKERS):
+    for number, line in scan.prose_lines(_MARKERS):
         for column, candidate in _bare(line, number, note_dir, skip):
             hits.append((number, column, candidate))
     hits.sort(key=lambda hit: hit[:2])
     return [candidate for _, _, candidate in hits]
+
+
+def code_span_paths(
+    scan: BodyScan, note_rel_path: str, skip_prefixes: tuple[str, ...] = ()
+) -> Iterator[tuple[CodeSpan, tuple[str, ...]]]:
+    """The code spans :func:`find_candidates` takes for references, each with the paths it may
+    mean, in reading order: for `thoughts check`, which reads the paths alone (TH303) and
+    needs a span's :func:`span_candidate` only for a path that never existed."""
+    note_dir = posixpath.dirname(note_rel_path)
+    for span in scan.code_spans:
+        if not span.in_link:
+            found = _span_path(scan.span_text(span), note_dir, skip_prefixes)
+            if found is not None:
+                yield span, found[0]
+
+
+def span_candidate(
+    scan: BodyScan, span: CodeSpan, note_rel_path: str, skip_prefixes: tuple[str, ...] = ()
+) -> RefCandidate:
+    """The candidate :func:`find_candidates` makes of a span :func:`code_span_paths` yields."""
+    note_dir = posixpath.dirname(note_rel_path)
+    text = scan.span_text(span)
+    candidate = _from_code_span(text, span.line, span.column - 1, note_dir, skip_prefixes)
+    assert candidate is not None, "only for a span that reads as a path"
+    return candidate
 
 
 def _bare(
@@ -162,15 +182,23 @@ def _from_link(
 def _from_code_span(
     text: str, number: int, offset: int, note_dir: str, skip: tuple[str, ...]
 ) -> RefCandidate | None:
+    found = _span_path(text, note_dir, skip)
+    if found is None:
+        return None
+    alternatives, lines = found
+    start, end = (None, None) if not lines or lines.startswith("::") else _line_range(lines)
+    return RefCandidate(alternatives, start, end, text, RefSyntax.CODE, number, offset + 1)
+
+
+def _span_path(
+    text: str, note_dir: str, skip: tuple[str, ...]
+) -> tuple[tuple[str, ...], str | None] | None:
+    """The paths a code span (backticks included) may mean and its line suffix, or ``None``."""
     match = _SPAN_REF.match(text.strip("`").strip())
     if not match:
         return None
     alternatives = _alternatives(match["path"], note_dir, skip, False)
-    if not alternatives:
-        return None
-    lines = match["lines"]
-    start, end = (None, None) if not lines or lines.startswith("::") else _line_range(lines)
-    return RefCandidate(alternatives, start, end, text, RefSyntax.CODE, number, offset + 1)
+    return (alternatives, match["lines"]) if alternatives else None
 
 
 # Cached: a corpus writes a few hundred distinct suffixes (`:12`, `:3-10`) thousands of times.

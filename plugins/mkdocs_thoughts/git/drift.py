@@ -8,17 +8,20 @@ Python. ``<commit>:<path>`` never changes, so those answers are kept across HEAD
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from ..core.markdown_scan import scan_of
 from .code_refs import (
     CodeRef,
     LineChanges,
     RefCandidate,
     RefStatus,
     RefSyntax,
+    code_span_paths,
     compare_lines,
     find_candidates,
+    span_candidate,
 )
 from .history import History
 from .readers import cat_file
@@ -51,6 +54,8 @@ class CodeRefReader:
         """Note commits whose files git could not read this build."""
         self._fetched: set[tuple[str, str]] = set()
         """(commit, note path) pairs fetched this build: a note's second look costs nothing."""
+        self._typos: dict[tuple[str, ...], tuple[str, str | None] | None] = {}
+        self._typos_of: History | None = None
 
     def new_build(self) -> None:
         """Forget this build's failures and fetches (HEAD may have moved: other pairs to read)."""
@@ -65,14 +70,6 @@ class CodeRefReader:
             self._found[rel_path] = cached
             self._fetched = {pair for pair in self._fetched if pair[1] != rel_path}
         return cached[1]
-
-    def code_span_candidates(self, rel_path: str, body: str) -> list[RefCandidate]:
-        """The candidates in inline code spans: taken from :meth:`candidates` once a note's are
-        known, else found alone (`thoughts check` needs no others)."""
-        cached = self._found.get(rel_path)
-        if cached is not None and cached[0] == body:
-            return [candidate for candidate in cached[1] if candidate.syntax is RefSyntax.CODE]
-        return find_candidates(body, rel_path, self.skip_prefixes, code_spans_only=True)
 
     def fetch(
         self, history: History, wanted: Iterable[tuple[str, str, list[RefCandidate]]]
@@ -274,22 +271,52 @@ class CodeRefReader:
         return False, *changes.moved_lines(start, end)
 
     def unknown_paths(
-        self, history: History, candidates: list[RefCandidate]
-    ) -> Iterable[tuple[RefCandidate, str, str | None]]:
+        self, history: History, rel_path: str, body: str
+    ) -> Iterator[tuple[RefCandidate, str, str | None]]:
         """Backticked paths that look like files of this repository (a file name with an
         extension, under a folder HEAD has) but that no commit ever had: likely typos. Paths a
-        note cites before they exist, or after they were deleted, are not among them."""
-        head_blobs, touches = history.head_blobs, history.touches
-        for candidate in candidates:
-            if candidate.syntax is not RefSyntax.CODE:
-                continue
-            path = candidate.alternatives[0]
-            folder, _, name = path.rpartition("/")
-            if "." not in name.strip(".") or folder.split("/", 1)[0] not in history.top_folders:
-                continue
-            if any(other in head_blobs or other in touches for other in candidate.alternatives):
-                continue
-            yield candidate, path, history.closest_file(path)
+        note cites before they exist, or after they were deleted, are not among them. Taken
+        from the note's candidates when the site found them; else (`thoughts check`) from its
+        code spans, making a candidate only of a path that never existed."""
+        if self._typos_of is not history:
+            self._typos, self._typos_of = {}, history
+        cached = self._found.get(rel_path)
+        if cached is not None and cached[0] == body:
+            for candidate in cached[1]:
+                if candidate.syntax is RefSyntax.CODE:
+                    typo = self._typo(history, candidate.alternatives)
+                    if typo is not None:
+                        yield candidate, *typo
+            return
+        scan = scan_of(body)
+        for span, alternatives in code_span_paths(scan, rel_path, self.skip_prefixes):
+            typo = self._typo(history, alternatives)
+            if typo is not None:
+                yield span_candidate(scan, span, rel_path, self.skip_prefixes), *typo
+
+    def _typo(
+        self, history: History, alternatives: tuple[str, ...]
+    ) -> tuple[str, str | None] | None:
+        """(path, closest file at HEAD) when none of ``alternatives`` ever existed and the
+        first looks like a file of this repository; remembered per history (the notes of a
+        folder cite the same files again and again)."""
+        try:
+            return self._typos[alternatives]
+        except KeyError:
+            pass
+        typo = None
+        path = alternatives[0]
+        folder, _, name = path.rpartition("/")
+        if (
+            "." in name.strip(".")
+            and folder.split("/", 1)[0] in history.top_folders
+            and not any(
+                other in history.head_blobs or other in history.touches for other in alternatives
+            )
+        ):
+            typo = (path, history.closest_file(path))
+        self._typos[alternatives] = typo
+        return typo
 
 
 def _at_head(history: History, candidate: RefCandidate, pinned: bool) -> CodeRef | None:

@@ -278,7 +278,7 @@ class GitInfo:
         history = self._history
         if history is None:
             return ()
-        return self._refs.unknown_paths(history, self._refs.code_span_candidates(rel_path, body))
+        return self._refs.unknown_paths(history, rel_path, body)
 
     # --- links ----------------------------------------------------------------------------------
 

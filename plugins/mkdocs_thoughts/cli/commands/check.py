@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ...core.diagnostics import format_github, format_json, format_text, summary
+from ...core.gcpause import collector_paused
 from .common import add_config_option, existing_paths, note_loader, site_config
 
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
@@ -24,6 +25,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The collector stays off until the notes are gone: a one-off command keeps every note it
+    # reads until it ends, and turning the collector on while they live makes it walk them all.
+    with collector_paused():
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     config = site_config(args, required=not args.paths)
     loader = note_loader(config)
     paths = existing_paths(args.paths)
