@@ -181,99 +181,72 @@ class _Scanner:
         self.open_links: list[tuple[Any, int, int, bool]] = []  # (link data, start, end, image)
 
     def read(self, events: Iterable[tuple[Any, Any]]) -> None:
-        # The hot loop of note loading (~140 events a note), and the state it changes on most
-        # events is kept in locals: the current block's inline text (byte range, -1 when none
-        # is pending) and where its last piece ended (inside a link: its label's end). Events
-        # without data (paragraphs, list items, emphasis) are handled here, not by a method,
-        # and a block boundary only records a run when some inline text is pending.
+        # The hot loop of note loading (~140 events a note), with the state most events change
+        # in locals: the current block's inline text (byte range, -1 when none is pending) and
+        # where its last piece ended (inside a link: its label's end). An event either extends
+        # that text or ends the block (a run is recorded when some text is pending); events
+        # without data (paragraphs, list items, emphasis) need no method call.
         open_links = self.open_links
         run_start = run_end = child_end = -1
         in_code = False
         for event, span in events:
+            extends = ends_block = False
             if event.__class__ is str:  # SoftBreak, HardBreak, Rule
-                if event != "Rule":
-                    if run_start < 0:
-                        run_start = span["start"]
-                    child_end = span["end"]
-                    if child_end > run_end:
-                        run_end = child_end
-                elif run_start >= 0:
-                    self.flush(run_start, run_end)
-                    run_start = run_end = -1
-                continue
-            text = event.get("Text")
-            if text is not None:
+                ends_block = event == "Rule"
+                extends = not ends_block
+            elif (text := event.get("Text")) is not None:
                 if in_code:
                     continue
-                if run_start < 0:
-                    run_start = span["start"]
-                child_end = span["end"]
-                if child_end > run_end:
-                    run_end = child_end
+                extends = True
                 if "<" in text and not open_links:
                     self.path_autolinks(span)
             elif (tag := event.get("Start")) is not None:
-                if tag.__class__ is not str:
-                    link = tag.get("Link") or tag.get("Image")
-                    if link is not None:  # stays in the block's inline text
-                        start = span["start"]
-                        if run_start < 0:
-                            run_start = start
-                        if span["end"] > run_end:
-                            run_end = span["end"]
-                        image = "Image" in tag
-                        open_links.append((link, start, span["end"], image))
-                        child_end = start + (2 if image else 1)  # after `![` or `[`
-                        continue
-                    if run_start >= 0:
-                        self.flush(run_start, run_end)
-                        run_start = run_end = -1
-                    in_code = self.start(tag, span) or in_code
-                elif tag in _INLINE_STARTS:
-                    if run_start < 0:
-                        run_start = span["start"]
-                    child_end = span["end"]
-                    if child_end > run_end:
-                        run_end = child_end
-                else:
-                    if run_start >= 0:
-                        self.flush(run_start, run_end)
-                        run_start = run_end = -1
+                if tag.__class__ is str:
+                    extends = tag in _INLINE_STARTS
+                    ends_block = not extends
                     if tag == "HtmlBlock":
                         self.html_blocks.append(self.block_lines(span))
+                elif (link := tag.get("Link") or tag.get("Image")) is not None:
+                    start, end = span["start"], span["end"]
+                    if run_start < 0:
+                        run_start = start
+                    if end > run_end:
+                        run_end = end
+                    image = "Image" in tag
+                    open_links.append((link, start, end, image))
+                    child_end = start + (2 if image else 1)  # after `![` or `[`
+                    continue
+                else:
+                    ends_block = True
+                    in_code = self.start(tag, span) or in_code
             elif (tag := event.get("End")) is not None:
                 if tag.__class__ is not str:
                     if "Heading" in tag:
                         self.add_heading(span, run_start, run_end)
                     elif "List" in tag or "BlockQuote" in tag:
                         self.nesting -= 1
-                    if run_start >= 0:
-                        self.flush(run_start, run_end)
-                        run_start = run_end = -1
+                    ends_block = True
                 elif tag in _LINK_ENDS:
                     child_end = self.close_link(child_end)
                 elif tag not in _INLINE_ENDS:
                     in_code = False
-                    if run_start >= 0:
-                        self.flush(run_start, run_end)
-                        run_start = run_end = -1
+                    ends_block = True
             elif "Code" in event:
-                if run_start < 0:
-                    run_start = span["start"]
-                child_end = span["end"]
-                if child_end > run_end:
-                    run_end = child_end
+                extends = True
                 if not open_links:
                     self.code_span(span, in_link=False)
                 elif not any(link[3] for link in open_links):
                     self.code_span(span, in_link=True)
-            elif not _INLINE_LEAVES.isdisjoint(event):
+            else:
+                extends = not _INLINE_LEAVES.isdisjoint(event)
+                ends_block = not extends
+            if extends:
                 if run_start < 0:
                     run_start = span["start"]
                 child_end = span["end"]
                 if child_end > run_end:
                     run_end = child_end
-            elif run_start >= 0:
+            elif ends_block and run_start >= 0:
                 self.flush(run_start, run_end)
                 run_start = run_end = -1
 
