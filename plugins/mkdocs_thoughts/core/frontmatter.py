@@ -55,6 +55,7 @@ _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _TOP_LEVEL_KEY = re.compile(r"(?P<key>[A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|\r?$)")
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
@@ -333,6 +334,8 @@ def _structural_problem(
     aliases point at it)."""
     if isinstance(node, yaml.ScalarNode) and _STANDARD_TAG.match(node.tag) and "{{" not in source:
         return None
+    if _plain_list(node) and "{{" not in source:
+        return None  # `tags: [a, b]`, the usual list: nothing below can be wrong
     if "{{" in source and _PLACEHOLDER.fullmatch(source.strip().strip("'\"")):
         return _problem(
             "TH006",
@@ -374,6 +377,19 @@ def _structural_problem(
             key,
         )
     return None
+
+
+def _plain_list(node: yaml.Node) -> bool:
+    """A list of plain values, shorter than the limit: no tag to refuse, no key to repeat, no
+    alias that could make it expand beyond the limit."""
+    return (
+        type(node) is yaml.SequenceNode
+        and node.tag == _SEQ_TAG
+        and len(node.value) < MAX_EXPANDED
+        and all(
+            type(child) is yaml.ScalarNode and child.tag in _SCALAR_TAGS for child in node.value
+        )
+    )
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, block: str, lines: _Lines) -> ParseProblem:
