@@ -320,6 +320,7 @@ def body_references(note: Note, folder: str = "thoughts") -> list[BodyReference]
 
 
 _MD = re.compile(r"\.[mM][dD]")  # what `.md` in `text.lower()` finds
+_START = operator.attrgetter("start")
 
 
 def _spans_naming_md(scan: BodyScan) -> Iterator[CodeSpan]:
@@ -338,9 +339,6 @@ def _spans_naming_md(scan: BodyScan) -> Iterator[CodeSpan]:
             if span.start + span.ticks <= at and match.end() <= span.end - span.ticks:
                 last = index
                 yield span
-
-
-_START = operator.attrgetter("start")
 
 
 @functools.lru_cache(maxsize=8)

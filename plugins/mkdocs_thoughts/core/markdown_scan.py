@@ -313,10 +313,9 @@ class _Scanner:
         ticks = 0
         while text[start + ticks] == "`":
             ticks += 1
-        starts = lines.starts
-        index = bisect.bisect_right(starts, start) - 1
+        index = lines.index(start)
         self.spans.append(
-            CodeSpan(start, end, ticks, index + 1, start - starts[index] + 1, in_link)
+            CodeSpan(start, end, ticks, index + 1, start - lines.starts[index] + 1, in_link)
         )
 
     def path_autolinks(self, span: Any) -> None:
