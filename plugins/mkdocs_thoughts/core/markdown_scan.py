@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -91,21 +92,24 @@ class _Lines:
         return index + 1, offset - starts[index] + 1
 
 
-_RECENT: dict[int, BodyScan] = {}
+_RECENT: dict[int, weakref.ref[BodyScan]] = {}
 _RECENT_LIMIT = 16384
 
 
 def scan_of(body: str) -> BodyScan:
     """The scan of this very string, parsed once: the readers given only a body (the git facts,
     which hold the note's body, not the note) find the scan its note made. Keyed by identity,
-    so an equal string read again is parsed again (as a changed file is on a serve rebuild)."""
+    so an equal string read again is parsed again (as a changed file is on a serve rebuild).
+    Held weakly: a scan lives as long as its note keeps it, not until the process ends (a
+    finished `thoughts check` would leave its 3,000 scans for the collector to walk)."""
     known = _RECENT.get(id(body))
-    if known is not None and known.body is body:
-        return known
+    scan = known() if known is not None else None
+    if scan is not None and scan.body is body:
+        return scan
     scan = scan_body(body)
     if len(_RECENT) >= _RECENT_LIMIT:
         del _RECENT[next(iter(_RECENT))]
-    _RECENT[id(body)] = scan
+    _RECENT[id(body)] = weakref.ref(scan)
     return scan
 
 

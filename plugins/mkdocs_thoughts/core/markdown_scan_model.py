@@ -82,7 +82,7 @@ class CodeSpan:
     """Part of a link's text."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class BodyScan:
     body: str
     headings: tuple[Heading, ...]

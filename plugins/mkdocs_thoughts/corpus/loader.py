@@ -8,7 +8,6 @@ the same problems.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -62,6 +61,7 @@ class NoteLoader:
         # Kept with the loader so `mkdocs serve` reads the history again only when refs move.
         self.git = GitInfo(self.repo_root, forge, skip_prefixes=(notes_prefix,))
         self._files: tuple[object, RepoFiles] | None = None
+        self._real_folders: dict[Path, bool] = {}
         self.skipped: list[str] = []
         """Why the last :meth:`discover` left out files it was asked for (one line each)."""
         self.reads = 0
@@ -166,11 +166,17 @@ class NoteLoader:
             return "is a symlink to something that is not a file"
         return None
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 -- one loader per site, folders are few
     def _real_folder(self, folder: Path) -> bool:
         """Whether no symlink is on the way to ``folder`` (or it stays in the repository)."""
-        real = folder.resolve()
-        return real == folder or real.is_relative_to(self.repo_root)
+        # Kept on the loader: a method cache on the class (lru_cache) would keep the loader,
+        # and with it every note read, alive after the command ends.
+        known = self._real_folders.get(folder)
+        if known is None:
+            real = folder.resolve()
+            known = self._real_folders[folder] = real == folder or real.is_relative_to(
+                self.repo_root
+            )
+        return known
 
     def _walk(self, folder: Path) -> Iterable[Path]:
         """Note files, and folder links that loop back to their own folder or one above it:

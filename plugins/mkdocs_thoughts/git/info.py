@@ -54,14 +54,16 @@ class GitInfo:
         self.forge = forge
         self.root = find_repo_root(repo_root.resolve())
         self.notices: list[str] = []
-        """Problems with the whole repository (not a repository, shallow clone, git failed)."""
+        """Problems with the whole repository (not a repository, shallow clone, git failed).
+        One list for the object's life, changed in place: the readers below append to it (a
+        bound method of this object would make a cycle, which only the collector frees)."""
         self.state: RepoState | None = None
         self.builds = 0
         """How many times the history was read; tests and benchmarks read it."""
         self._history: History | None = None
         self._commits: CommitLookup | None = None
         self._refreshed = False
-        self._refs = CodeRefReader(self.root, tuple(skip_prefixes), self._notice)
+        self._refs = CodeRefReader(self.root, tuple(skip_prefixes), self.notices.append)
         self._permalinks: dict[tuple[object, ...], str | None] = {}
         """(sha, path, start, end) -> permalink under ``_permalinks_forge``: many references
         share one, and hashing the forge itself for every reference cost as much as the URL."""
@@ -72,9 +74,6 @@ class GitInfo:
         """Repository paths never taken for code references (e.g. the notes folder)."""
         return self._refs.skip_prefixes
 
-    def _notice(self, text: str) -> None:
-        self.notices.append(text)
-
     # --- the cache ------------------------------------------------------------------------------
 
     def refresh(self) -> bool:
@@ -82,13 +81,13 @@ class GitInfo:
         first = not self._refreshed
         self._refreshed = True
         if self.root is None:
-            self.notices = [
+            self.notices[:] = [
                 f"{self.repo_root}: not a git repository; "
                 "commit facts, file histories and code links are off"
             ]
             return first
         if not git_available():
-            self.notices = [f"{self.root}: git is not installed; git facts are off"]
+            self.notices[:] = [f"{self.root}: git is not installed; git facts are off"]
             return first
         self._refs.new_build()
         try:
@@ -98,7 +97,7 @@ class GitInfo:
             self._switch_off(_why_off(error))
             return changed
         if state == self.state and self._history is not None:
-            self.notices = self._state_notices()  # last build's failures are not this one's
+            self.notices[:] = self._state_notices()  # last build's failures are not this one's
             return False
         try:
             log, tips, head_files = read_graph(self.root, state.head)
@@ -107,14 +106,14 @@ class GitInfo:
             self._switch_off(f"git failed ({error}); git facts are off for this build")
             return True
         self._history, self.state = history, state
-        self._commits = CommitLookup(history, state, self.root, self._notice)
+        self._commits = CommitLookup(history, state, self.root, self.notices.append)
         self.builds += 1
-        self.notices = self._state_notices()
+        self.notices[:] = self._state_notices()
         return True
 
     def _switch_off(self, why: str) -> None:
         self._history = self.state = self._commits = None
-        self.notices = [f"{self.root}: {why}"]
+        self.notices[:] = [f"{self.root}: {why}"]
 
     def _state_notices(self) -> list[str]:
         assert self.state is not None and self._history is not None
