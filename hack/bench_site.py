@@ -27,11 +27,10 @@ On a shared virtual machine the CPU time of one build varies by 30% from run to 
 more than the margin being measured. --instructions counts the instructions each build executes
 instead (valgrind's cachegrind, without cache simulation, string hashing seeded alike), the git
 processes a build starts included: the same count every run, so the ratio is exact, though it
-weighs every instruction alike. It also weighs a cache miss like any instruction, and the
-plugin's share of the CPU time came out larger than its share of the instructions (1.28-1.35 in
-CPU time where instructions said 1.23, at 1,000 notes). Writing the site to a virtual disk adds
-0.7-2.6 s of system time to every build here, the same work each time; ``--work-dir /dev/shm``
-builds in memory, where the system time is 0.1-0.3 s and the CPU ratio is the plugin's own.
+weighs every instruction alike. Writing the site to a virtual disk adds 0.7-2.6 s of system
+time to every 1,000-note build here, the same work each time; ``--work-dir /dev/shm`` builds in
+memory, where it is 0.1-0.3 s. That takes out one source of scatter, not the machine's own: the
+same build's user time has been seen to drift by half within an hour.
 """
 
 from __future__ import annotations
