@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from factories import mkdocs_yml
@@ -227,6 +228,28 @@ def test_a_finished_check_leaves_nothing_for_the_collector(site: Path) -> None:
     finally:
         gc.enable()
     assert survivors == []
+
+
+def test_each_body_is_parsed_once_with_git_checks_on(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A note without `topic` is parsed while it is read (its heading is the title); the git
+    # checks, given its body alone, must find that parse instead of making their own.
+    import pyromark
+
+    untitled = (site / RESEARCH_PATH).read_text().replace("topic: Research\n", "")
+    untitled += "\nSee `README.md` and `src/missing.py`.\n"
+    write_tree(site, {"thoughts/shared/research/2025-12-03_18-15-00_untitled.md": untitled})
+    parsed: list[str] = []
+    real_events = pyromark.events_with_range
+
+    def counting(body: str, **options: Any) -> Any:
+        parsed.append(body)
+        return real_events(body, **options)
+
+    monkeypatch.setattr(pyromark, "events_with_range", counting)
+    main(["check"])
+    assert len(parsed) == 3 == len(set(parsed))
 
 
 def test_no_git_repository_warns_once(

@@ -17,7 +17,7 @@ from .config import ThoughtsSettings
 from .diagnostics import DiagnosticSink
 from .fields import NOTE_DATE, NoteFields
 from .frontmatter import Frontmatter, Position, RawField
-from .markdown_scan import scan_body
+from .markdown_scan import scan_of
 from .notes import (
     FILE_NAME,
     Note,
@@ -79,8 +79,9 @@ def build_note(
             "rename it like 2025-12-03_18-14-34_short-topic.md (lower case, no spaces)",
         )
 
-    # The body is parsed here only when its heading is the title; else on first use.
-    scan = None if meta.topic else scan_body(body)
+    # The body is parsed here only when its heading is the title; else on first use. Through
+    # scan_of, so that the git facts, which are given the body alone, find this parse.
+    scan = None if meta.topic else scan_of(body)
     title = meta.topic or (first_heading(scan) if scan else None) or path.stem
     return Note(
         path=path,
