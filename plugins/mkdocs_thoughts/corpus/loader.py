@@ -173,9 +173,8 @@ class NoteLoader:
         known = self._real_folders.get(folder)
         if known is None:
             real = folder.resolve()
-            known = self._real_folders[folder] = real == folder or real.is_relative_to(
-                self.repo_root
-            )
+            known = real == folder or real.is_relative_to(self.repo_root)
+            self._real_folders[folder] = known
         return known
 
     def _walk(self, folder: Path) -> Iterable[Path]:
