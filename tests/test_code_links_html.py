@@ -27,6 +27,7 @@ Plain `src/a.py:5-6` and `src/gone.py` on one line, `src/b.py:9` too.
 - listed `src/a.py:5-6`
     - nested `src/b.py:2`
 - *emphasised `src/a.py:5` here* and **`src/b.py`**
+- underscored _`src/a.py:12`_, __`src/b.py:3`__ and glued x`src/a.py:13`y
 
 Reference style [`src/a.py:5`][r], escaped \\`src/a.py:7` and a [link](../../../src/b.py#L2)
 with `src/a.py:8` beside it.
@@ -89,7 +90,7 @@ def test_every_note_page_and_the_search_index_are_byte_for_byte_the_same(
         url = path.removeprefix("thoughts/").removesuffix(".md")
         ours = (html_site / url / "index.html").read_text()
         assert ours == (markdown_site / url / "index.html").read_text(), url
-        assert "th-drift" in ours and "\ue000" not in ours
+        assert "th-drift" in ours and "\x0e" not in ours  # no placeholder left
     search = "search/search_index.json"
     assert (html_site / search).read_bytes() == (markdown_site / search).read_bytes()
 
@@ -108,6 +109,18 @@ def test_the_html_path_is_taken_only_where_markdown_renders_the_link_exactly() -
     assert linked.snippets[0].startswith('<a href="https://forge/src/')
     # Unfolded, the Markdown is what the old path wrote.
     assert linked.unfold(linked.markdown) == link_code_refs(body, refs, _permalink)
+
+
+def test_placeholders_keep_an_ascii_body_ascii() -> None:
+    # One character beyond Latin-1 makes Python store a string, and every piece Python-Markdown
+    # cuts from it, at two bytes a character, where its regular expressions run a third more
+    # instructions: the placeholders must not be what makes a note's Markdown so.
+    body = "See `src/a.py:5` and `src/b.py:2`.\n"
+    linked = link_code_refs_for_html(
+        body, [_ref(body, "`src/a.py:5`"), _ref(body, "`src/b.py:2`")], _permalink
+    )
+    assert len(linked.snippets) == 2
+    assert linked.markdown.isascii()
 
 
 def test_a_placeholder_that_does_not_come_out_once_asks_for_the_markdown_path() -> None:
@@ -167,7 +180,7 @@ def test_a_page_whose_placeholders_come_out_twice_is_rendered_the_old_way(
 ) -> None:
     isolate_git(monkeypatch)
     html_page, markdown_page = _pages(_both_paths_with_hook(tmp_path, HOOK))
-    assert "Again:" in html_page and "\ue000" not in html_page
+    assert "Again:" in html_page and "\x0e" not in html_page
     assert html_page == markdown_page
 
 

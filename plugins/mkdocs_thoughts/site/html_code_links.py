@@ -51,7 +51,12 @@ SAFE_EXTENSIONS = frozenset(
 )
 """Markdown extensions under which `[`x`](url)` renders as ``<a href="url"><code>x</code></a>``."""
 
-_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Markdown syntax uses them
+# Shift Out and Shift In: no Markdown syntax uses them, and Python-Markdown keeps them (it strips
+# only STX and ETX, its own markers). ASCII, unlike the private-use characters used before: one
+# character beyond Latin-1 makes Python store the whole page, and every string cut from it, two
+# bytes a character, and Python-Markdown's regular expressions then ran a third more
+# instructions on every note (8 G of a 3,000-note build's 138 G).
+_OPEN, _CLOSE = "\x0e", "\x0f"
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _TAG_BUT_CODE = re.compile(r"<(?!/?code>)[^>]*>")
 # What makes a line unsafe (see _plain_line), as three tests: one pattern with anchored
