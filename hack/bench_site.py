@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -79,28 +78,38 @@ def long_nav_config(notes: list[Path], root: Path) -> str:
 
 
 def build(root: Path, config: str, *, quiet: bool = False) -> float:
-    """CPU seconds (user + system) of one build in a fresh process.
+    """CPU seconds (user + system) of one build in a fresh process, its git processes included.
 
     CPU time, not wall time: on a shared machine wall times of the same build varied by 30%
-    from run to run, while the work done does not change.
+    from run to run, while the work done does not change. The build's peak memory is printed
+    beside it (and kept in PEAK_RSS): a bigger heap makes the same instructions slower.
     """
     config_file = root / "mkdocs.yml"
     config_file.write_text(config)
     mkdocs = Path(sys.executable).with_name("mkdocs")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(
-        [str(mkdocs), "build", "--quiet", "--site-dir", str(root / "site")],
-        cwd=root,
-        check=True,
-        env=_environment(root),
-    )
+    command = [str(mkdocs), "build", "--quiet", "--site-dir", str(root / "site")]
+    process = subprocess.Popen(command, cwd=root, env=_environment(root))
+    # wait4: this build's own usage (with the git processes it waited for), peak memory too.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = usage.ru_utime + usage.ru_stime
+    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    PEAK_RSS[config] = max(PEAK_RSS.get(config, 0.0), peak)
     if not quiet:
-        print(f"    build: {cpu:7.2f} s CPU, {wall:7.2f} s wall", flush=True)
+        print(
+            f"    build: {cpu:7.2f} s CPU (user {usage.ru_utime:.2f}, system "
+            f"{usage.ru_stime:.2f}), {wall:7.2f} s wall, peak {peak:.0f} MiB",
+            flush=True,
+        )
     return cpu
+
+
+PEAK_RSS: dict[str, float] = {}
+"""The largest peak resident memory (MiB) seen for each configuration (by its mkdocs.yml)."""
 
 
 def _environment(root: Path) -> dict[str, str]:
@@ -190,7 +199,7 @@ def main() -> int:
                     continue  # the quadratic baseline is slow enough to run once
                 print(f"  {name}", flush=True)
                 runs[name].append(build(root, config))
-    return report_times(runs)
+    return report_times(runs, configs)
 
 
 def report_instructions(found: dict[str, tuple[int, int]]) -> int:
@@ -209,10 +218,11 @@ def report_instructions(found: dict[str, tuple[int, int]]) -> int:
     return 0 if ratio <= 1.25 else 1
 
 
-def report_times(runs: dict[str, list[float]]) -> int:
+def report_times(runs: dict[str, list[float]], configs: dict[str, str]) -> int:
     times = {name: min(seconds) for name, seconds in runs.items() if seconds}
     for name, seconds in times.items():
-        print(f"{name:34s} {seconds:8.2f} s CPU (best of the runs)", flush=True)
+        peak = PEAK_RSS.get(configs[name], 0.0)
+        print(f"{name:34s} {seconds:8.2f} s CPU (best of the runs), peak {peak:.0f} MiB")
     # Each C run against the B run of the same round: on a shared machine the speed of the whole
     # machine drifts by tens of percent over minutes, which a round mostly shares.
     pairs = sorted(f / b for b, f in zip(runs[B], runs[F], strict=True))
