@@ -112,9 +112,9 @@ def test_the_html_path_is_taken_only_where_markdown_renders_the_link_exactly() -
 
 
 def test_placeholders_keep_an_ascii_body_ascii() -> None:
-    # One character beyond Latin-1 makes Python store a string, and every piece Python-Markdown
-    # cuts from it, at two bytes a character, where its regular expressions run a third more
-    # instructions: the placeholders must not be what makes a note's Markdown so.
+    # One character beyond Latin-1 makes Python store a note at two bytes a character, and
+    # narrow again every piece Python-Markdown cuts from it: the placeholders must not be what
+    # makes a note's Markdown so.
     body = "See `src/a.py:5` and `src/b.py:2`.\n"
     linked = link_code_refs_for_html(
         body, [_ref(body, "`src/a.py:5`"), _ref(body, "`src/b.py:2`")], _permalink
