@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notegen import generate_repo
@@ -77,12 +78,18 @@ def long_nav_config(notes: list[Path], root: Path) -> str:
     return BASE + "plugins:\n  - search\nnav:\n  - Home: index.md\n" + "".join(entries)
 
 
-def build(root: Path, config: str, *, quiet: bool = False) -> float:
-    """CPU seconds (user + system) of one build in a fresh process, its git processes included.
+class Usage(NamedTuple):
+    cpu: float
+    """User + system seconds of the build and the git processes it waited for."""
+    peak: float
+    """Peak resident memory, MiB (its page faults are part of the system time)."""
+
+
+def build(root: Path, config: str, *, quiet: bool = False) -> Usage:
+    """What one build in a fresh process costs.
 
     CPU time, not wall time: on a shared machine wall times of the same build varied by 30%
-    from run to run, while the work done does not change. The build's peak memory is printed
-    beside it (and kept in PEAK_RSS): a bigger heap makes the same instructions slower.
+    from run to run, while the work done does not change.
     """
     config_file = root / "mkdocs.yml"
     config_file.write_text(config)
@@ -92,24 +99,19 @@ def build(root: Path, config: str, *, quiet: bool = False) -> float:
     process = subprocess.Popen(command, cwd=root, env=_environment(root))
     # wait4: this build's own usage (with the git processes it waited for), peak memory too.
     _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     if process.returncode != 0:
         raise subprocess.CalledProcessError(process.returncode, command)
     wall = time.perf_counter() - started
     cpu = usage.ru_utime + usage.ru_stime
     peak = usage.ru_maxrss / 1024  # KiB on Linux
-    PEAK_RSS[config] = max(PEAK_RSS.get(config, 0.0), peak)
     if not quiet:
         print(
             f"    build: {cpu:7.2f} s CPU (user {usage.ru_utime:.2f}, system "
             f"{usage.ru_stime:.2f}), {wall:7.2f} s wall, peak {peak:.0f} MiB",
             flush=True,
         )
-    return cpu
-
-
-PEAK_RSS: dict[str, float] = {}
-"""The largest peak resident memory (MiB) seen for each configuration (by its mkdocs.yml)."""
+    return Usage(cpu, peak)
 
 
 def _environment(root: Path) -> dict[str, str]:
@@ -192,14 +194,14 @@ def main() -> int:
             return report_instructions(
                 count_instructions(root, {name: configs[name] for name in (B, B_REPO, B_NAV, C, F)})
             )
-        runs: dict[str, list[float]] = {name: [] for name in configs}
+        runs: dict[str, list[Usage]] = {name: [] for name in configs}
         for attempt in range(options.repeat):
             for name, config in configs.items():
                 if name == A and (options.skip_default_nav or attempt > 0):
                     continue  # the quadratic baseline is slow enough to run once
                 print(f"  {name}", flush=True)
                 runs[name].append(build(root, config))
-    return report_times(runs, configs)
+    return report_times(runs)
 
 
 def report_instructions(found: dict[str, tuple[int, int]]) -> int:
@@ -218,14 +220,14 @@ def report_instructions(found: dict[str, tuple[int, int]]) -> int:
     return 0 if ratio <= 1.25 else 1
 
 
-def report_times(runs: dict[str, list[float]], configs: dict[str, str]) -> int:
-    times = {name: min(seconds) for name, seconds in runs.items() if seconds}
+def report_times(runs: dict[str, list[Usage]]) -> int:
+    times = {name: min(run.cpu for run in usages) for name, usages in runs.items() if usages}
     for name, seconds in times.items():
-        peak = PEAK_RSS.get(configs[name], 0.0)
+        peak = max(run.peak for run in runs[name])
         print(f"{name:34s} {seconds:8.2f} s CPU (best of the runs), peak {peak:.0f} MiB")
     # Each C run against the B run of the same round: on a shared machine the speed of the whole
     # machine drifts by tens of percent over minutes, which a round mostly shares.
-    pairs = sorted(f / b for b, f in zip(runs[B], runs[F], strict=True))
+    pairs = sorted(f.cpu / b.cpu for b, f in zip(runs[B], runs[F], strict=True))
     print(f"F / B per pair: {' '.join(f'{ratio:.2f}' for ratio in pairs)}")
     print(f"F / B median of pairs: {statistics.median(pairs):.3f}")
     print(f"N / B (the nav's share, not a target): {times[B_NAV] / times[B]:.3f}")

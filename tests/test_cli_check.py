@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyromark
 import pytest
 from factories import mkdocs_yml
 from gitfixtures import GitRepo
@@ -235,8 +236,6 @@ def test_each_body_is_parsed_once_with_git_checks_on(
 ) -> None:
     # A note without `topic` is parsed while it is read (its heading is the title); the git
     # checks, given its body alone, must find that parse instead of making their own.
-    import pyromark
-
     untitled = (site / RESEARCH_PATH).read_text().replace("topic: Research\n", "")
     untitled += "\nSee `README.md` and `src/missing.py`.\n"
     write_tree(site, {"thoughts/shared/research/2025-12-03_18-15-00_untitled.md": untitled})
