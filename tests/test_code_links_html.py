@@ -140,17 +140,21 @@ def test_search_reads_the_links_text_and_the_page_gets_the_links() -> None:
     placeholder = linked.markdown.removeprefix("See ").removesuffix(".\n")
     page = f"<p>See {placeholder}.</p>"
     stand_in = linked.stand_in(page)
-    assert stand_in == "<p>See <code>src/a.py:5</code> changed.</p>"
+    assert stand_in is not None
+    content = stand_in.content
+    assert content == "<p>See <code>src/a.py:5</code> changed.</p>"
     # Written out inside the theme's page, the stand-in becomes the link fill() would make.
     theme = "<main><code>src/a.py:5</code> changed{}</main>"
-    assert linked.finish(theme.format(stand_in), stand_in) == theme.format(linked.fill(page))
+    assert stand_in.finish(theme.format(content), content) == theme.format(linked.fill(page))
     assert linked.fill(page) == f"<p>See {snippet}.</p>"
     # Content another plugin changed after this one: its stand-ins are linked where they are.
-    changed = f"<div>{stand_in}</div><p>Added</p>"
+    changed = f"<div>{content}</div><p>Added</p>"
     expected = f"<div><p>See {snippet}.</p></div><p>Added</p>"
-    assert linked.finish(theme.format(changed), changed) == theme.format(expected)
+    assert stand_in.finish(theme.format(changed), changed) == theme.format(expected)
     # Content the theme did not write as it got it is left as the search plugin read it.
-    assert linked.finish(theme.format(stand_in), "<p>other</p>") == theme.format(stand_in)
+    assert stand_in.finish(theme.format(content), "<p>other</p>") == theme.format(content)
+    # A placeholder that did not come out once is no stand-in: the page takes the other path.
+    assert linked.stand_in("<p>gone</p>") is None
 
 
 def _ref(body: str, text: str, *, after: str = "") -> CodeRef:

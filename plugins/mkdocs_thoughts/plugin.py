@@ -32,7 +32,12 @@ from .runs.citations import RunLinks
 from .runs.run_set import RunSet
 from .site.assets import SCRIPT, STYLESHEET, bundles
 from .site.code_links import link_code_refs
-from .site.html_code_links import LinkedBody, extensions_allow, link_code_refs_for_html
+from .site.html_code_links import (
+    LinkedBody,
+    StandIn,
+    extensions_allow,
+    link_code_refs_for_html,
+)
 from .site.model import NoteRow, SiteModel
 from .site.note_header import insert_after_title
 from .site.note_links import LinkEdit, link_edits, rewrite_links
@@ -88,7 +93,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         self.linked_bodies: dict[str, LinkedBody] = {}
         self.search_reads_stand_ins = False
         """Whether code links wait for on_post_page (see site/html_code_links.py)."""
-        self.waiting_links: dict[str, LinkedBody] = {}
+        self.waiting_links: dict[str, StandIn] = {}
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -435,8 +440,8 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             if self.search_reads_stand_ins:
                 stand_in = linked.stand_in(html)
                 if stand_in is not None:
-                    self.waiting_links[page.file.src_uri] = linked
-                    return stand_in
+                    self.waiting_links[page.file.src_uri] = stand_in
+                    return stand_in.content
             filled = linked.fill(html)
             if filled is not None:
                 return filled

@@ -20,7 +20,7 @@ the search plugin parses every page's HTML, and a link and its mark were two mor
 attributes (and two closing tags) per reference for it to parse, though it keeps only their text.
 Until the page is written its content holds each link's text alone, ``<code>x</code> mark``, from
 which the search plugin indexes the very same words; the finished page then gets the content
-with the links in its place (:meth:`LinkedBody.finish`). Nothing marks where a stand-in is: the
+with the links in its place (:meth:`StandIn.finish`). Nothing marks where a stand-in is: the
 whole content is found in the page and swapped (delimiting each stand-in by two comments, as
 this first did, cost the search plugin's parser a fifth more time on every note).
 """
@@ -84,36 +84,62 @@ class LinkedBody:
     linked: list[tuple[CodeRef, str | None, str]] = field(default_factory=list)
     """Placeholder ``n``'s reference, its URL and its mark, for :meth:`unfold` (the Markdown
     is only written when something went wrong, so not for every reference)."""
-    read: str | None = None
-    """The content :meth:`stand_in` made: what the search plugin reads."""
-    filled: str | None = None
-    """The same content with the links: what the page gets."""
 
     def fill(self, html: str) -> str | None:
         """``html`` with every placeholder replaced, or ``None`` when they did not come out
         exactly once each (render the Markdown of :meth:`unfold` instead)."""
-        return self._put(html, self.snippets)
+        return _put(html, self.snippets)
 
-    def stand_in(self, html: str) -> str | None:
+    def stand_in(self, html: str) -> StandIn | None:
         """Like :meth:`fill`, with each link's text alone (its code span and its mark's
-        words): what a search index reads of the link, without the tags. :meth:`finish` puts
-        the links in once the page is written."""
-        self.filled = self.fill(html)
-        if self.filled is None:
-            return None
-        self.read = self._put(html, [_TAG_BUT_CODE.sub("", snippet) for snippet in self.snippets])
-        return self.read
+        words): what a search index reads of the link, without the tags. The links are put in
+        once the page is written (:meth:`StandIn.finish`)."""
+        content = _put(html, [_TAG_BUT_CODE.sub("", snippet) for snippet in self.snippets])
+        # The same placeholders, so fill() would succeed too: it waits for the written page.
+        return None if content is None else StandIn(content, html, self.snippets)
+
+    def unfold(self, markdown: str) -> str:
+        """``markdown`` (this body as other plugins may have changed it) with the placeholders
+        written as Markdown links, as the old path did."""
+
+        def written(match: re.Match[str]) -> str:
+            index = int(match[1])
+            if index >= len(self.linked):
+                return match[0]
+            ref, url, mark = self.linked[index]
+            return _linked(ref, url) + " " + mark
+
+        return _PLACEHOLDER.sub(written, markdown)
+
+
+@dataclass(frozen=True, slots=True)
+class StandIn:
+    """A page's content with its code links' text alone, from :meth:`LinkedBody.stand_in`
+    until the page is written. It keeps only what putting the links in needs: MkDocs renders
+    every page before it writes the first, so a thousand of these wait at once, and the body's
+    Markdown, its references and the linked content made in advance were 11 MB of them a
+    thousand notes."""
+
+    content: str
+    """What the search plugin reads, and the theme gets."""
+    rendered: str
+    """The content as Markdown rendered it, with the placeholders."""
+    snippets: list[str]
 
     def finish(self, output: str, content: str | None) -> str:
-        """The written page ``output`` with the links in place of :meth:`stand_in`'s text.
+        """The written page ``output`` with the links in place of :attr:`content`'s text.
         ``content`` is the page's content as the theme got it: when a plugin after this one
         changed it, the stand-ins are linked one by one within it, in their order."""
-        if self.read is None or self.filled is None or not content:
+        if not content:
             return output
         start = output.find(content)
         if start < 0:
             return output  # not written as the theme got it: left as the search plugin read it
-        linked = self.filled if content == self.read else self._link_in(content)
+        linked = None
+        if content == self.content:
+            linked = _put(self.rendered, self.snippets)
+        if linked is None:
+            linked = self._link_in(content)
         return output[:start] + linked + output[start + len(content) :]
 
     def _link_in(self, content: str) -> str:
@@ -129,33 +155,23 @@ class LinkedBody:
         parts.append(content[position:])
         return "".join(parts)
 
-    def _put(self, html: str, pieces: list[str]) -> str | None:
-        if not pieces:
-            return html
-        seen: list[int] = []
 
-        def put(match: re.Match[str]) -> str:
-            index = int(match[1])
-            seen.append(index)
-            return pieces[index] if index < len(pieces) else match[0]
+def _put(html: str, pieces: list[str]) -> str | None:
+    """``html`` with placeholder ``n`` replaced by ``pieces[n]``, or ``None`` when the
+    placeholders did not come out exactly once each."""
+    if not pieces:
+        return html
+    seen: list[int] = []
 
-        filled = _PLACEHOLDER.sub(put, html)
-        if sorted(seen) != list(range(len(pieces))):
-            return None
-        return filled
+    def put(match: re.Match[str]) -> str:
+        index = int(match[1])
+        seen.append(index)
+        return pieces[index] if index < len(pieces) else match[0]
 
-    def unfold(self, markdown: str) -> str:
-        """``markdown`` (this body as other plugins may have changed it) with the placeholders
-        written as Markdown links, as the old path did."""
-
-        def written(match: re.Match[str]) -> str:
-            index = int(match[1])
-            if index >= len(self.linked):
-                return match[0]
-            ref, url, mark = self.linked[index]
-            return _linked(ref, url) + " " + mark
-
-        return _PLACEHOLDER.sub(written, markdown)
+    filled = _PLACEHOLDER.sub(put, html)
+    if sorted(seen) != list(range(len(pieces))):
+        return None
+    return filled
 
 
 def link_code_refs_for_html(
