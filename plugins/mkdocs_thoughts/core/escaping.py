@@ -35,6 +35,15 @@ SLUG_LIMIT = 60
 """Longest slug before it is cut and given a hash (file names have a 255-byte limit)."""
 
 
+SEPARATOR = " &#183; "
+"""The middle dot the plugin writes between facts, as a character reference. With the character
+itself every note page held one character beyond ASCII (bare Material's pages of ASCII notes hold
+none), and Python writes such a page through a real UTF-8 encoding instead of a copy."""
+ELLIPSIS = "&#8230;"
+"""The ellipsis ending a shortened label, as a character reference (see :data:`SEPARATOR`;
+this one even made Python hold the whole page at two bytes a character)."""
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def esc(value: str) -> str:
     """``value`` escaped for HTML text or a quoted attribute, as ``markupsafe.escape`` does it,

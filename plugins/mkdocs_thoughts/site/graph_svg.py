@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..core.escaping import safe_href
+from ..core.escaping import ELLIPSIS, SEPARATOR, safe_href
 from ..core.escaping import xml_attr as _attr
 from ..core.escaping import xml_text as _text
 from ..core.graph import BODY_KINDS, Edge, Graph, Node
@@ -351,8 +351,8 @@ def _node_markup(node: Node, is_centre: bool) -> tuple[str, str]:
         f'data-status="{_attr(node.status or "")}" data-tags="{_attr(tags)}"'
     )
     day = node.date.isoformat() if node.date else ""
-    details = " · ".join(part for part in (node.type, node.status, day) if part)
-    tooltip = f"<title>{_text(node.title + (chr(10) + details if details else ''))}</title>"
+    details = SEPARATOR.join(_text(part) for part in (node.type, node.status, day) if part)
+    tooltip = f"<title>{_text(node.title)}{chr(10) + details if details else ''}</title>"
     return attributes, tooltip
 
 
@@ -378,4 +378,4 @@ def _label(node: Node, x: int, y: int, layout: Layout) -> str:
 def _label_text(title: str, room: int, bold: bool) -> str:
     """A title shortened to ``room`` pixels and escaped for a label (cached like the rest of a
     node's markup)."""
-    return _text(fit_text(title, room, bold=bold))
+    return _text(fit_text(title, room, bold=bold)).replace("\u2026", ELLIPSIS)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, Template
 from markupsafe import Markup
 
-from ..core.escaping import css_token, esc, markup, slug
+from ..core.escaping import SEPARATOR, css_token, esc, markup, slug
 from .urls import relative_url
 
 __all__ = ["TEMPLATE_DIR", "Renderer", "commit_code", "esc", "page_environment", "status_badge"]
@@ -129,12 +129,12 @@ class Renderer:
         )
 
     def card(self, row: Any) -> Markup:
-        meta = row.day + (f" · {row.researcher}" if row.researcher else "")
+        meta = esc(row.day) + (SEPARATOR + esc(row.researcher) if row.researcher else "")
         if row.tags:
-            meta += " · " + ", ".join(row.tags)
+            meta += SEPARATOR + esc(", ".join(row.tags))
         return markup(
             f'<div class="th-card">{self.note_link(row)}'
-            f'<div class="th-card__meta">{esc(meta)}</div></div>'
+            f'<div class="th-card__meta">{meta}</div></div>'
         )
 
     def cards(self, rows: Iterable[Any]) -> Markup:
@@ -151,8 +151,8 @@ class Renderer:
         """``<li>`` per note, one a line: day, type, link and status (researcher pages)."""
         return markup(
             "".join(
-                f"<li>{esc(row.day)} · {esc(row.type_title)} · {self.note_link(row)} "
-                f"{status_badge(row.status)}</li>\n"
+                f"<li>{SEPARATOR.join((esc(row.day), esc(row.type_title), self.note_link(row)))}"
+                f" {status_badge(row.status)}</li>\n"
                 for row in rows
             )
         )

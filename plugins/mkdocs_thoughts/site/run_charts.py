@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..core.escaping import ELLIPSIS
 from ..core.escaping import xml_attr as attr
 from ..core.escaping import xml_text as text
 
@@ -109,7 +110,7 @@ def bar_chart(title: str, bars: Sequence[Bar], *, width: int = 640, row: int = 2
         y = top + index * row
         value = bar.value if math.isfinite(bar.value) else 0.0
         start, end = sorted((sx(0.0), sx(value)))
-        label = text(_cut(bar.label))
+        label = text(_cut(bar.label)).replace("\u2026", ELLIPSIS)
         middle = _n(y + row / 2)
         if bar.href is not None:
             label = f'<a href="{attr(bar.href)}">{label}</a>'
