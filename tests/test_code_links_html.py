@@ -123,6 +123,22 @@ def test_placeholders_keep_an_ascii_body_ascii() -> None:
     assert linked.markdown.isascii()
 
 
+@pytest.mark.parametrize("html", ['<div class="box">x</div>', '   <div class="box">x</div>'])
+@pytest.mark.parametrize("where", ["first", "later"])
+def test_a_note_with_an_html_block_links_its_references_in_the_markdown(
+    html: str, where: str
+) -> None:
+    prose = "See `src/a.py:5`.\n"
+    body = f"{prose}\n{html}\n" if where == "later" else f"{html}\n\n{prose}"
+    linked = link_code_refs_for_html(body, [_ref(body, "`src/a.py:5`")], _permalink)
+    assert linked.snippets == []
+    assert "[`src/a.py:5`](" in linked.markdown
+    indented = "    " + html.lstrip()  # four spaces: indented code, not HTML
+    body = body.replace(html, indented)
+    linked = link_code_refs_for_html(body, [_ref(body, "`src/a.py:5`")], _permalink)
+    assert len(linked.snippets) == 1
+
+
 def test_a_placeholder_that_does_not_come_out_once_asks_for_the_markdown_path() -> None:
     body = "See `src/a.py:5`.\n"
     linked = link_code_refs_for_html(body, [_ref(body, "`src/a.py:5`")], _permalink)
