@@ -19,7 +19,7 @@ from mkdocs_thoughts.core.links import Origin, body_references
 from mkdocs_thoughts.core.markdown_scan import scan_body
 from mkdocs_thoughts.core.markdown_scan_model import BodyScan, LinkKind
 from mkdocs_thoughts.core.notes import Note, first_heading
-from mkdocs_thoughts.git.code_refs import RefSyntax, find_candidates
+from mkdocs_thoughts.git.code_refs import _MARKERS, RefSyntax, find_candidates
 from mkdocs_thoughts.runs.citations import references
 from mkdocs_thoughts.site.note_links import LinkEdit, rewrite_links
 from treeutil import write_tree
@@ -181,6 +181,11 @@ def _blanked_by_characters(scan: BodyScan) -> list[tuple[int, str]]:
                 "[r]",
                 "\n[r]: s/t\n",
                 "#L3",
+                "#",
+                "L",
+                ">/",
+                "a:b",
+                "\t",
             ]
         ),
         max_size=30,
@@ -189,6 +194,10 @@ def _blanked_by_characters(scan: BodyScan) -> list[tuple[int, str]]:
 def test_prose_lines_blank_exactly_what_the_definition_blanks(words: list[str]) -> None:
     scan = scan_body("".join(words))
     assert list(scan.prose_lines()) == _blanked_by_characters(scan)
+    # With the markers of code references, the lines of those that hold one: the note's
+    # prose is searched at once first, and that search must miss no line.
+    having = [(line, text) for line, text in _blanked_by_characters(scan) if _MARKERS.search(text)]
+    assert list(scan.prose_lines(_MARKERS)) == having
 
 
 # --- the cases the line scanners got wrong (issue 21) -----------------------------------------

@@ -127,17 +127,26 @@ class BodyScan:
     def prose_lines(self, having: re.Pattern[str] | None = None) -> Iterator[tuple[int, str]]:
         """Each line holding inline text, with everything else on it (list and quote markers,
         table pipes, the source of links and code spans) blanked to spaces, columns kept;
-        with ``having``, only the lines it finds something in."""
+        with ``having``, only the lines it finds something in. ``having`` must find short
+        runs of characters that are neither spaces nor ``>`` and need no context, as the
+        markers of code references do: most notes have no such line, and a note's prose is
+        searched for it at once before any line is made."""
         blanks = sorted(
             [(link.start, link.end) for link in self.links if link.kind is not LinkKind.DEFINITION]
             + [(span.start, span.end) for span in self.code_spans]
         )
+        wanted = None if having is None else self._lines_having(having, blanks)
+        if wanted is not None and not wanted:
+            return
         body = self.body
         index = 0
         pieces = self.prose
         at, count = 0, len(pieces)
         while at < count:
             line = pieces[at][0]
+            if wanted is not None and line not in wanted:
+                at += 1
+                continue
             line_start = body.rfind("\n", 0, pieces[at][1]) + 1
             line_end = body.find("\n", pieces[at][1])
             line_end = len(body) if line_end < 0 else line_end
@@ -166,6 +175,31 @@ class BodyScan:
             text = "".join(parts)
             if having is None or having.search(text):
                 yield line, text
+
+    def _lines_having(self, having: re.Pattern[str], blanks: list[tuple[int, int]]) -> set[int]:
+        """The lines where ``having`` finds something in the prose with the blanks blanked: a
+        superset of the lines :meth:`prose_lines` yields for it (the line ends and the list
+        and quote markers in a run are not blanked here)."""
+        body = self.body
+        parts: list[str] = []
+        position = 0
+        for start, end in blanks:
+            if end > position:  # a code span in a link is blanked with the link
+                start = max(start, position)
+                parts += (body[position:start], " " * (end - start))
+                position = end
+        parts.append(body[position:])
+        blanked = "".join(parts)
+        if having.search(blanked) is None:
+            return set()  # not even outside the prose (e.g. in a code block)
+        starts: list[int] | None = None
+        lines: set[int] = set()
+        for start, end in self.runs:
+            for match in having.finditer(blanked, start, end):
+                if starts is None:
+                    starts = line_starts(body, "\n")
+                lines.add(bisect.bisect_right(starts, match.start()))
+        return lines
 
 
 def line_starts(text: AnyStr, newline: AnyStr) -> list[int]:

@@ -49,7 +49,10 @@ _SPAN_REF = re.compile(rf"^(?P<path>[\w./@+~-]+)(?P<lines>{_LINES}|::[\w\[\].-]+
 _LINE_NUMBERS = re.compile(r"L?(\d+)(?:[-–:]L?(\d+))?")
 _LINE_COLUMN = re.compile(r"L?\d+:\d+")
 _LINES_AT_END = re.compile(_LINES + "$")
-_MARKERS = re.compile(r"[/:`\[]|#L")
+# `/`, `:`, a backtick, `[` or `#L`, written to start with one character class: the regex engine
+# then skips to the next of those characters (an alternation is tried at every position, 2.5
+# times as slow over prose that has none).
+_MARKERS = re.compile(r"[/:`\[#](?:(?<=#)L|(?<!#))")
 
 
 class RefSyntax(StrEnum):
