@@ -27,6 +27,7 @@ this first did, cost the search plugin's parser a fifth more time on every note)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ class LinkedBody:
     markdown: str
     snippets: list[str] = field(default_factory=list)
     """Placeholder ``n``'s HTML."""
+    texts: list[str] = field(default_factory=list)
+    """Placeholder ``n``'s text alone: its HTML without the tags but ``<code>``."""
     linked: list[tuple[CodeRef, str | None, str]] = field(default_factory=list)
     """Placeholder ``n``'s reference, its URL and its mark, for :meth:`unfold` (the Markdown
     is only written when something went wrong, so not for every reference)."""
@@ -97,7 +100,7 @@ class LinkedBody:
         """Like :meth:`fill`, with each link's text alone (its code span and its mark's
         words): what a search index reads of the link, without the tags. The links are put in
         once the page is written (:meth:`StandIn.finish`)."""
-        content = _put(html, [_TAG_BUT_CODE.sub("", snippet) for snippet in self.snippets])
+        content = _put(html, self.texts)
         # The same placeholders, so fill() would succeed too: it waits for the written page.
         return None if content is None else StandIn(content, html, self.snippets)
 
@@ -175,17 +178,12 @@ def _put(html: str, pieces: list[str]) -> str | None:
     placeholders did not come out exactly once each."""
     if not pieces:
         return html
-    seen: list[int] = []
-
-    def put(match: re.Match[str]) -> str:
-        index = int(match[1])
-        seen.append(index)
-        return pieces[index] if index < len(pieces) else match[0]
-
-    filled = _PLACEHOLDER.sub(put, html)
-    if sorted(seen) != list(range(len(pieces))):
+    parts = _PLACEHOLDER.split(html)  # text, number, text, number, ..., text
+    numbers = [int(number) for number in parts[1::2]]
+    if sorted(numbers) != list(range(len(pieces))):
         return None
-    return filled
+    parts[1::2] = [pieces[number] for number in numbers]
+    return "".join(parts)
 
 
 def link_code_refs_for_html(
@@ -198,8 +196,8 @@ def link_code_refs_for_html(
         return LinkedBody(body)
     lines = body.splitlines(keepends=True)
     no_html_blocks = "<" not in body or _HTML_BLOCK.search("\n" + body) is None
-    # (ref, URL, mark, its HTML or None when it is linked in the Markdown)
-    placed: list[tuple[CodeRef, str | None, str, str | None]] = []
+    # (ref, URL, mark, its HTML and its text, or None when it is linked in the Markdown)
+    placed: list[tuple[CodeRef, str | None, str, tuple[str, str] | None]] = []
     mixed: set[int] = set()
     """Lines with a reference linked in the Markdown: all of theirs are (nothing to combine)."""
     plain_lines: dict[int, bool] = {}
@@ -215,7 +213,8 @@ def link_code_refs_for_html(
             plain_line = plain_lines[index] = no_html_blocks and _plain_line(lines, index)
         if plain_line and _plain(ref, url):
             code = f"<code>{ref.text[1:-1]}</code>"
-            html = f'<a href="{url}">{code}</a> {mark}' if url is not None else f"{code} {mark}"
+            link = f'<a href="{url}">{code}</a>' if url is not None else code
+            html = (f"{link} {mark}", f"{code} {_words(mark)}")
         else:
             mixed.add(index)
         placed.append((ref, url, mark, html))
@@ -226,7 +225,8 @@ def link_code_refs_for_html(
         index, start = ref.line - 1, ref.column - 1
         if html is not None and index not in mixed:
             text = f"{_OPEN}{len(result.snippets)}{_CLOSE}"
-            result.snippets.append(html)
+            result.snippets.append(html[0])
+            result.texts.append(html[1])
             result.linked.append((ref, url, mark))
         else:
             text = _linked(ref, url) + " " + mark
@@ -234,6 +234,12 @@ def link_code_refs_for_html(
         lines[index] = line[:start] + text + line[start + len(ref.text) :]
     result.markdown = "".join(lines)
     return result
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(mark: str) -> str:
+    """A drift mark's text without its tags (a build has a few hundred distinct marks)."""
+    return _TAG_BUT_CODE.sub("", mark)
 
 
 def _plain(ref: CodeRef, url: str | None) -> bool:
