@@ -21,7 +21,6 @@ at it on the right, two hops deep.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -87,7 +86,6 @@ def text_width(text: str, *, bold: bool = False) -> float:
     return width * BOLD if bold else width
 
 
-@functools.lru_cache(maxsize=1 << 15)
 def fit_text(text: str, room: float, *, bold: bool = False) -> str:
     """``text`` (whitespace collapsed), shortened with an ellipsis to fit ``room`` pixels."""
     text = " ".join(text.split())
@@ -170,13 +168,12 @@ class Layout:
         )
 
 
-@functools.lru_cache(maxsize=1 << 15)
 def route(
     x1: int, y1: int, r1: int, x2: int, y2: int, r2: int, lane: int, gap_shift: int
 ) -> tuple[tuple[int, int], ...]:
     """The corners of an edge from the node at (x1, y1) of radius r1 to the one at (x2, y2),
-    through ``lane`` when it changes gaps (see :meth:`Layout.route`). Cached: local graphs put
-    their nodes on the same few columns and rows, so most edges recur from page to page."""
+    through ``lane`` when it changes gaps (see :meth:`Layout.route`). Not cached here: the SVG
+    caches each edge's path data (graph_svg._edge_path), and a cache here was never hit."""
     half = PITCH_Y // 2
     if y1 == y2:
         # Same row: both ends use the gap above, the edge an arch over the labels between.
