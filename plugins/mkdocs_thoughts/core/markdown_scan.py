@@ -189,25 +189,26 @@ class _Scanner:
         # in locals: the current block's inline text (byte range, -1 when none is pending) and
         # where its last piece ended (inside a link: its label's end). An event either extends
         # that text or ends the block (a run is recorded when some text is pending); events
-        # without data (paragraphs, list items, emphasis) need no method call.
+        # without data (paragraphs, list items, emphasis) need no method call, and neither do
+        # the commonest with data (code spans, and runs in an ASCII body).
         open_links = self.open_links
+        body, lines = self.text, self.lines
+        starts, ascii_body = lines.starts, lines.encoded is None
+        add_span, add_run = self.spans.append, self.runs.append
         run_start = run_end = child_end = -1
         in_code = False
         for event, span in events:
-            extends = ends_block = False
             if event.__class__ is str:  # SoftBreak, HardBreak, Rule
-                ends_block = event == "Rule"
-                extends = not ends_block
+                extends = event != "Rule"
             elif (text := event.get("Text")) is not None:
                 if in_code:
                     continue
-                extends = True
                 if "<" in text and not open_links:
                     self.path_autolinks(span)
+                extends = True
             elif (tag := event.get("Start")) is not None:
-                if tag.__class__ is str:
+                if tag.__class__ is str:  # Item, Paragraph, Emphasis, ...
                     extends = tag in _INLINE_STARTS
-                    ends_block = not extends
                     if tag == "HtmlBlock":
                         self.html_blocks.append(self.block_lines(span))
                 elif (link := tag.get("Link") or tag.get("Image")) is not None:
@@ -221,37 +222,49 @@ class _Scanner:
                     child_end = start + (2 if image else 1)  # after `![` or `[`
                     continue
                 else:
-                    ends_block = True
+                    extends = False
                     in_code = self.start(tag, span) or in_code
             elif (tag := event.get("End")) is not None:
-                if tag.__class__ is not str:
+                if tag.__class__ is str:
+                    if tag in _LINK_ENDS:
+                        child_end = self.close_link(child_end)
+                        continue
+                    if tag in _INLINE_ENDS:
+                        continue
+                    in_code = False
+                else:
                     if "Heading" in tag:
                         self.add_heading(span, run_start, run_end)
                     elif "List" in tag or "BlockQuote" in tag:
                         self.nesting -= 1
-                    ends_block = True
-                elif tag in _LINK_ENDS:
-                    child_end = self.close_link(child_end)
-                elif tag not in _INLINE_ENDS:
-                    in_code = False
-                    ends_block = True
+                extends = False
             elif "Code" in event:
                 extends = True
-                if not open_links:
-                    self.code_span(span, in_link=False)
-                elif not any(link[3] for link in open_links):
-                    self.code_span(span, in_link=True)
+                in_link = bool(open_links)
+                if not in_link or not any(link[3] for link in open_links):
+                    start, end = span["start"], span["end"]
+                    if not ascii_body:
+                        start, end = lines.char(start), lines.char(end)
+                    ticks = 1
+                    while body[start + ticks] == "`":
+                        ticks += 1
+                    index = bisect.bisect_right(starts, start) - 1
+                    add_span(
+                        CodeSpan(start, end, ticks, index + 1, start - starts[index] + 1, in_link)
+                    )
             else:
                 extends = not _INLINE_LEAVES.isdisjoint(event)
-                ends_block = not extends
             if extends:
                 if run_start < 0:
                     run_start = span["start"]
                 child_end = span["end"]
                 if child_end > run_end:
                     run_end = child_end
-            elif ends_block and run_start >= 0:
-                self.flush(run_start, run_end)
+            elif run_start >= 0:
+                if ascii_body and (run_start == 0 or body[run_start - 1] != "\\"):
+                    add_run((run_start, run_end))
+                else:
+                    self.flush(run_start, run_end)
                 run_start = run_end = -1
 
     def start(self, value: dict[str, Any], span: Any) -> bool:
@@ -307,19 +320,6 @@ class _Scanner:
                 nested=self.nesting > 0,
                 setext=not _ATX_MARK.match(text, start),
             )
-        )
-
-    def code_span(self, span: Any, *, in_link: bool) -> None:
-        lines, text = self.lines, self.text
-        start, end = span["start"], span["end"]
-        if lines.encoded is not None:
-            start, end = lines.char(start), lines.char(end)
-        ticks = 0
-        while text[start + ticks] == "`":
-            ticks += 1
-        index = lines.index(start)
-        self.spans.append(
-            CodeSpan(start, end, ticks, index + 1, start - lines.starts[index] + 1, in_link)
         )
 
     def path_autolinks(self, span: Any) -> None:
