@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -100,9 +101,22 @@ class LinkedBody:
         """Like :meth:`fill`, with each link's text alone (its code span and its mark's
         words): what a search index reads of the link, without the tags. The links are put in
         once the page is written (:meth:`StandIn.finish`)."""
-        content = _put(html, self.texts)
+        parts = _cut(html, len(self.texts))
+        if parts is None:
+            return None
         # The same placeholders, so fill() would succeed too: it waits for the written page.
-        return None if content is None else StandIn(content, html, self.snippets)
+        spots: array[int] = array("l")
+        snippets: list[str] = []
+        position = 0
+        for index in range(len(parts)):
+            if index % 2:
+                number = int(parts[index])
+                parts[index] = self.texts[number]
+                spots.append(position)
+                spots.append(position + len(parts[index]))
+                snippets.append(self.snippets[number])
+            position += len(parts[index])
+        return StandIn("".join(parts), spots, snippets)
 
     def unfold(self, markdown: str) -> str:
         """``markdown`` (this body as other plugins may have changed it) with the placeholders
@@ -122,15 +136,16 @@ class LinkedBody:
 class StandIn:
     """A page's content with its code links' text alone, from :meth:`LinkedBody.stand_in`
     until the page is written. It keeps only what putting the links in needs: MkDocs renders
-    every page before it writes the first, so a thousand of these wait at once, and the body's
+    every page before it writes the first, so a thousand of these wait at once (the body's
     Markdown, its references and the linked content made in advance were 11 MB of them a
-    thousand notes."""
+    thousand notes; the rendered HTML with its placeholders, 5 MB more)."""
 
     content: str
     """What the search plugin reads, and the theme gets."""
-    rendered: str
-    """The content as Markdown rendered it, with the placeholders."""
+    spots: array[int]
+    """Where each link's text is in :attr:`content`: its start and end, in order."""
     snippets: list[str]
+    """The links' HTML, in the order of :attr:`spots`."""
 
     def finish(self, output: str, content: str | None) -> str:
         """The written page ``output`` with the links in place of :attr:`content`'s text.
@@ -141,17 +156,20 @@ class StandIn:
         start = _find(output, content)
         if start < 0:
             return output  # not written as the theme got it: left as the search plugin read it
-        linked = None
-        if content == self.content:  # as stand_in() made it: its placeholders come out once
-            linked = _put(self.rendered, self.snippets)
-        if linked is None:
-            linked = self._link_in(content)
-        return output[:start] + linked + output[start + len(content) :]
+        if content == self.content:  # as stand_in() made it: each text where spots says
+            parts = [output[:start]]
+            position, spots = 0, self.spots
+            for index, snippet in enumerate(self.snippets):
+                parts += (content[position : spots[2 * index]], snippet)
+                position = spots[2 * index + 1]
+            parts += (content[position:], output[start + len(content) :])
+            return "".join(parts)
+        return output[:start] + self._link_in(content) + output[start + len(content) :]
 
     def _link_in(self, content: str) -> str:
         parts: list[str] = []
         position = 0
-        for snippet in reversed(self.snippets):  # numbered from the body's end
+        for snippet in self.snippets:
             text = _TAG_BUT_CODE.sub("", snippet)
             found = content.find(text, position)
             if found < 0:
@@ -178,12 +196,20 @@ def _put(html: str, pieces: list[str]) -> str | None:
     placeholders did not come out exactly once each."""
     if not pieces:
         return html
-    parts = _PLACEHOLDER.split(html)  # text, number, text, number, ..., text
-    numbers = [int(number) for number in parts[1::2]]
-    if sorted(numbers) != list(range(len(pieces))):
+    parts = _cut(html, len(pieces))
+    if parts is None:
         return None
-    parts[1::2] = [pieces[number] for number in numbers]
+    parts[1::2] = [pieces[int(number)] for number in parts[1::2]]
     return "".join(parts)
+
+
+def _cut(html: str, count: int) -> list[str] | None:
+    """``html`` cut at its placeholders (text, number, text, number, ..., text), or ``None``
+    unless placeholders 0 to ``count - 1`` come out exactly once each."""
+    parts = _PLACEHOLDER.split(html)
+    if sorted(map(int, parts[1::2])) != list(range(count)):
+        return None
+    return parts
 
 
 def link_code_refs_for_html(
