@@ -290,13 +290,14 @@ def _check_unknown_keys(
     frontmatter: Frontmatter, settings: ThoughtsSettings, sink: DiagnosticSink
 ) -> None:
     known = settings.known_keys
+    unknown = [(key, raw) for key, raw in frontmatter.fields.items() if key not in known]
+    if not unknown:
+        return
     # A key the note already has (under any spelling) is never the suggestion: `command:` beside
     # `git_commit:` is another field, not a misspelt `commit`.
     present = {settings.field_aliases.get(key, key) for key in frontmatter.fields}
     candidates = {name for name in known if settings.field_aliases.get(name, name) not in present}
-    for key, raw in frontmatter.fields.items():
-        if key in known:
-            continue
+    for key, raw in unknown:
         suggestion = _key_suggestion(key, candidates)
         sink.add(
             Rule.UNKNOWN_KEY,

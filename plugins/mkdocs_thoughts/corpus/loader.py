@@ -194,11 +194,19 @@ class NoteLoader:
     def note_type(self, path: Path) -> str | None:
         """The type of the nearest enclosing folder that names one; else the type the file
         name says (`26-04-03-task/plan.md` is a plan); else ``None``."""
-        return self.folder_type(path) or self._name_types.get(_topic_of(path.name))
+        return self._type_of(self._relative(path, self.notes_root))
+
+    def _type_of(self, doc_uri: str) -> str | None:
+        """:meth:`note_type` of the note at ``doc_uri`` (its path from the notes root)."""
+        folders, _, name = doc_uri.rpartition("/")
+        return self._folder_type(folders) or self._name_types.get(_topic_of(name))
 
     def folder_type(self, path: Path) -> str | None:
         """The type of the nearest enclosing folder that names one."""
-        parts = self._relative(path, self.notes_root).split("/")[:-1]
+        return self._folder_type(self._relative(path, self.notes_root).rpartition("/")[0])
+
+    def _folder_type(self, folders: str) -> str | None:
+        parts = folders.split("/") if folders else []
         for part in reversed(parts):
             if part in self._folder_types:
                 return self._folder_types[part]
@@ -290,11 +298,12 @@ class NoteLoader:
             return cached
         text = path.read_bytes().decode("utf-8", errors="replace")
         self.reads += 1
+        doc_uri = self._relative(path, self.notes_root)
         note = build_note(
             path,
             self._relative(path, self.repo_root),
-            self._relative(path, self.notes_root),
-            self.note_type(path),
+            doc_uri,
+            self._type_of(doc_uri),
             text,
             self.settings,
         )
