@@ -328,22 +328,30 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
             row, row.note.diagnostics if self.show_banners else [], cards
         )
 
+    def _make_headers(self) -> dict[str, str]:
+        """Every note's header, by its page's source path, made one after the other: made one
+        at a time as each page was written, between two renderings of Material's templates,
+        they cost 1.0 s of a 3,000-note build, against 0.6 s made together."""
+        assert self.model is not None
+        with collector_paused():
+            return {
+                row.note.doc_uri: self._header(row)
+                for row in self.model.rows.values()
+                if row.url is not None
+            }
+
     def _mark_changed_headers(self, files: Files) -> None:
         """Under `mkdocs serve --dirty`, rebuild notes whose header changed though their file did
-        not (e.g. a new note now builds on them). Only there: MkDocs asks ``is_modified`` before
-        ``on_env``, so these headers are made now, all of them; a plain build makes each as its
-        page is written."""
-        assert self.model is not None
+        not (e.g. a new note now builds on them). MkDocs asks ``is_modified`` before ``on_env``,
+        so there the headers are made now; a plain build makes them in ``on_env``."""
         previous = self.previous_headers
-        for row in self.model.rows.values():
-            if row.url is None:
-                continue
-            header = self.headers[row.note.doc_uri] = self._header(row)
-            if previous.get(row.note.doc_uri, header) != header:
-                file = files.get_file_from_path(row.note.doc_uri)
+        self.headers = self._make_headers()
+        for uri, header in self.headers.items():
+            if previous.get(uri, header) != header:
+                file = files.get_file_from_path(uri)
                 if file is not None:
                     file.is_modified = lambda: True  # type: ignore[method-assign]
-        self.previous_headers = self.headers
+        self.previous_headers = dict(self.headers)  # on_post_page takes them from self.headers
 
     # After every plugin that may still change the nav.
     @event_priority(-100)
@@ -367,6 +375,9 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
                 env, str(config.theme.get("language") or "en")
             )
             self.material_pieces = render_material_pieces_once(env, site_urls)
+        if not self.dirty and self.model is not None:
+            # In the theme's environment, which a site's own note_header.html may rely on.
+            self.headers = self._make_headers()
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -464,7 +475,7 @@ class ThoughtsPlugin(BasePlugin[LegacyConfig]):
         waiting = self.waiting_links.pop(page.file.src_uri, None)
         if waiting is not None:
             output = waiting.finish(output, page.content)
-        header = self.headers.get(page.file.src_uri)
+        header = self.headers.pop(page.file.src_uri, None)  # freed as the pages are written
         if header is None:
             row = self.model.by_uri.get(page.file.src_uri)
             if row is None or row.url is None:
