@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from factories import make_note, mkdocs_yml
 from mkdocs.exceptions import Abort
-from sitebuild import Captured, build_site
+from mkdocs_thoughts.plugin import ThoughtsPlugin
+from sitebuild import Captured, build_site, built_config
 from treeutil import write_tree
 
 NOTE_PATH = "thoughts/shared/research/2025-12-03_18-14-34_schema.md"
@@ -117,3 +120,36 @@ def test_a_strict_build_fails_on_note_errors_whatever_the_log_level(
         [str(mkdocs), "build", "--strict", *quiet], cwd=tmp_path, capture_output=True, text=True
     )
     assert passed.returncode == 0, passed.stderr
+
+
+def test_note_headers_are_made_before_the_first_page_is_written_and_freed_as_each_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made together in on_env (made one at a time between pages, they cost two thirds more),
+    then each taken out when its page is written, so none waits once the build is done."""
+    notes = {
+        f"thoughts/shared/research/2025-12-0{day}_10-00-00_note-{day}.md": make_note(
+            topic=f"Note {day}", date=f"2025-12-0{day}T10:00:00+00:00"
+        )
+        for day in (1, 2, 3)
+    }
+    root = write_tree(
+        tmp_path,
+        {"mkdocs.yml": mkdocs_yml(check_commits=False), "thoughts/index.md": "# Home\n", **notes},
+    )
+    waiting: list[int] = []
+    original = ThoughtsPlugin.on_post_page
+
+    @functools.wraps(original)  # keeps its event priority
+    def counting(self: ThoughtsPlugin, output: str, **kwargs: Any) -> str:
+        waiting.append(len(self.headers))
+        return original(self, output, **kwargs)
+
+    monkeypatch.setattr(ThoughtsPlugin, "on_post_page", counting)
+    config = built_config(root)
+
+    assert waiting[0] == len(notes)
+    assert config.plugins["thoughts"].headers == {}
+    for path in notes:
+        page = Path(config.site_dir) / path.removeprefix("thoughts/").removesuffix(".md")
+        assert 'class="th-note-header"' in (page / "index.html").read_text()
