@@ -101,22 +101,18 @@ class LinkedBody:
         """Like :meth:`fill`, with each link's text alone (its code span and its mark's
         words): what a search index reads of the link, without the tags. The links are put in
         once the page is written (:meth:`StandIn.finish`)."""
-        parts = _cut(html, len(self.texts))
-        if parts is None:
+        cut = _cut(html, len(self.texts))
+        if cut is None:
             return None
         # The same placeholders, so fill() would succeed too: it waits for the written page.
+        parts, numbers = cut
         spots: array[int] = array("l")
-        snippets: list[str] = []
-        position = 0
-        for index in range(len(parts)):
-            if index % 2:
-                number = int(parts[index])
-                parts[index] = self.texts[number]
-                spots.append(position)
-                spots.append(position + len(parts[index]))
-                snippets.append(self.snippets[number])
-            position += len(parts[index])
-        return StandIn("".join(parts), spots, snippets)
+        position = len(parts[0])
+        for index, number in enumerate(numbers, start=1):
+            text = parts[2 * index - 1] = self.texts[number]
+            spots.extend((position, position + len(text)))
+            position += len(text) + len(parts[2 * index])
+        return StandIn("".join(parts), spots, [self.snippets[number] for number in numbers])
 
     def unfold(self, markdown: str) -> str:
         """``markdown`` (this body as other plugins may have changed it) with the placeholders
@@ -196,20 +192,23 @@ def _put(html: str, pieces: list[str]) -> str | None:
     placeholders did not come out exactly once each."""
     if not pieces:
         return html
-    parts = _cut(html, len(pieces))
-    if parts is None:
+    cut = _cut(html, len(pieces))
+    if cut is None:
         return None
-    parts[1::2] = [pieces[int(number)] for number in parts[1::2]]
+    parts, numbers = cut
+    parts[1::2] = [pieces[number] for number in numbers]
     return "".join(parts)
 
 
-def _cut(html: str, count: int) -> list[str] | None:
-    """``html`` cut at its placeholders (text, number, text, number, ..., text), or ``None``
-    unless placeholders 0 to ``count - 1`` come out exactly once each."""
+def _cut(html: str, count: int) -> tuple[list[str], list[int]] | None:
+    """``html`` cut at its placeholders (text, number, text, number, ..., text) and the
+    placeholders' numbers in page order, or ``None`` unless placeholders 0 to ``count - 1``
+    come out exactly once each."""
     parts = _PLACEHOLDER.split(html)
-    if sorted(map(int, parts[1::2])) != list(range(count)):
+    numbers = [int(number) for number in parts[1::2]]
+    if sorted(numbers) != list(range(count)):
         return None
-    return parts
+    return parts, numbers
 
 
 def link_code_refs_for_html(
