@@ -9,8 +9,9 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve test site bench lint clean
 
 # Two distributions, both editable: the notes plugin (plugins/, what other teams install) and the
-# research code with the dev tools (this folder).
-$(STAMP): pyproject.toml plugins/pyproject.toml
+# research code with the dev tools (this folder). The plugin's C module is built by the install,
+# so a change to it installs again.
+$(STAMP): pyproject.toml plugins/pyproject.toml plugins/setup.py plugins/mkdocs_thoughts/core/_plainscan.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ./plugins -e '.[dev]'

@@ -12,22 +12,37 @@ reads its events in one loop and turns byte ranges into body offsets, lines and 
 things CommonMark leaves out are added here: where a link's destination stands as written (the
 parser gives it unescaped), and ``<x.md>``, a note path in angle brackets, which CommonMark
 reads as text.
+
+Handing the events to Python costs far more than parsing, so a body is first cut into chunks
+(a blank line, then an unindented line) and the plain ones (headings, paragraphs, one-level
+bullet lists with code spans, inline links and emphasis) are read in C (``_plainscan.c``), to
+the very same scans; the parser reads the others. Without a C compiler at install time, the
+parser reads everything.
 """
 
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyromark
 
 from .markdown_scan_model import BodyScan, CodeSpan, Heading, LinkKind, MarkdownLink, line_starts
 
+if TYPE_CHECKING:
+    from ._plainscan import PlainScan
+
 _OPTIONS = pyromark.Options.ENABLE_TABLES
+_LINE, _START, _FIRST = (
+    operator.attrgetter("line"),
+    operator.attrgetter("start"),
+    operator.itemgetter(0),
+)
 _PATH_AUTOLINK = re.compile(r"<([^\s<>]+?\.md(?:#[^\s<>]*|:\d+(?:-\d+)?)?)>", re.IGNORECASE)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
 _ATX_MARK = re.compile(r"[ \t]*#")  # matched where a heading starts: no copy of the body's rest
@@ -139,6 +154,59 @@ def inline_links(text: str) -> tuple[MarkdownLink, ...]:
 def scan_body(body: str) -> BodyScan:
     """Parse ``body`` once: its headings, links, code spans, code and HTML blocks, prose."""
     text = _parseable(body)
+    plain = _plain_scan(text) if _plain_scan is not None else None
+    if plain is None:
+        return parse_body(body, text)
+    headings, links, spans, runs, rest = plain
+    if rest is None:
+        return BodyScan(body, headings, links, spans, (), (), runs)
+    # Some chunks were left to the parser: it reads them in a copy of the body with the others
+    # blanked, at their own offsets, and the two readings are put back in body order.
+    blanked, chunk_starts, chunk_ends = rest
+    parsed = parse_body(body, blanked)
+
+    def in_chunk(block: tuple[int, int]) -> tuple[int, int]:
+        # A code block open where its chunk ends (in a list item) ends there: the next chunk's
+        # first line closes it, where the blanked copy has only blank lines that it takes in.
+        first, last = block
+        end = chunk_ends[bisect.bisect_left(chunk_ends, first)]
+        return block if last <= end else (first, end)
+
+    # A parsed chunk keeps its links in its own order (an image in a link comes before it).
+    keyed = [(link.start, link) for link in links]
+    keyed += [
+        (chunk_starts[bisect.bisect_right(chunk_starts, link.start) - 1], link)
+        for link in parsed.links
+    ]
+    keyed.sort(key=_FIRST)
+    return BodyScan(
+        body,
+        tuple(sorted((*headings, *parsed.headings), key=_LINE)),
+        tuple(link for _, link in keyed),
+        tuple(sorted((*spans, *parsed.code_spans), key=_START)),
+        tuple(map(in_chunk, parsed.code_blocks)),
+        tuple(map(in_chunk, parsed.html_blocks)),
+        tuple(sorted((*runs, *parsed.runs))),
+    )
+
+
+def _plain_scanner() -> Callable[[str], PlainScan | None] | None:
+    """The C reader of plain chunks (:mod:`._plainscan`), or ``None`` where the package was
+    installed without a C compiler: the parser then reads every body, to the same scans."""
+    try:
+        from . import _plainscan
+    except ImportError:
+        return None
+    _plainscan.configure(CodeSpan, MarkdownLink, Heading, LinkKind.INLINE)
+    return _plainscan.scan
+
+
+_plain_scan = _plain_scanner()
+
+
+def parse_body(body: str, text: str) -> BodyScan:
+    """The scan of ``body`` by the CommonMark parser, reading ``text`` (``body`` made parseable,
+    maybe with chunks already read blanked)."""
     scanner = _Scanner(text)
     events: Iterable[tuple[Any, Any]] = pyromark.events_with_range(text, options=_OPTIONS)
     scanner.read(events)
