@@ -98,6 +98,9 @@ def test_real_notes_scan_as_the_parser_scans_them(corpus: str) -> None:
         ("Plain [a](b.md).\n\n[![i](i.png)](c.md) and [d](e.md)\n\n- [f](g.md)\n", True),
         ("Text\n\n```\n\nnot a chunk `x`\n\n```\n\nafter `y`\n", True),
         ("A closing mark ends the run before it: *em*\n\nplain\n", True),
+        # A fence in an item, closed as far in: it ends there however the item is read.
+        ("1. step\n\n   ```\n   code\n\n   ```\n\ntext `x`\n\n- [a](b.md)\n", True),
+        ("Text `é`, [ü](ö.md) — and `x`\n\n# Ünïcode `y`\n\n| a |\n|---|\n", True),
     ],
 )
 def test_chunks_read_in_c_and_by_the_parser_are_put_back_in_body_order(

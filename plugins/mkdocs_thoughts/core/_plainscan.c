@@ -11,7 +11,9 @@
  * construct it accepts is one whose CommonMark reading is decided by the characters it checks,
  * and the tests compare its scans with the parser's on every corpus note and on generated text.
  *
- * Offsets are Python string indices (code points), as the Python side's are.
+ * It reads the body's UTF-8 bytes (an ASCII str's own, no copy): every character that decides
+ * anything here is ASCII. Offsets are turned into Python string indices (code points) for the
+ * results, as the Python side's are.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -38,11 +40,14 @@ static int vec_push(Vec *vec, Py_ssize_t value) {
 
 enum { DECLINE = -2, FAIL = -1, MAX_TICKS = 32 };
 
+typedef unsigned char Byte;
+
 typedef struct {
-    int kind;
-    const void *data;
+    const Byte *bytes; /* the body in UTF-8 */
     Py_ssize_t size;
+    Py_ssize_t *chars; /* the code point at each byte offset; NULL for an ASCII body */
     Vec line_starts;
+    Vec odd_lines;     /* lines holding a `|` (a table?) or a tab (an indent?) */
     Vec spans;    /* start, end, ticks, in_link */
     Vec links;    /* start, end, target_start, target_end */
     Vec headings; /* level, first line (0-based), start, end */
@@ -53,7 +58,27 @@ typedef struct {
     Py_ssize_t no_closer_from[MAX_TICKS + 1];
 } Scan;
 
-#define CH(scan, index) PyUnicode_READ((scan)->kind, (scan)->data, (index))
+#define CH(scan, index) ((scan)->bytes[index])
+
+/* Whether the character whose UTF-8 encoding starts at `at` is white space (Unicode's). */
+static int space_at(Scan *scan, Py_ssize_t at) {
+    Byte lead = CH(scan, at);
+    if (lead < 0x80)
+        return Py_UNICODE_ISSPACE(lead);
+    int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    Py_UCS4 code = lead & (0x3F >> (length - 1));
+    for (int index = 1; index < length && at + index < scan->size; index++)
+        code = (code << 6) | (CH(scan, at + index) & 0x3F);
+    return Py_UNICODE_ISSPACE(code);
+}
+
+/* Whether the character ending at `end` is white space. */
+static int space_before(Scan *scan, Py_ssize_t end) {
+    Py_ssize_t at = end - 1;
+    while (at > 0 && (CH(scan, at) & 0xC0) == 0x80)
+        at--;
+    return space_at(scan, at);
+}
 
 static Py_ssize_t backtick_run(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
     Py_ssize_t index = at;
@@ -67,10 +92,10 @@ static Py_ssize_t backtick_run(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
 static Py_ssize_t closing_run(Scan *scan, Py_ssize_t from, Py_ssize_t end, Py_ssize_t ticks) {
     Py_ssize_t index = from;
     while (index < end) {
-        if (CH(scan, index) != '`') {
-            index++;
-            continue;
-        }
+        const Byte *found = memchr(scan->bytes + index, '`', (size_t)(end - index));
+        if (found == NULL)
+            return -1;
+        index = found - scan->bytes;
         Py_ssize_t length = backtick_run(scan, index, end);
         if (length == ticks)
             return index;
@@ -107,7 +132,7 @@ static Py_ssize_t inline_link(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
     Py_ssize_t spans_before = scan->spans.length;
     Py_ssize_t index = at + 1;
     while (index < end) {
-        Py_UCS4 c = CH(scan, index);
+        Byte c = CH(scan, index);
         if (c == ']')
             break;
         if (c == '[' || c == '\\' || c == '<')
@@ -127,11 +152,11 @@ static Py_ssize_t inline_link(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
     }
     Py_ssize_t target = index + 2, close = target;
     while (close < end) {
-        Py_UCS4 c = CH(scan, close);
+        Byte c = CH(scan, close);
         if (c == ')')
             break;
-        if (c <= ' ' || c == '(' || c == '<' || c == '>' || c == '\\' || c == '`' || c == '[' ||
-            c == ']' || c == '&' || c == '"' || c == '\'' || Py_UNICODE_ISSPACE(c))
+        if (c <= ' ' || c >= 0x7F || c == '(' || c == '<' || c == '>' || c == '\\' || c == '`' ||
+            c == '[' || c == ']' || c == '&' || c == '"' || c == '\'')
             return DECLINE;
         close++;
     }
@@ -143,18 +168,26 @@ static Py_ssize_t inline_link(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
     return close + 1;
 }
 
+/* The bytes that may start something inline here: a code span, a link, an image, an escape,
+ * HTML or an autolink. */
+static const Byte inline_mark[256] = {['`'] = 1, ['['] = 1, ['\\'] = 1, ['<'] = 1, ['!'] = 1};
+
 /* The inline text of one block, [start, end): its code spans and links, and its run. */
 static int inline_text(Scan *scan, Py_ssize_t start, Py_ssize_t end) {
     for (int ticks = 0; ticks <= MAX_TICKS; ticks++)
         scan->no_closer_from[ticks] = -1;
-    Py_UCS4 last = CH(scan, end - 1);
+    Byte last = CH(scan, end - 1);
     /* A closing emphasis mark ends no run (the parser's run stops at the text before it), and
      * whether a last `*` or `_` closes one takes the whole delimiter algorithm to tell. */
-    if (last == '*' || last == '_' || Py_UNICODE_ISSPACE(last) || Py_UNICODE_ISSPACE(CH(scan, start)))
+    if (last == '*' || last == '_' || space_before(scan, end) || space_at(scan, start))
         return DECLINE;
     Py_ssize_t index = start;
     while (index < end) {
-        Py_UCS4 c = CH(scan, index);
+        Byte c = CH(scan, index);
+        if (!inline_mark[c]) {
+            index++;
+            continue;
+        }
         if (c == '`') {
             index = code_span(scan, index, end, 0);
             if (index < 0)
@@ -184,12 +217,12 @@ static int is_blank(Scan *scan, Py_ssize_t start, Py_ssize_t end) {
 
 /* Three or more of one of `-*_` and nothing but spaces besides: a thematic break. */
 static int thematic_break(Scan *scan, Py_ssize_t start, Py_ssize_t end) {
-    Py_UCS4 mark = CH(scan, start);
+    Byte mark = CH(scan, start);
     if (mark != '-' && mark != '*' && mark != '_')
         return 0;
     int count = 0;
     for (Py_ssize_t index = start; index < end; index++) {
-        Py_UCS4 c = CH(scan, index);
+        Byte c = CH(scan, index);
         if (c == mark)
             count++;
         else if (c != ' ')
@@ -201,7 +234,7 @@ static int thematic_break(Scan *scan, Py_ssize_t start, Py_ssize_t end) {
 /* Whether a line's text from `start` would open a block of its own (a heading, a list, a quote,
  * a fence, a break, HTML): as a list item's first line, that is a nested block. */
 static int opens_block(Scan *scan, Py_ssize_t start, Py_ssize_t end) {
-    Py_UCS4 c = CH(scan, start);
+    Byte c = CH(scan, start);
     if (c == '>' || c == '<' || c == '=' || thematic_break(scan, start, end))
         return 1;
     if (c == '#') {
@@ -220,7 +253,7 @@ static int opens_block(Scan *scan, Py_ssize_t start, Py_ssize_t end) {
             index++;
         if (index - start > 9 || index >= end)
             return 0;
-        Py_UCS4 mark = CH(scan, index);
+        Byte mark = CH(scan, index);
         return (mark == '.' || mark == ')') && (index + 1 == end || CH(scan, index + 1) == ' ');
     }
     return 0;
@@ -239,11 +272,17 @@ static Py_ssize_t line_end(Scan *scan, Py_ssize_t line) {
 /* Lines [first, stop) of the body, a chunk that starts at the top level: 0 when read, DECLINE
  * (nothing of it kept) or FAIL. */
 static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
-    for (Py_ssize_t index = scan->line_starts.items[first]; index < line_end(scan, stop - 1); index++) {
-        Py_UCS4 c = CH(scan, index);
-        if (c == '|' || c == '\t')
-            return DECLINE; /* a table; a tab, which indents */
+    const Py_ssize_t *odd = scan->odd_lines.items, count = scan->odd_lines.length;
+    Py_ssize_t low = 0, high = count; /* the first odd line at or after `first` */
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (odd[middle] < first)
+            low = middle + 1;
+        else
+            high = middle;
     }
+    if (low < count && odd[low] < stop)
+        return DECLINE; /* a table; a tab, which indents */
     Py_ssize_t paragraph = -1, paragraph_end = -1; /* the open paragraph's text so far */
     for (Py_ssize_t line = first; line < stop; line++) {
         Py_ssize_t start = scan->line_starts.items[line], end = line_end(scan, line);
@@ -252,7 +291,7 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
         if (is_blank(scan, start, end)) {
             opens = 3;
         } else {
-            Py_UCS4 c = CH(scan, start);
+            Byte c = CH(scan, start);
             if (c == ' ' || c == '>' || c == '<' || c == '=' ||
                 (c == '-' && (start + 1 == end || CH(scan, start + 1) != ' ')))
                 return DECLINE; /* indented, a quote, HTML, a setext underline or a break */
@@ -321,7 +360,7 @@ static int read_chunk(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
 
 /* The length of the fence a line opens at `at` (its first non-space), or 0. */
 static Py_ssize_t fence_opening(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
-    Py_UCS4 mark = CH(scan, at);
+    Byte mark = CH(scan, at);
     if (mark != '`' && mark != '~')
         return 0;
     Py_ssize_t length = 0;
@@ -336,6 +375,48 @@ static Py_ssize_t fence_opening(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
     return length;
 }
 
+/* The line closing a fence opened `indent` spaces off the margin on line `opening` (the last
+ * line when none does), or DECLINE. Such a fence is in a list item, or not (at the top level,
+ * or not a fence at all: text or indented code), and each reading ends it elsewhere; but a
+ * closing fence just as far in, with nothing less indented before it, ends it in every reading,
+ * and no chunk can end before it (that takes an unindented line). */
+static Py_ssize_t indented_fence_end(Scan *scan, Py_ssize_t opening, Py_ssize_t indent, Byte mark,
+                                     Py_ssize_t length) {
+    Py_ssize_t start = scan->line_starts.items[opening];
+    for (Py_ssize_t index = start; index < start + indent; index++)
+        if (CH(scan, index) != ' ')
+            return DECLINE; /* a tab: how far in it is depends on the reading */
+    Py_ssize_t lines = scan->line_starts.length;
+    for (Py_ssize_t line = opening + 1; line < lines; line++) {
+        Py_ssize_t end = line_end(scan, line), text = scan->line_starts.items[line];
+        start = text;
+        while (text < end && CH(scan, text) == ' ')
+            text++;
+        if (text == end)
+            continue;
+        if (text - start < indent || CH(scan, text) == '\t')
+            return DECLINE; /* out of the list item in one reading, in the fence in another */
+        Py_ssize_t run = 0;
+        while (text + run < end && CH(scan, text + run) == mark)
+            run++;
+        if (run >= length && is_blank(scan, text + run, end)) {
+            if (text - start == indent)
+                return line;
+            return DECLINE; /* closing in one reading only */
+        }
+    }
+    return lines - 1;
+}
+
+/* The bytes the first pass stops at: line ends, what makes a line odd (`|`, a tab), what
+ * declines the body (a control character; `]:`, maybe a reference definition). */
+static const Byte block_mark[256] = {
+    [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [8] = 1, ['\t'] = 1,
+    ['\n'] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1, [16] = 1, [17] = 1, [18] = 1,
+    [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1,
+    [28] = 1, [29] = 1, [30] = 1, [31] = 1, ['|'] = 1, [']'] = 1,
+};
+
 /* The whole body, cut into chunks: a blank line then an unindented line ends every open block
  * but a fenced code block (followed to its end here) and an HTML block of the kinds a blank
  * line does not end (any line opening with `<` declines the body). So each chunk reads alone as
@@ -344,20 +425,28 @@ static Py_ssize_t fence_opening(Scan *scan, Py_ssize_t at, Py_ssize_t end) {
  * fence opened off the margin (in a list item, or not), HTML, a reference definition (it
  * serves every chunk), control characters. */
 static int scan_chunks(Scan *scan) {
-    Py_ssize_t size = scan->size;
+    Py_ssize_t size = scan->size, newlines = 0;
     if (vec_push(&scan->line_starts, 0))
         return FAIL;
     for (Py_ssize_t index = 0; index < size; index++) {
-        Py_UCS4 c = CH(scan, index);
+        Byte c = CH(scan, index);
+        if (!block_mark[c])
+            continue;
         if (c == '\n') {
             if (vec_push(&scan->line_starts, index + 1))
                 return FAIL;
-        } else if ((c < ' ' && c != '\t') || (c == ']' && index + 1 < size && CH(scan, index + 1) == ':')) {
+            newlines++;
+        } else if (c == '|' || c == '\t') {
+            Py_ssize_t odd = scan->odd_lines.length;
+            if ((odd == 0 || scan->odd_lines.items[odd - 1] != newlines) &&
+                vec_push(&scan->odd_lines, newlines))
+                return FAIL;
+        } else if (c != ']' || (index + 1 < size && CH(scan, index + 1) == ':')) {
             return DECLINE;
         }
     }
     Py_ssize_t lines = scan->line_starts.length, first = 0;
-    Py_UCS4 fence = 0;
+    Byte fence = 0;
     Py_ssize_t fence_length = 0;
     int after_blank = 0;
     for (Py_ssize_t line = 0; line < lines; line++) {
@@ -388,9 +477,11 @@ static int scan_chunks(Scan *scan) {
         }
         after_blank = 0;
         Py_ssize_t length = fence_opening(scan, text, end);
-        if (length) {
-            if (text != start)
-                return DECLINE;
+        if (length && text != start) {
+            line = indented_fence_end(scan, line, text - start, CH(scan, text), length);
+            if (line < 0)
+                return (int)line;
+        } else if (length) {
             fence = CH(scan, text);
             fence_length = length;
         } else if (CH(scan, text) == '<') {
@@ -431,7 +522,10 @@ done:
     return object;
 }
 
-/* 1-based line and column of an offset. */
+/* The string index of a byte offset. */
+#define CHAR(scan, offset) ((scan)->chars ? (scan)->chars[offset] : (offset))
+
+/* 1-based line and column (in characters) of a byte offset. */
 static void position(Scan *scan, Py_ssize_t offset, Py_ssize_t *line, Py_ssize_t *column) {
     Py_ssize_t low = 0, high = scan->line_starts.length;
     while (high - low > 1) {
@@ -442,7 +536,7 @@ static void position(Scan *scan, Py_ssize_t offset, Py_ssize_t *line, Py_ssize_t
             high = middle;
     }
     *line = low + 1;
-    *column = offset - scan->line_starts.items[low] + 1;
+    *column = CHAR(scan, offset) - CHAR(scan, scan->line_starts.items[low]) + 1;
 }
 
 #define INT(value) PyLong_FromSsize_t(value)
@@ -455,44 +549,45 @@ static PyObject *rest_text(Scan *scan) {
     Py_ssize_t count = scan->rest.length / 3;
     if (count == 0)
         Py_RETURN_NONE;
-    Py_UCS4 widest = 127; /* a str is made as narrow as its widest character allows */
-    for (Py_ssize_t chunk = 0; chunk < count; chunk++)
-        for (Py_ssize_t index = scan->rest.items[3 * chunk]; index < scan->rest.items[3 * chunk + 1]; index++)
-            if (CH(scan, index) > widest)
-                widest = CH(scan, index);
-    PyObject *blanked = PyUnicode_New(scan->size, widest);
-    PyObject *starts = PyTuple_New(count), *last_lines = PyTuple_New(count);
-    if (blanked == NULL || starts == NULL || last_lines == NULL) {
-        Py_XDECREF(blanked);
-        Py_XDECREF(starts);
-        Py_XDECREF(last_lines);
-        return NULL;
-    }
-    int kind = PyUnicode_KIND(blanked);
-    void *data = PyUnicode_DATA(blanked);
-    Py_ssize_t index = 0;
+    Byte *kept = PyMem_Malloc((size_t)scan->size + 1);
+    if (kept == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t index = 0, length = 0;
     for (Py_ssize_t chunk = 0; chunk <= count; chunk++) {
         Py_ssize_t start = chunk < count ? scan->rest.items[3 * chunk] : scan->size;
-        for (; index < start; index++)
-            PyUnicode_WRITE(kind, data, index, CH(scan, index) == '\n' ? '\n' : ' ');
-        if (chunk == count)
-            break;
-        PyObject *offset = PyLong_FromSsize_t(start);
-        PyObject *last_line = PyLong_FromSsize_t(scan->rest.items[3 * chunk + 2]);
-        if (offset == NULL || last_line == NULL) {
-            Py_XDECREF(offset);
-            Py_XDECREF(last_line);
-            Py_DECREF(blanked);
-            Py_DECREF(starts);
-            Py_DECREF(last_lines);
-            return NULL;
+        for (; index < start; index++) {
+            Byte c = CH(scan, index);
+            if ((c & 0xC0) != 0x80) /* one space a character, however many bytes it has */
+                kept[length++] = c == '\n' ? '\n' : ' ';
         }
+        if (chunk < count) {
+            Py_ssize_t end = scan->rest.items[3 * chunk + 1];
+            memcpy(kept + length, scan->bytes + index, (size_t)(end - index));
+            length += end - index;
+            index = end;
+        }
+    }
+    PyObject *blanked = PyUnicode_DecodeUTF8((const char *)kept, length, "strict");
+    PyMem_Free(kept);
+    PyObject *starts = PyTuple_New(count), *last_lines = PyTuple_New(count);
+    if (blanked == NULL || starts == NULL || last_lines == NULL)
+        goto fail;
+    for (Py_ssize_t chunk = 0; chunk < count; chunk++) {
+        PyObject *offset = PyLong_FromSsize_t(CHAR(scan, scan->rest.items[3 * chunk]));
+        if (offset == NULL)
+            goto fail;
         PyTuple_SET_ITEM(starts, chunk, offset);
+        PyObject *last_line = PyLong_FromSsize_t(scan->rest.items[3 * chunk + 2]);
+        if (last_line == NULL)
+            goto fail;
         PyTuple_SET_ITEM(last_lines, chunk, last_line);
-        for (; index < scan->rest.items[3 * chunk + 1]; index++)
-            PyUnicode_WRITE(kind, data, index, CH(scan, index));
     }
     return Py_BuildValue("(NNN)", blanked, starts, last_lines);
+fail:
+    Py_XDECREF(blanked);
+    Py_XDECREF(starts);
+    Py_XDECREF(last_lines);
+    return NULL;
 }
 
 static PyObject *results(Scan *scan, PyObject *text) {
@@ -506,7 +601,9 @@ static PyObject *results(Scan *scan, PyObject *text) {
     for (Py_ssize_t index = 0; index < spans; index++) {
         Py_ssize_t *item = scan->spans.items + 4 * index;
         position(scan, item[0], &line, &column);
-        PyObject *values[SPAN_FIELDS] = {INT(item[0]), INT(item[1]), INT(item[2]), INT(line), INT(column), BOOL(item[3])};
+        PyObject *values[SPAN_FIELDS] = {
+            INT(CHAR(scan, item[0])), INT(CHAR(scan, item[1])), INT(item[2]), INT(line), INT(column),
+            BOOL(item[3])};
         PyObject *span = make(span_type, span_slots, values, SPAN_FIELDS);
         if (span == NULL)
             goto fail;
@@ -517,9 +614,11 @@ static PyObject *results(Scan *scan, PyObject *text) {
         position(scan, item[0], &line, &column);
         position(scan, item[2], &target_line, &target_column);
         PyObject *values[LINK_FIELDS] = {
-            Py_NewRef(inline_kind), PyUnicode_Substring(text, item[2], item[3]),
-            INT(item[0]), INT(item[1]), INT(item[2]), INT(item[3]), INT(line), INT(column),
-            INT(target_line), INT(target_column), BOOL(0)};
+            Py_NewRef(inline_kind),
+            PyUnicode_Substring(text, CHAR(scan, item[2]), CHAR(scan, item[3])),
+            INT(CHAR(scan, item[0])), INT(CHAR(scan, item[1])), INT(CHAR(scan, item[2])),
+            INT(CHAR(scan, item[3])), INT(line), INT(column), INT(target_line), INT(target_column),
+            BOOL(0)};
         PyObject *link = make(link_type, link_slots, values, LINK_FIELDS);
         if (link == NULL)
             goto fail;
@@ -528,7 +627,8 @@ static PyObject *results(Scan *scan, PyObject *text) {
     for (Py_ssize_t index = 0; index < headings; index++) {
         Py_ssize_t *item = scan->headings.items + 4 * index;
         PyObject *values[HEADING_FIELDS] = {
-            INT(item[0]), PyUnicode_Substring(text, item[2], item[3]), INT(item[1] + 1),
+            INT(item[0]), PyUnicode_Substring(text, CHAR(scan, item[2]), CHAR(scan, item[3])),
+            INT(item[1] + 1),
             INT(item[1] + 1), BOOL(0), BOOL(0)};
         PyObject *heading = make(heading_type, heading_slots, values, HEADING_FIELDS);
         if (heading == NULL)
@@ -537,9 +637,16 @@ static PyObject *results(Scan *scan, PyObject *text) {
     }
     for (Py_ssize_t index = 0; index < runs; index++) {
         Py_ssize_t *item = scan->runs.items + 2 * index;
-        PyObject *run = Py_BuildValue("(nn)", item[0], item[1]);
-        if (run == NULL)
+        PyObject *run = PyTuple_New(2), *start = INT(CHAR(scan, item[0]));
+        PyObject *end = INT(CHAR(scan, item[1]));
+        if (run == NULL || start == NULL || end == NULL) {
+            Py_XDECREF(run);
+            Py_XDECREF(start);
+            Py_XDECREF(end);
             goto fail;
+        }
+        PyTuple_SET_ITEM(run, 0, start);
+        PyTuple_SET_ITEM(run, 1, end);
         PyTuple_SET_ITEM(run_tuple, index, run);
     }
     PyObject *rest = rest_text(scan);
@@ -564,10 +671,32 @@ static PyObject *scan_plain(PyObject *Py_UNUSED(module), PyObject *text) {
         return NULL;
     }
     Scan scan = {0};
-    scan.kind = PyUnicode_KIND(text);
-    scan.data = PyUnicode_DATA(text);
-    scan.size = PyUnicode_GET_LENGTH(text);
+    PyObject *utf8 = NULL; /* a copy only for a body outside ASCII */
+    if (PyUnicode_IS_ASCII(text)) {
+        scan.bytes = PyUnicode_1BYTE_DATA(text);
+        scan.size = PyUnicode_GET_LENGTH(text);
+    } else {
+        utf8 = PyUnicode_AsUTF8String(text);
+        if (utf8 == NULL)
+            return NULL;
+        scan.bytes = (const Byte *)PyBytes_AS_STRING(utf8);
+        scan.size = PyBytes_GET_SIZE(utf8);
+    }
     int read = scan_chunks(&scan);
+    if (read == 0 && utf8 != NULL) {
+        scan.chars = PyMem_Malloc(((size_t)scan.size + 1) * sizeof(Py_ssize_t));
+        if (scan.chars == NULL) {
+            PyErr_NoMemory();
+            read = FAIL;
+        } else {
+            Py_ssize_t count = 0;
+            for (Py_ssize_t index = 0; index < scan.size; index++) {
+                scan.chars[index] = count;
+                count += (scan.bytes[index] & 0xC0) != 0x80;
+            }
+            scan.chars[scan.size] = count;
+        }
+    }
     PyObject *result = NULL;
     if (read == 0)
         result = results(&scan, text);
@@ -579,6 +708,9 @@ static PyObject *scan_plain(PyObject *Py_UNUSED(module), PyObject *text) {
     PyMem_Free(scan.headings.items);
     PyMem_Free(scan.runs.items);
     PyMem_Free(scan.rest.items);
+    PyMem_Free(scan.odd_lines.items);
+    PyMem_Free(scan.chars);
+    Py_XDECREF(utf8);
     return result;
 }
 
