@@ -279,11 +279,25 @@ def test_rewritten_links_keep_everything_else(tmp_path: Path) -> None:
         "> " * 5_000 + "[a](x.md)",
         "- " * 5_000 + "[a](x.md)",
         "`" * 20_000 + "a",
+        "".join("`" * (n % 31 + 1) + "a" for n in range(20_000)),
+        "[`a` " * 20_000,
         "<" * 20_000 + "x.md>",
         "```\n" + "# comment\n" * 100_000 + "```\n# Title\n",
         ("[a](x.md) `b` " * 10 + "\n") * 2_000,
     ],
-    ids=["open-links", "brackets", "angles", "quotes", "lists", "ticks", "lt", "fence", "long"],
+    ids=[
+        "open-links",
+        "brackets",
+        "angles",
+        "quotes",
+        "lists",
+        "ticks",
+        "tick-runs",
+        "open-labels",
+        "lt",
+        "fence",
+        "long",
+    ],
 )
 def test_pathological_bodies_parse_in_linear_time(body: str) -> None:
     started = time.perf_counter()

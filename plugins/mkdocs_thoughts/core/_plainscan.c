@@ -1,15 +1,17 @@
-/* The scan of a plain note body in one pass of C: what pulldown-cmark's events give the readers
- * (headings, inline links, code spans, the runs of inline text), for the bodies most notes are.
+/* The scan of the plain parts of a note body in C: what pulldown-cmark's events give the readers
+ * (headings, inline links, code spans, the runs of inline text), for the text most notes are.
  *
  * Handing every parser event to Python costs more than parsing (a note's ~140 events cost about
  * twenty times what pulldown-cmark spends on them), so `thoughts check` spent a third of its time
- * there. Most note bodies are ATX headings, paragraphs and one-level bullet lists whose inline
- * text holds code spans, `[label](target)` links and emphasis: for those, this module finds the
- * same things in one loop over the characters. A body holding anything else (a code block, a
- * table, a block quote, HTML, an escape, a nested list, a reference definition, ...) is declined
- * with `None`, and the caller reads it with the parser as before. It never guesses: every
- * construct it accepts is one whose CommonMark reading is decided by the characters it checks,
- * and the tests compare its scans with the parser's on every corpus note and on generated text.
+ * there. A body is cut into chunks that read alone as they read in the body (scan_chunks). A
+ * chunk of ATX headings, paragraphs and one-level bullet lists whose inline text holds code
+ * spans, `[label](target)` links and emphasis is read here, in one pass over its characters;
+ * a chunk holding anything else (a code block, a table, a block quote, HTML, an escape, a nested
+ * list, ...) is left to the parser, which the caller runs on the body with the chunks read here
+ * blanked (markdown_scan.scan_body). A body whose chunks cannot be told apart is declined whole
+ * (`None`). It never guesses: every construct it accepts is one whose CommonMark reading is
+ * decided by the characters it checks, and the tests compare its scans with the parser's on
+ * every corpus note and on generated text.
  *
  * It reads the body's UTF-8 bytes (an ASCII str's own, no copy): every character that decides
  * anything here is ASCII. Offsets are turned into Python string indices (code points) for the
@@ -628,8 +630,7 @@ static PyObject *results(Scan *scan, PyObject *text) {
         Py_ssize_t *item = scan->headings.items + 4 * index;
         PyObject *values[HEADING_FIELDS] = {
             INT(item[0]), PyUnicode_Substring(text, CHAR(scan, item[2]), CHAR(scan, item[3])),
-            INT(item[1] + 1),
-            INT(item[1] + 1), BOOL(0), BOOL(0)};
+            INT(item[1] + 1), INT(item[1] + 1), BOOL(0), BOOL(0)};
         PyObject *heading = make(heading_type, heading_slots, values, HEADING_FIELDS);
         if (heading == NULL)
             goto fail;
