@@ -151,6 +151,20 @@ def inline_links(text: str) -> tuple[MarkdownLink, ...]:
     )
 
 
+def _plain_scanner() -> Callable[[str], PlainScan | None] | None:
+    """The C reader of plain chunks (:mod:`._plainscan`), or ``None`` where the package was
+    installed without a C compiler: the parser then reads every body, to the same scans."""
+    try:
+        from . import _plainscan
+    except ImportError:
+        return None
+    _plainscan.configure(CodeSpan, MarkdownLink, Heading, LinkKind.INLINE)
+    return _plainscan.scan
+
+
+_plain_scan = _plain_scanner()
+
+
 def scan_body(body: str) -> BodyScan:
     """Parse ``body`` once: its headings, links, code spans, code and HTML blocks, prose."""
     text = _parseable(body)
@@ -188,20 +202,6 @@ def scan_body(body: str) -> BodyScan:
         tuple(map(in_chunk, parsed.html_blocks)),
         tuple(sorted((*runs, *parsed.runs))),
     )
-
-
-def _plain_scanner() -> Callable[[str], PlainScan | None] | None:
-    """The C reader of plain chunks (:mod:`._plainscan`), or ``None`` where the package was
-    installed without a C compiler: the parser then reads every body, to the same scans."""
-    try:
-        from . import _plainscan
-    except ImportError:
-        return None
-    _plainscan.configure(CodeSpan, MarkdownLink, Heading, LinkKind.INLINE)
-    return _plainscan.scan
-
-
-_plain_scan = _plain_scanner()
 
 
 def parse_body(body: str, text: str) -> BodyScan:
