@@ -92,6 +92,9 @@ def test_real_notes_scan_as_the_parser_scans_them(corpus: str) -> None:
     ("body", "left_to_the_parser"),
     [
         ("# Title\n\nText with `code` and [a](b.md).\n\n- one\n- two `x`\n", False),
+        ("Steps:\n1. read `a`\n2. write [b](c.md)\nlazily\n\n***\n\n- x\n1) y\n", False),
+        # `2.` after text is text, not an item: left to the parser, as a setext underline is.
+        ("Text\n2. more text `x`\n\nA heading\n---\n", True),
         # The fence in the item ends with it, where the next chunk starts: not at the body's end.
         ("- ```\n  code\n\n\ntext `x`\n\n| a |\n|---|\n", True),
         # An image in a link comes before the link in the parser's order; it stays so.

@@ -4,7 +4,7 @@
  * Handing every parser event to Python costs more than parsing (a note's ~140 events cost about
  * twenty times what pulldown-cmark spends on them), so `thoughts check` spent a third of its time
  * there. A body is cut into chunks that read alone as they read in the body (scan_chunks). A
- * chunk of ATX headings, paragraphs and one-level bullet lists whose inline text holds code
+ * chunk of ATX headings, paragraphs, thematic breaks and one-level lists whose inline text holds code
  * spans, `[label](target)` links and emphasis is read here, in one pass over its characters;
  * a chunk holding anything else (a code block, a table, a block quote, HTML, an escape, a nested
  * list, ...) is left to the parser, which the caller runs on the body with the chunks read here
@@ -286,18 +286,24 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
     if (low < count && odd[low] < stop)
         return DECLINE; /* a table; a tab, which indents */
     Py_ssize_t paragraph = -1, paragraph_end = -1; /* the open paragraph's text so far */
+    Byte list = 0; /* the current list's marker (`-`, `*`, `+`) or delimiter (`.`, `)`) */
     for (Py_ssize_t line = first; line < stop; line++) {
         Py_ssize_t start = scan->line_starts.items[line], end = line_end(scan, line);
-        int opens = 0; /* 1: a heading, 2: a list item, 3: a blank line */
+        int opens = 0; /* 1: a heading, 2: a list item, 3: a blank line, 4: a thematic break */
         Py_ssize_t text = start, level = 0;
         if (is_blank(scan, start, end)) {
             opens = 3;
         } else {
             Byte c = CH(scan, start);
-            if (c == ' ' || c == '>' || c == '<' || c == '=' ||
-                (c == '-' && (start + 1 == end || CH(scan, start + 1) != ' ')))
-                return DECLINE; /* indented, a quote, HTML, a setext underline or a break */
-            if (opens_block(scan, start, end)) {
+            if (c == ' ' || c == '>' || c == '<' || c == '=')
+                return DECLINE; /* indented, a quote, HTML, a setext underline */
+            if (thematic_break(scan, start, end)) {
+                if (c == '-' && paragraph >= 0)
+                    return DECLINE; /* a setext underline, or a break: it depends on the block */
+                opens = 4;
+            } else if (c == '-' && (start + 1 == end || CH(scan, start + 1) != ' ')) {
+                return DECLINE;
+            } else if (opens_block(scan, start, end)) {
                 if (c == '#') {
                     opens = 1;
                     while (text < end && CH(scan, text) == '#')
@@ -305,16 +311,30 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
                     level = text - start;
                     while (text < end && CH(scan, text) == ' ')
                         text++;
-                } else if ((c == '-' || c == '*' || c == '+') && !thematic_break(scan, start, end) &&
-                           end - start > 2 && CH(scan, start + 2) != ' ' &&
-                           !opens_block(scan, start + 2, end)) {
-                    opens = 2;
+                } else if (c == '-' || c == '*' || c == '+') {
                     text = start + 2;
+                    list = c;
+                    opens = 2;
+                } else if (c >= '0' && c <= '9') {
+                    Py_ssize_t number = 0;
+                    while (CH(scan, text) >= '0' && CH(scan, text) <= '9')
+                        number = number * 10 + (CH(scan, text++) - '0');
+                    /* Only a list's own next item, or an item numbered 1, ends a paragraph;
+                     * `2.` after text is text. */
+                    if (paragraph >= 0 && list != CH(scan, text) && number != 1)
+                        return DECLINE;
+                    list = CH(scan, text);
+                    text += 2;
+                    opens = 2;
                 } else {
-                    return DECLINE; /* a fence, a break, an ordered list, a nested block */
+                    return DECLINE; /* a fence */
                 }
+                if (opens == 2 && (text >= end || CH(scan, text) == ' ' || opens_block(scan, text, end)))
+                    return DECLINE; /* an empty item, an indented one, a nested block */
             }
         }
+        if (opens == 1 || opens == 4 || (opens == 0 && paragraph < 0))
+            list = 0; /* a paragraph outside the list ends it, as a heading or a break does */
         if (opens && paragraph >= 0) {
             int read = inline_text(scan, paragraph, trimmed_end(scan, paragraph, paragraph_end));
             if (read)
@@ -331,7 +351,7 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
             int read = inline_text(scan, text, text_end);
             if (read)
                 return read;
-        } else if (opens != 3) {
+        } else if (opens == 0 || opens == 2) {
             if (paragraph < 0)
                 paragraph = text;
             paragraph_end = end;
