@@ -93,6 +93,9 @@ def test_real_notes_scan_as_the_parser_scans_them(corpus: str) -> None:
     [
         ("# Title\n\nText with `code` and [a](b.md).\n\n- one\n- two `x`\n", False),
         ("Steps:\n1. read `a`\n2. write [b](c.md)\nlazily\n\n***\n\n- x\n1) y\n", False),
+        ("- a `x`\n  - b [c](d.md)\n    - e\n  more\n\n  a second paragraph of a\n- f\n", False),
+        # Four columns in from its item's text, a line after a blank one is code.
+        ("- a\n\n      code `x`\n\ntext\n", True),
         # `2.` after text is text, not an item: left to the parser, as a setext underline is.
         ("Text\n2. more text `x`\n\nA heading\n---\n", True),
         # The fence in the item ends with it, where the next chunk starts: not at the body's end.
@@ -134,6 +137,7 @@ STARTS = [
     "", "", "", "# ", "## ", "###### ", "####### ", "#", "- ", "* ", "+ ", "-", "1. ", "2) ",
     "> ", "  ", "    ", "\t", "```", "```py", "~~~", "  ```", "---", "***", "___", "===",
     "- - -", "<div>", "| a |", "|---|", "[r]: /u", "- # ", "- > ", "- 1. ", "- ```", "-  x",
+    "  - ", "    - ", "   - ", "   ", "  1. ", "  # ", "  * ",
 ]  # fmt: skip
 WORDS = [
     "risk", "filing", "é", "—", "10-K", "a.b", "__init__", "*em*", "**b**", "_e_", "`a`",

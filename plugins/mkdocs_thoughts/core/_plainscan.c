@@ -4,7 +4,8 @@
  * Handing every parser event to Python costs more than parsing (a note's ~140 events cost about
  * twenty times what pulldown-cmark spends on them), so `thoughts check` spent a third of its time
  * there. A body is cut into chunks that read alone as they read in the body (scan_chunks). A
- * chunk of ATX headings, paragraphs, thematic breaks and one-level lists whose inline text holds code
+ * chunk of ATX headings, paragraphs, thematic breaks and lists (bullet lists nested under an item's
+ * text) whose inline text holds code
  * spans, `[label](target)` links and emphasis is read here, in one pass over its characters;
  * a chunk holding anything else (a code block, a table, a block quote, HTML, an escape, a nested
  * list, ...) is left to the parser, which the caller runs on the body with the chunks read here
@@ -40,7 +41,7 @@ static int vec_push(Vec *vec, Py_ssize_t value) {
     return 0;
 }
 
-enum { DECLINE = -2, FAIL = -1, MAX_TICKS = 32 };
+enum { DECLINE = -2, FAIL = -1, MAX_TICKS = 32, MAX_DEPTH = 16 };
 
 typedef unsigned char Byte;
 
@@ -286,17 +287,46 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
     if (low < count && odd[low] < stop)
         return DECLINE; /* a table; a tab, which indents */
     Py_ssize_t paragraph = -1, paragraph_end = -1; /* the open paragraph's text so far */
-    Byte list = 0; /* the current list's marker (`-`, `*`, `+`) or delimiter (`.`, `)`) */
+    Byte list = 0; /* the top-level list's marker (`-`, `*`, `+`) or delimiter (`.`, `)`) */
+    /* The open list items, outermost first, by the column where their content starts (an item
+     * holds the lines indented at least that far, and a paragraph's lazy continuations). */
+    Py_ssize_t items[MAX_DEPTH];
+    int depth = 0;
     for (Py_ssize_t line = first; line < stop; line++) {
         Py_ssize_t start = scan->line_starts.items[line], end = line_end(scan, line);
         int opens = 0; /* 1: a heading, 2: a list item, 3: a blank line, 4: a thematic break */
         Py_ssize_t text = start, level = 0;
         if (is_blank(scan, start, end)) {
             opens = 3;
+        } else if (CH(scan, start) == ' ') {
+            while (CH(scan, text) == ' ')
+                text++;
+            Py_ssize_t indent = text - start;
+            int holding = depth; /* the items this line is in */
+            while (holding > 0 && items[holding - 1] > indent)
+                holding--;
+            if (opens_block(scan, text, end)) {
+                Byte mark = CH(scan, text);
+                /* Only a bullet item right under its parent's text: a nested list. */
+                if (holding == 0 || indent != items[holding - 1] || holding == MAX_DEPTH ||
+                    (mark != '-' && mark != '*' && mark != '+') || thematic_break(scan, text, end))
+                    return DECLINE;
+                items[holding] = indent + 2;
+                depth = holding + 1;
+                text += 2;
+                opens = 2;
+                if (text >= end || CH(scan, text) == ' ' || opens_block(scan, text, end))
+                    return DECLINE; /* an empty item, an indented one, a nested block */
+            } else if (paragraph < 0) {
+                /* A paragraph of the item the line is in; four columns further in, code. */
+                if (holding == 0 || indent - items[holding - 1] > 3)
+                    return DECLINE;
+                depth = holding;
+            } /* else the open paragraph goes on, however far in */
         } else {
             Byte c = CH(scan, start);
-            if (c == ' ' || c == '>' || c == '<' || c == '=')
-                return DECLINE; /* indented, a quote, HTML, a setext underline */
+            if (c == '>' || c == '<' || c == '=')
+                return DECLINE; /* a quote, HTML, a setext underline */
             if (thematic_break(scan, start, end)) {
                 if (c == '-' && paragraph >= 0)
                     return DECLINE; /* a setext underline, or a break: it depends on the block */
@@ -315,6 +345,8 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
                     text = start + 2;
                     list = c;
                     opens = 2;
+                    items[0] = 2;
+                    depth = 1;
                 } else if (c >= '0' && c <= '9') {
                     Py_ssize_t number = 0;
                     while (CH(scan, text) >= '0' && CH(scan, text) <= '9')
@@ -326,6 +358,8 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
                     list = CH(scan, text);
                     text += 2;
                     opens = 2;
+                    items[0] = text - start;
+                    depth = 1;
                 } else {
                     return DECLINE; /* a fence */
                 }
@@ -333,8 +367,10 @@ static int scan_lines(Scan *scan, Py_ssize_t first, Py_ssize_t stop) {
                     return DECLINE; /* an empty item, an indented one, a nested block */
             }
         }
-        if (opens == 1 || opens == 4 || (opens == 0 && paragraph < 0))
+        if ((opens == 1 || opens == 4 || (opens == 0 && paragraph < 0)) && CH(scan, start) != ' ') {
             list = 0; /* a paragraph outside the list ends it, as a heading or a break does */
+            depth = 0;
+        }
         if (opens && paragraph >= 0) {
             int read = inline_text(scan, paragraph, trimmed_end(scan, paragraph, paragraph_end));
             if (read)

@@ -15,7 +15,7 @@ reads as text.
 
 Handing the events to Python costs far more than parsing, so a body is first cut into chunks
 (a blank line, then an unindented line) and the plain ones (headings, paragraphs, breaks and
-one-level lists with code spans, inline links and emphasis) are read in C (``_plainscan.c``), to
+lists with code spans, inline links and emphasis) are read in C (``_plainscan.c``), to
 the very same scans; the parser reads the others. Without a C compiler at install time, the
 parser reads everything.
 """
