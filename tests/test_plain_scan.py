@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from mkdocs_thoughts.core import markdown_scan
 from mkdocs_thoughts.core.markdown_scan import parse_body, scan_body
 from mkdocs_thoughts.core.markdown_scan_model import BodyScan
-from treeutil import CORPORA, REPO_ROOT
+from treeutil import CORPORA, REPO_ROOT, needs_corpora
 
 from hack.notegen import generate
 
@@ -76,8 +76,10 @@ def test_this_repositorys_notes_scan_as_the_parser_scans_them() -> None:
 
 
 @needs_reader
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not here")
-@pytest.mark.parametrize("corpus", sorted(p.name for p in CORPORA.iterdir() if p.is_dir()))
+@needs_corpora()
+@pytest.mark.parametrize(
+    "corpus", ["lightfastai__lightfast", "nikeyes__stepwise-dev", "robertlupo1997__ferroml"]
+)
 def test_real_notes_scan_as_the_parser_scans_them(corpus: str) -> None:
     found = bodies(CORPORA / corpus)
     read_in_c = 0
